@@ -1,0 +1,217 @@
+//! What a run leaves behind: the events recorded while it runs (span begins and ends, printed lines), and
+//! the run record built from them. The real run (`engine`) and the prediction (`sim`) both produce events,
+//! so one builder makes both records.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// What a span shows its lane doing. Later issues add computing, waiting for a lock, the GIL, a queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpanKind {
+    /// Waiting on a timer: `time.sleep` or `await asyncio.sleep`.
+    Sleep,
+}
+
+/// One thing that happened during a run, at `t` ms from the run's start.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "e", rename_all = "lowercase")]
+pub enum Event {
+    /// A span opens on a lane.
+    Begin {
+        /// Numbered from 0 in the order spans open.
+        span: u32,
+        /// The lane's id.
+        lane: String,
+        /// What the span shows, e.g. `time.sleep(1)`.
+        label: String,
+        /// Its kind.
+        kind: SpanKind,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+    /// A span closes.
+    End {
+        /// The span that [`Event::Begin`] opened.
+        span: u32,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+    /// A lane printed a line.
+    Print {
+        /// The lane's id.
+        lane: String,
+        /// The line.
+        text: String,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+}
+
+/// One row of a timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Lane {
+    /// Stable within the example (`coffee`).
+    pub id: String,
+    /// What Python would call it (`order_coffee`).
+    pub name: String,
+    /// `call` (a plain function call), `task` (an asyncio task); later `thread`, `process`.
+    pub kind: &'static str,
+    /// The physical thread it runs on, as Python would name it (`MainThread`).
+    pub thread: String,
+}
+
+/// A closed span of a lane.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Span {
+    /// The lane's id.
+    pub lane: String,
+    /// What it shows.
+    pub label: String,
+    /// Its kind.
+    pub kind: SpanKind,
+    /// Start, ms from the run's start.
+    pub start_ms: f64,
+    /// End, ms from the run's start.
+    pub end_ms: f64,
+}
+
+/// A printed line.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutputLine {
+    /// When, ms from the run's start.
+    pub at_ms: f64,
+    /// The lane that printed it.
+    pub lane: String,
+    /// The line.
+    pub text: String,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every task finished.
+    Completed,
+    /// Stopped by `cancel()`, Stop, or a newer run.
+    Cancelled,
+}
+
+/// The run record that `threadlab.run()` resolves to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRecord {
+    /// Example id.
+    pub example: String,
+    /// Mode id.
+    pub mode: String,
+    /// Every parameter, defaults filled in.
+    pub params: Value,
+    /// The time scale the run used.
+    pub time_scale: f64,
+    /// How it ended.
+    pub status: Status,
+    /// Measured (or, for a prediction, predicted) time from start to end, ms.
+    pub wall_ms: f64,
+    /// What the simulator predicts for the same request, ms.
+    pub predicted_ms: f64,
+    /// One per task.
+    pub lanes: Vec<Lane>,
+    /// Closed spans, in the order they opened.
+    pub spans: Vec<Span>,
+    /// Printed lines, in the order they were printed.
+    pub output: Vec<OutputLine>,
+}
+
+/// Spans and output lines from a list of events. A span still open (a cancelled run) ends at `end_ms`.
+pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<OutputLine>) {
+    let mut spans: Vec<Span> = Vec::new();
+    // Span ids are dense and in opening order, so a span's index in `spans` is found through `index`.
+    let mut index = Vec::new();
+    let mut output = Vec::new();
+    for event in events {
+        match event {
+            Event::Begin {
+                span,
+                lane,
+                label,
+                kind,
+                t,
+            } => {
+                let id = *span as usize;
+                if index.len() <= id {
+                    index.resize(id + 1, usize::MAX);
+                }
+                index[id] = spans.len();
+                spans.push(Span {
+                    lane: lane.clone(),
+                    label: label.clone(),
+                    kind: *kind,
+                    start_ms: *t,
+                    end_ms: f64::NAN,
+                });
+            }
+            Event::End { span, t } => {
+                if let Some(&i) = index.get(*span as usize) {
+                    if let Some(s) = spans.get_mut(i) {
+                        s.end_ms = *t;
+                    }
+                }
+            }
+            Event::Print { lane, text, t } => output.push(OutputLine {
+                at_ms: *t,
+                lane: lane.clone(),
+                text: text.clone(),
+            }),
+        }
+    }
+    for s in &mut spans {
+        if s.end_ms.is_nan() {
+            s.end_ms = end_ms.max(s.start_ms);
+        }
+    }
+    (spans, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_spans_close_at_the_end_and_prints_keep_their_order() {
+        let events = vec![
+            Event::Begin {
+                span: 0,
+                lane: "a".into(),
+                label: "sleep".into(),
+                kind: SpanKind::Sleep,
+                t: 1.0,
+            },
+            Event::Print {
+                lane: "b".into(),
+                text: "hi".into(),
+                t: 2.0,
+            },
+            Event::Begin {
+                span: 1,
+                lane: "b".into(),
+                label: "sleep".into(),
+                kind: SpanKind::Sleep,
+                t: 2.0,
+            },
+            Event::End { span: 0, t: 3.0 },
+        ];
+        let (spans, output) = spans_and_output(&events, 10.0);
+        assert_eq!((spans[0].start_ms, spans[0].end_ms), (1.0, 3.0));
+        assert_eq!((spans[1].start_ms, spans[1].end_ms), (2.0, 10.0));
+        assert_eq!(output[0].text, "hi");
+    }
+
+    #[test]
+    fn events_serialise_in_the_shape_the_page_reads() {
+        let e = Event::End { span: 3, t: 1.5 };
+        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"e":"end","span":3,"t":1.5}"#);
+    }
+}
