@@ -109,7 +109,7 @@ pub enum Step {
 }
 
 /// A checked request to run one mode of one example.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RunRequest {
     /// The example.
     pub example: &'static Example,

@@ -1,0 +1,111 @@
+//! The `#[wasm_bindgen]` surface that `www/engine-worker.js` calls, and nothing else: JSON text in and out,
+//! errors as `JsError` with the message a person reads.
+
+use crate::engine::{clock, run::Run};
+use crate::scenario::{self, errors_message, RunRequest};
+use crate::sim;
+use std::rc::Rc;
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// The first panic of any thread, kept until the engine worker reports it to the page.
+static PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// Installs the panic hook: a panic on any thread is logged and kept for [`take_panic`], so the page can
+/// show it instead of leaving a run hanging. (The release build aborts on panic: the thread stops there.)
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&format!("threadlab panicked: {message}").into());
+        let mut slot = PANIC.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert(message);
+    }));
+}
+
+/// The first panic since the last call, if any.
+#[wasm_bindgen]
+pub fn take_panic() -> Option<String> {
+    PANIC.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
+/// The catalogue: examples with modes and parameter schemas, and the time scale's limits.
+#[wasm_bindgen]
+pub fn catalog() -> String {
+    scenario::catalog_json()
+}
+
+/// Every problem of a run request, as a JSON array of `{field, value, problem, allowed}` (empty when valid).
+#[wasm_bindgen]
+pub fn validate(request: &str) -> String {
+    let errors = RunRequest::parse(request).err().unwrap_or_default();
+    serde_json::to_string(&errors).expect("errors serialise")
+}
+
+fn parse(request: &str) -> Result<RunRequest, JsError> {
+    RunRequest::parse(request).map_err(|e| JsError::new(&errors_message(&e)))
+}
+
+/// The predicted run record of a request, as JSON.
+#[wasm_bindgen]
+pub fn predict(request: &str) -> Result<String, JsError> {
+    Ok(to_json(&sim::predict(&parse(request)?)))
+}
+
+/// Now on the shared clock (ms since the Unix epoch).
+#[wasm_bindgen]
+pub fn now_ms() -> f64 {
+    clock::now_ms()
+}
+
+/// Starts a run. Invalid requests are refused before anything starts.
+#[wasm_bindgen]
+pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
+    let request = parse(request)?;
+    let (run, record) = Run::start(request, clock::now_ms());
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        Ok(JsValue::from_str(&to_json(&record.await)))
+    });
+    Ok(RunHandle { run, promise })
+}
+
+/// A run in progress, as JavaScript holds it.
+#[wasm_bindgen]
+pub struct RunHandle {
+    run: Rc<Run>,
+    promise: js_sys::Promise,
+}
+
+#[wasm_bindgen]
+impl RunHandle {
+    /// Resolves to the run record (JSON text) when the run ends, completed or cancelled.
+    pub fn promise(&self) -> js_sys::Promise {
+        self.promise.clone()
+    }
+
+    /// `{t0, lanes, predicted}` as JSON: the run's zero on the shared clock, its lanes, its prediction.
+    pub fn info(&self) -> String {
+        let run = &self.run;
+        to_json(&serde_json::json!({
+            "t0": run.recorder.t0(),
+            "lanes": run.request.lanes(&run.program),
+            "predicted": run.predicted,
+        }))
+    }
+
+    /// The events recorded since the last call, as a JSON array.
+    pub fn drain(&self) -> String {
+        to_json(&self.run.recorder.drain())
+    }
+
+    /// Ends the run: sleeping threads wake, timers fire, and the promise resolves with `cancelled`.
+    pub fn cancel(&self) {
+        self.run.cancel();
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("run data serialises")
+}

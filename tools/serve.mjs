@@ -1,0 +1,70 @@
+// Serves a folder on 127.0.0.1 with the headers that make the page cross-origin isolated, which is what
+// lets it share wasm memory between workers (SharedArrayBuffer) and so run real threads.
+// Usage: node tools/serve.mjs [--port N] [--root DIR]   (--port 0 picks a free port)
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const port = Number(opt('--port', process.env.PORT ?? '8000'));
+const root = resolve(opt('--root', 'www'));
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`serve: --port must be a whole number from 0 to 65535, got "${opt('--port')}"`);
+  process.exit(2);
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.bin': 'application/octet-stream',
+};
+
+const server = createServer(async (req, res) => {
+  const headers = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  };
+  try {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error(), { code: 'ENOENT' });
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } catch (e) {
+    const missing = e.code === 'ENOENT' || e.code === 'EISDIR' || e instanceof URIError;
+    res.writeHead(missing ? 404 : 500, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(missing ? 'not found\n' : 'server error\n');
+  }
+});
+
+server.on('error', (e) => {
+  if (e.code === 'EADDRINUSE') {
+    console.error(`serve: port ${port} on 127.0.0.1 is already in use; choose another with --port N (0 picks a free one)`);
+  } else if (e.code === 'EACCES') {
+    console.error(`serve: not allowed to listen on port ${port}; choose a port above 1023 with --port N`);
+  } else {
+    console.error(`serve: ${e.message}`);
+  }
+  process.exit(1);
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`ThreadLab is served at http://127.0.0.1:${server.address().port}/  (Ctrl-C stops it)`);
+});

@@ -1,0 +1,221 @@
+// @ts-check
+// The page: example picker, lesson, form, Run and Stop, a timeline per mode, the output log. It draws what
+// `window.threadlab` reports, whoever started the run (this UI, a host page or a script).
+import { createThreadLab } from './threadlab.js';
+import { Timeline, el, fmtSeconds, LANE_COLOURS } from './timeline.js';
+
+const lab = createThreadLab();
+// @ts-ignore: the documented global of the JavaScript API.
+window.threadlab = lab;
+
+const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const status = $('status');
+const banner = $('error');
+const picker = /** @type {HTMLSelectElement} */ ($('example'));
+const form = /** @type {HTMLFormElement} */ ($('params'));
+const runButton = /** @type {HTMLButtonElement} */ ($('run'));
+const stopButton = /** @type {HTMLButtonElement} */ ($('stop'));
+const log = $('log');
+
+/** @type {any} */
+let example = null;
+/** @type {Map<string, Timeline>} */
+const timelines = new Map();
+/** Lane colours of the example, by lane id, for the log. @type {Map<string, string>} */
+const laneColours = new Map();
+let formValid = false;
+let stopRequested = false;
+let axisMs = 1000;
+
+function showError(/** @type {string} */ message) {
+  banner.textContent = message;
+  banner.hidden = false;
+}
+
+lab.on('error', (/** @type {Error} */ e) => showError(e.message));
+
+lab.ready.then(
+  ({ threads, crossOriginIsolated }) => {
+    const info = lab.info();
+    status.textContent =
+      `Engine ready: ${threads} worker threads, ${crossOriginIsolated ? 'cross-origin isolated' : 'not isolated'}, ` +
+      `pool started in ${Math.round(info?.poolMs ?? 0)} ms.`;
+    document.body.dataset.ready = 'true';
+    const examples = lab.examples();
+    for (const ex of examples) picker.append(new Option(ex.title, ex.id));
+    picker.addEventListener('change', () => show(examples.find((e) => e.id === picker.value)));
+    show(examples[0]);
+  },
+  (/** @type {Error} */ e) => {
+    status.textContent = 'The engine did not start.';
+    showError(e.message);
+  },
+);
+
+/** Renders an example: lesson, form, one timeline per mode, an empty log. @param {any} ex */
+function show(ex) {
+  if (lab.running) lab.cancel();
+  example = ex;
+  picker.value = ex.id;
+  $('title').textContent = ex.title;
+  $('lesson').textContent = ex.lesson;
+  renderForm(ex);
+  const box = $('timelines');
+  box.replaceChildren();
+  timelines.clear();
+  laneColours.clear();
+  for (const mode of ex.modes) timelines.set(mode.id, new Timeline(box, mode));
+  log.replaceChildren();
+  refresh();
+}
+
+/** @param {any} spec @param {string} value */
+function field(spec, value) {
+  const id = `param-${spec.name}`;
+  const row = el('div', 'field');
+  row.dataset.field = spec.name;
+  const label = el('label', '', spec.label);
+  label.setAttribute('for', id);
+  const input = /** @type {HTMLInputElement} */ (el('input'));
+  Object.assign(input, { id, name: spec.name, type: 'text', inputMode: 'decimal', value, autocomplete: 'off' });
+  input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+  const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit);
+  const help = el('small', 'help', `${spec.help} ${spec.min} to ${spec.max}${spec.unit === 's' ? ' s' : ''}.`);
+  help.id = `${id}-help`;
+  const error = el('p', 'field-error');
+  error.id = `${id}-error`;
+  error.setAttribute('role', 'alert');
+  error.hidden = true;
+  row.append(label, input, unit, help, error);
+  return row;
+}
+
+/** @param {any} ex */
+function renderForm(ex) {
+  const fields = ex.params.map((/** @type {any} */ p) => field(p, String(p.default)));
+  const scale = lab.info()?.timeScale;
+  fields.push(field({ ...scale, name: 'timeScale' }, String(scale?.default ?? 1)));
+  form.replaceChildren(...fields);
+}
+
+/** The request the form describes, values as typed so that refusals quote them. */
+function formRequest(/** @type {string} */ mode) {
+  /** @type {Record<string, string>} */
+  const params = {};
+  for (const p of example.params) params[p.name] = /** @type {HTMLInputElement} */ (form.elements.namedItem(p.name)).value;
+  const timeScale = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeScale')).value;
+  return { example: example.id, mode, params, timeScale };
+}
+
+/** Validates the form, marks bad fields, and redraws the predictions on the shared axis. */
+async function refresh() {
+  const shown = example;
+  const errors = await lab.validate(formRequest(example.modes[0].id));
+  if (shown !== example) return;
+  for (const row of form.querySelectorAll('.field')) {
+    const name = /** @type {HTMLElement} */ (row).dataset.field;
+    const err = errors.find((e) => e.field === `params.${name}` || e.field === name);
+    const msg = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
+    const input = /** @type {HTMLInputElement} */ (row.querySelector('input'));
+    msg.hidden = !err;
+    msg.textContent = err ? `${err.value} ${err.problem}; allowed: ${err.allowed}.` : '';
+    input.setAttribute('aria-invalid', err ? 'true' : 'false');
+  }
+  formValid = errors.length === 0;
+  updateControls();
+  if (!formValid || lab.running) return;
+  const predictions = await Promise.all(example.modes.map((/** @type {any} */ m) => lab.predict(formRequest(m.id))));
+  if (shown !== example) return;
+  predictions.forEach((p, i) => timelines.get(example.modes[i].id)?.showPredicted(p));
+  predictions[0].lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) =>
+    laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]),
+  );
+  setAxis(Math.max(...predictions.map((p) => p.wallMs)) * 1.05);
+}
+
+function setAxis(/** @type {number} */ ms) {
+  axisMs = ms;
+  for (const t of timelines.values()) t.setAxis(ms);
+}
+
+function updateControls() {
+  runButton.disabled = !formValid || lab.running;
+  stopButton.disabled = !lab.running;
+}
+
+form.addEventListener('input', () => refresh());
+form.addEventListener('submit', (e) => e.preventDefault());
+
+// Run plays every mode of the example in turn, each on its own timeline, all on one time axis.
+runButton.addEventListener('click', async () => {
+  stopRequested = false;
+  banner.hidden = true;
+  log.replaceChildren();
+  // Every timeline starts again from its prediction, so no bar of an earlier run stays on screen.
+  await refresh();
+  for (const mode of example.modes) {
+    if (stopRequested) break;
+    try {
+      await lab.run(formRequest(mode.id));
+    } catch (e) {
+      showError(/** @type {Error} */ (e).message);
+      break;
+    }
+  }
+  updateControls();
+});
+
+stopButton.addEventListener('click', () => {
+  stopRequested = true;
+  lab.cancel();
+});
+
+/** The timeline of a run's mode, if the run belongs to the example on screen. @param {any} request */
+const timelineOf = (request) => (request?.example === example?.id ? timelines.get(request.mode) : undefined);
+/** @type {{id: number, timeline: Timeline | undefined} | null} */
+let live = null;
+
+lab.on('start', (/** @type {any} */ s) => {
+  const timeline = timelineOf(s.request);
+  live = { id: s.id, timeline };
+  if (timeline) {
+    timeline.showPredicted(s.predicted);
+    // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
+    if (s.predicted.wallMs * 1.05 > axisMs) setAxis(s.predicted.wallMs * 1.05);
+    timeline.setAxis(axisMs);
+    timeline.begin(s.t0);
+  }
+  const heading = el('li', 'log-mode', `${s.request?.mode ?? ''}`);
+  log.append(heading);
+  updateControls();
+  requestAnimationFrame(frame);
+});
+
+lab.on('events', (/** @type {any} */ d) => {
+  if (live?.id !== d.id) return;
+  live.timeline?.apply(d.events);
+  for (const ev of d.events) {
+    if (ev.e !== 'print') continue;
+    const line = el('li', 'log-line');
+    line.style.setProperty('--lane-colour', laneColours.get(ev.lane) ?? 'currentColor');
+    line.append(el('span', 'log-time', fmtSeconds(ev.t)), el('span', 'log-lane', ev.lane), el('span', 'log-text', ev.text));
+    log.append(line);
+    log.scrollTop = log.scrollHeight;
+  }
+});
+
+lab.on('done', (/** @type {any} */ d) => {
+  if (live?.id === d.id) {
+    live.timeline?.finish(d.record);
+    live = null;
+  }
+  updateControls();
+});
+
+// The open spans grow at the display's rate; the axis stretches if a run outlasts it.
+function frame() {
+  if (!live?.timeline) return;
+  const elapsed = live.timeline.frame(performance.timeOrigin + performance.now());
+  if (elapsed > axisMs) setAxis(elapsed * 1.1);
+  requestAnimationFrame(frame);
+}

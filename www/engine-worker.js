@@ -1,0 +1,116 @@
+// @ts-check
+// The engine worker: hosts the wasm module and its rayon pool, off the page's main thread.
+//
+// Why a worker: a blocked thread must never be the page's. `Atomics.wait` is forbidden on the main thread,
+// so wasm-bindgen-rayon would spin there instead, freezing the page and stealing a core. Here the wasm can
+// block pool threads freely, while this worker's own event loop stays free: it runs asyncio's coroutines,
+// answers the page's polls, and relays cancellation.
+//
+// Messages are namespaced `threadlab:*` so they never collide with wasm-bindgen-rayon's own.
+import init, * as wasm from './pkg/threadlab.js';
+
+/** @typedef {{id: number, handle: wasm.RunHandle}} Current */
+
+/** @type {Current | null} */
+let current = null;
+
+/** @param {any} msg */
+const send = (msg) => postMessage(msg);
+
+/** @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+
+// A panic on any thread is kept by the wasm's panic hook; report it once, with the run it broke.
+function reportPanic() {
+  const panic = wasm.take_panic();
+  if (panic) send({ type: 'threadlab:panic', id: current?.id ?? null, message: panic });
+}
+
+const booted = (async () => {
+  if (!self.crossOriginIsolated) {
+    throw new Error(
+      'this page is not cross-origin isolated, so it cannot share memory between threads ' +
+        '(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+    );
+  }
+  const started = performance.now();
+  await init();
+  // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
+  // work can go on at once.
+  const threads = Math.max(2, navigator.hardwareConcurrency || 2);
+  await wasm.initThreadPool(threads);
+  return { threads, poolMs: performance.now() - started, catalog: JSON.parse(wasm.catalog()) };
+})();
+
+booted.then(
+  (info) => send({ type: 'threadlab:ready', ...info }),
+  (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
+);
+
+/** @param {number} id @param {string} requestJson */
+function startRun(id, requestJson) {
+  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled.
+  current?.handle.cancel();
+  let handle;
+  try {
+    handle = wasm.start_run(requestJson);
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  const run = { id, handle };
+  current = run;
+  send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()) });
+  handle.promise().then(
+    (recordJson) => {
+      // The last events, then the record: the page has seen every event before it sees `done`.
+      send({ type: 'threadlab:events', id, events: JSON.parse(handle.drain()) });
+      send({ type: 'threadlab:done', id, record: JSON.parse(recordJson) });
+      if (current === run) current = null;
+      handle.free();
+    },
+    (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
+  );
+}
+
+self.addEventListener('message', async ({ data }) => {
+  if (!data || typeof data.type !== 'string' || !data.type.startsWith('threadlab:')) return;
+  try {
+    await booted;
+  } catch {
+    return; // `threadlab:fatal` already told the page why.
+  }
+  try {
+    switch (data.type) {
+      case 'threadlab:run':
+        startRun(data.id, data.request);
+        break;
+      case 'threadlab:poll':
+        reportPanic();
+        send({
+          type: 'threadlab:events',
+          id: data.id,
+          events: current && current.id === data.id ? JSON.parse(current.handle.drain()) : [],
+        });
+        break;
+      case 'threadlab:cancel':
+        if (current && (data.id == null || current.id === data.id)) current.handle.cancel();
+        break;
+      case 'threadlab:validate':
+        send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
+        break;
+      case 'threadlab:predict':
+        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.predict(data.request)) });
+        break;
+    }
+  } catch (e) {
+    reportPanic();
+    send({ type: 'threadlab:refused', id: data.id, message: messageOf(e) });
+  }
+});
+
+// Errors outside a handler (a trap inside an asyncio task, say) still reach the page.
+self.addEventListener('error', (e) => send({ type: 'threadlab:panic', id: current?.id ?? null, message: e.message }));
+self.addEventListener('unhandledrejection', (e) =>
+  send({ type: 'threadlab:panic', id: current?.id ?? null, message: messageOf(e.reason) }),
+);

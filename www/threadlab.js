@@ -1,0 +1,215 @@
+// @ts-check
+// The JavaScript API, `window.threadlab`: the one door through which the page's own UI, embedding hosts and
+// automated checks drive the engine worker. Documented in README.md; keep it stable.
+//
+// The page never waits on a lock or runs a scenario: it posts messages and reads replies. While a run is
+// live it polls for new events at most once per animation frame, with at most one poll in flight.
+
+/**
+ * @typedef {{name: string, label: string, type: string, default: number, min: number, max: number,
+ *            unit: string, help: string}} ParamSpec
+ * @typedef {{id: string, title: string, pattern: string}} Mode
+ * @typedef {{id: string, title: string, group: string, lesson: string, modes: Mode[], params: ParamSpec[]}} Example
+ * @typedef {{id: string, name: string, kind: string, thread: string}} Lane
+ * @typedef {{lane: string, label: string, kind: string, startMs: number, endMs: number}} Span
+ * @typedef {{atMs: number, lane: string, text: string}} OutputLine
+ * @typedef {{example: string, mode: string, params: Record<string, number>, timeScale: number,
+ *            status: 'completed' | 'cancelled', wallMs: number, predictedMs: number, lanes: Lane[],
+ *            spans: Span[], output: OutputLine[]}} RunRecord
+ * @typedef {{e: 'begin', span: number, lane: string, label: string, kind: string, t: number}
+ *         | {e: 'end', span: number, t: number}
+ *         | {e: 'print', lane: string, text: string, t: number}} TraceEvent
+ * @typedef {{field: string, value: string, problem: string, allowed: string}} InputError
+ * @typedef {{example?: string, mode?: string, params?: Record<string, unknown>, timeScale?: number}} RunRequest
+ */
+
+/** JSON that keeps NaN and ±Infinity visible (as text), so a refusal can quote what was given. */
+function toJson(/** @type {unknown} */ value) {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+}
+
+export function createThreadLab(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
+  const worker = new Worker(workerUrl, { type: 'module', name: 'threadlab-engine' });
+  /** @type {Map<string, Set<Function>>} */
+  const listeners = new Map();
+  const emit = (/** @type {string} */ type, /** @type {any} */ detail) =>
+    listeners.get(type)?.forEach((fn) => fn(detail));
+
+  /** @type {Example[] | null} */
+  let catalog = null;
+  /** @type {{threads: number, crossOriginIsolated: boolean, poolMs: number, timeScale: ParamSpec} | null} */
+  let info = null;
+  let nextId = 1;
+  /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
+  const pending = new Map();
+  /** @type {{id: number, resolve: Function, reject: Function, request: RunRequest, pollInFlight: boolean} | null} */
+  let live = null;
+
+  const ready = new Promise((resolve, reject) => {
+    worker.addEventListener('message', ({ data }) => {
+      if (data.type === 'threadlab:ready') {
+        catalog = data.catalog.examples;
+        info = {
+          threads: data.threads,
+          crossOriginIsolated: self.crossOriginIsolated,
+          poolMs: data.poolMs,
+          timeScale: data.catalog.timeScale,
+        };
+        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated });
+        emit('ready', info);
+      } else if (data.type === 'threadlab:fatal') {
+        const error = new Error(`ThreadLab could not start: ${data.message}`);
+        reject(error);
+        emit('error', error);
+      }
+    });
+    worker.addEventListener('error', (e) => {
+      const error = new Error(`ThreadLab's engine worker failed to load: ${e.message ?? 'unknown error'}`);
+      reject(error);
+      emit('error', error);
+    });
+  });
+  // A page that never awaits `ready` should not see an unhandled rejection; the 'error' event carries it.
+  ready.catch(() => {});
+
+  worker.addEventListener('message', ({ data }) => {
+    switch (data.type) {
+      case 'threadlab:started':
+        if (live?.id === data.id) emit('start', { request: live.request, ...data });
+        break;
+      case 'threadlab:events':
+        if (live?.id === data.id) {
+          live.pollInFlight = false;
+          if (data.events.length) emit('events', { id: data.id, events: data.events });
+        }
+        break;
+      case 'threadlab:done':
+        if (live?.id === data.id) {
+          const { resolve } = live;
+          live = null;
+          emit('done', { id: data.id, record: data.record });
+          resolve(data.record);
+        }
+        break;
+      case 'threadlab:refused': {
+        const waiter = pending.get(data.id);
+        if (waiter) {
+          pending.delete(data.id);
+          waiter.reject(new Error(data.message));
+        } else if (live?.id === data.id) {
+          const { reject } = live;
+          live = null;
+          reject(new Error(data.message));
+        }
+        break;
+      }
+      case 'threadlab:panic': {
+        const error = new Error(`ThreadLab crashed: ${data.message}`);
+        emit('error', error);
+        if (live && (data.id == null || live.id === data.id)) {
+          const { reject } = live;
+          live = null;
+          reject(error);
+        }
+        break;
+      }
+      case 'threadlab:validated':
+      case 'threadlab:predicted': {
+        const waiter = pending.get(data.id);
+        pending.delete(data.id);
+        waiter?.resolve(data.type === 'threadlab:validated' ? data.errors : data.record);
+        break;
+      }
+    }
+  });
+
+  // One poll per animation frame at most, and never a second while one is unanswered.
+  function pollLoop() {
+    if (!live) return;
+    if (!live.pollInFlight) {
+      live.pollInFlight = true;
+      worker.postMessage({ type: 'threadlab:poll', id: live.id });
+    }
+    requestAnimationFrame(pollLoop);
+  }
+
+  /** @param {string} type @param {RunRequest} request */
+  async function ask(type, request) {
+    await ready;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type, id, request: toJson(request) });
+    });
+  }
+
+  return {
+    /** Resolves to `{threads, crossOriginIsolated}` once the wasm and its thread pool are up. */
+    ready,
+
+    /** The catalogue (after `ready`): examples with `id, title, lesson, modes, params` (the schema). */
+    examples() {
+      if (!catalog) throw new Error('threadlab.examples() is available once `await threadlab.ready` resolves');
+      return structuredClone(catalog);
+    },
+
+    /** Pool size, its start-up time in ms, isolation, the time scale's schema (after `ready`), or null before. */
+    info() {
+      return info && { ...info };
+    },
+
+    /**
+     * Runs one mode of one example; resolves to the run record. A run already going is cancelled first.
+     * Invalid input rejects with an Error naming the field, the value and what is allowed.
+     * @param {RunRequest} request
+     * @returns {Promise<RunRecord>}
+     */
+    async run(request) {
+      await ready;
+      const id = nextId++;
+      if (live) worker.postMessage({ type: 'threadlab:cancel', id: live.id });
+      return new Promise((resolve, reject) => {
+        live = { id, resolve, reject, request, pollInFlight: false };
+        worker.postMessage({ type: 'threadlab:run', id, request: toJson(request) });
+        requestAnimationFrame(pollLoop);
+      });
+    },
+
+    /** Ends the current run, if any; its `run()` promise resolves with `status: "cancelled"`. */
+    cancel() {
+      if (live) worker.postMessage({ type: 'threadlab:cancel', id: live.id });
+    },
+
+    /** Whether a run is going. */
+    get running() {
+      return live !== null;
+    },
+
+    /**
+     * Every problem of a request, without running it: `[{field, value, problem, allowed}]`, empty if valid.
+     * @param {RunRequest} request @returns {Promise<InputError[]>}
+     */
+    validate(request) {
+      return ask('threadlab:validate', request);
+    },
+
+    /**
+     * The predicted run record of a request, from the simulator.
+     * @param {RunRequest} request @returns {Promise<RunRecord>}
+     */
+    predict(request) {
+      return ask('threadlab:predict', request);
+    },
+
+    /**
+     * Observes every run, whoever started it: 'start' ({id, request, t0, lanes, predicted}),
+     * 'events' ({id, events}), 'done' ({id, record}), 'error' (Error), 'ready'. Returns an unsubscribe.
+     * @param {'start' | 'events' | 'done' | 'error' | 'ready'} type @param {Function} fn
+     */
+    on(type, fn) {
+      if (!listeners.has(type)) listeners.set(type, new Set());
+      listeners.get(type)?.add(fn);
+      return () => listeners.get(type)?.delete(fn);
+    },
+  };
+}
