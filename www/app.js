@@ -118,7 +118,8 @@ async function refresh() {
     const msg = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
     const input = /** @type {HTMLInputElement} */ (row.querySelector('input'));
     msg.hidden = !err;
-    msg.textContent = err ? `${err.value} ${err.problem}; allowed: ${err.allowed}.` : '';
+    // The value as typed, not as JSON: `-2 is out of range`, `(empty) is not a number`.
+    msg.textContent = err ? `${input.value.trim() || '(empty)'} ${err.problem}; allowed: ${err.allowed}.` : '';
     input.setAttribute('aria-invalid', err ? 'true' : 'false');
   }
   formValid = errors.length === 0;
@@ -172,12 +173,12 @@ stopButton.addEventListener('click', () => {
 
 /** The timeline of a run's mode, if the run belongs to the example on screen. @param {any} request */
 const timelineOf = (request) => (request?.example === example?.id ? timelines.get(request.mode) : undefined);
-/** @type {{id: number, timeline: Timeline | undefined} | null} */
-let live = null;
+/** Runs being drawn, by id (an old run may still be ending when a new one starts). @type {Map<number, Timeline | undefined>} */
+const drawing = new Map();
 
 lab.on('start', (/** @type {any} */ s) => {
   const timeline = timelineOf(s.request);
-  live = { id: s.id, timeline };
+  drawing.set(s.id, timeline);
   if (timeline) {
     timeline.showPredicted(s.predicted);
     // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
@@ -188,12 +189,12 @@ lab.on('start', (/** @type {any} */ s) => {
   const heading = el('li', 'log-mode', `${s.request?.mode ?? ''}`);
   log.append(heading);
   updateControls();
-  requestAnimationFrame(frame);
+  if (drawing.size === 1) requestAnimationFrame(frame);
 });
 
 lab.on('events', (/** @type {any} */ d) => {
-  if (live?.id !== d.id) return;
-  live.timeline?.apply(d.events);
+  if (!drawing.has(d.id)) return;
+  drawing.get(d.id)?.apply(d.events);
   for (const ev of d.events) {
     if (ev.e !== 'print') continue;
     const line = el('li', 'log-line');
@@ -205,17 +206,18 @@ lab.on('events', (/** @type {any} */ d) => {
 });
 
 lab.on('done', (/** @type {any} */ d) => {
-  if (live?.id === d.id) {
-    live.timeline?.finish(d.record);
-    live = null;
-  }
+  drawing.get(d.id)?.finish(d.record);
+  drawing.delete(d.id);
   updateControls();
 });
 
 // The open spans grow at the display's rate; the axis stretches if a run outlasts it.
 function frame() {
-  if (!live?.timeline) return;
-  const elapsed = live.timeline.frame(performance.timeOrigin + performance.now());
-  if (elapsed > axisMs) setAxis(elapsed * 1.1);
+  if (drawing.size === 0) return;
+  const now = performance.timeOrigin + performance.now();
+  for (const timeline of drawing.values()) {
+    const elapsed = timeline?.frame(now) ?? 0;
+    if (elapsed > axisMs) setAxis(elapsed * 1.1);
+  }
   requestAnimationFrame(frame);
 }

@@ -42,7 +42,9 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
   const pending = new Map();
-  /** @type {{id: number, resolve: Function, reject: Function, request: RunRequest, pollInFlight: boolean} | null} */
+  /** Runs not yet ended, by id: a run cancelled by a newer one still resolves its own promise. @type {Map<number, {resolve: Function, reject: Function, request: RunRequest}>} */
+  const runs = new Map();
+  /** The newest run, the one polled for events. @type {{id: number, pollInFlight: boolean} | null} */
   let live = null;
 
   const ready = new Promise((resolve, reject) => {
@@ -74,43 +76,33 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   worker.addEventListener('message', ({ data }) => {
     switch (data.type) {
-      case 'threadlab:started':
-        if (live?.id === data.id) emit('start', { request: live.request, ...data });
+      case 'threadlab:started': {
+        const run = runs.get(data.id);
+        if (run) emit('start', { request: run.request, ...data });
         break;
+      }
       case 'threadlab:events':
-        if (live?.id === data.id) {
-          live.pollInFlight = false;
-          if (data.events.length) emit('events', { id: data.id, events: data.events });
-        }
+        if (live?.id === data.id) live.pollInFlight = false;
+        if (runs.has(data.id) && data.events.length) emit('events', { id: data.id, events: data.events });
         break;
-      case 'threadlab:done':
-        if (live?.id === data.id) {
-          const { resolve } = live;
-          live = null;
+      case 'threadlab:done': {
+        const run = end(data.id);
+        if (run) {
           emit('done', { id: data.id, record: data.record });
-          resolve(data.record);
+          run.resolve(data.record);
         }
         break;
+      }
       case 'threadlab:refused': {
-        const waiter = pending.get(data.id);
-        if (waiter) {
-          pending.delete(data.id);
-          waiter.reject(new Error(data.message));
-        } else if (live?.id === data.id) {
-          const { reject } = live;
-          live = null;
-          reject(new Error(data.message));
-        }
+        const waiter = pending.get(data.id) ?? end(data.id);
+        pending.delete(data.id);
+        waiter?.reject(new Error(data.message));
         break;
       }
       case 'threadlab:panic': {
         const error = new Error(`ThreadLab crashed: ${data.message}`);
         emit('error', error);
-        if (live && (data.id == null || live.id === data.id)) {
-          const { reject } = live;
-          live = null;
-          reject(error);
-        }
+        for (const id of data.id == null ? [...runs.keys()] : [data.id]) end(id)?.reject(error);
         break;
       }
       case 'threadlab:validated':
@@ -122,6 +114,14 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       }
     }
   });
+
+  /** Forgets a run that ended; returns it. @param {number} id */
+  function end(id) {
+    const run = runs.get(id);
+    runs.delete(id);
+    if (live?.id === id) live = null;
+    return run;
+  }
 
   // One poll per animation frame at most, and never a second while one is unanswered.
   function pollLoop() {
@@ -169,7 +169,8 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       const id = nextId++;
       if (live) worker.postMessage({ type: 'threadlab:cancel', id: live.id });
       return new Promise((resolve, reject) => {
-        live = { id, resolve, reject, request, pollInFlight: false };
+        runs.set(id, { resolve, reject, request });
+        live = { id, pollInFlight: false };
         worker.postMessage({ type: 'threadlab:run', id, request: toJson(request) });
         requestAnimationFrame(pollLoop);
       });
@@ -182,7 +183,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
     /** Whether a run is going. */
     get running() {
-      return live !== null;
+      return runs.size > 0;
     },
 
     /**
