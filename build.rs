@@ -15,7 +15,10 @@ fn main() {
         ("--shared-memory", "-C link-arg=--shared-memory"),
         ("--import-memory", "-C link-arg=--import-memory"),
         ("--max-memory=", "-C link-arg=--max-memory=<bytes>"),
-        ("--export=__wasm_init_tls", "-C link-arg=--export=__wasm_init_tls"),
+        (
+            "--export=__wasm_init_tls",
+            "-C link-arg=--export=__wasm_init_tls",
+        ),
         ("--export=__tls_size", "-C link-arg=--export=__tls_size"),
         ("--export=__tls_align", "-C link-arg=--export=__tls_align"),
         ("--export=__tls_base", "-C link-arg=--export=__tls_base"),

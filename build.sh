@@ -24,7 +24,7 @@ WASM_TARGET=wasm32-unknown-unknown
 # build-std rebuilds std with atomics; it is passed here, not in .cargo/config.toml, so native builds of the
 # pure modules don't rebuild std too.
 WASM_CARGO=(cargo "+$TOOLCHAIN" -Z build-std=panic_abort,std)
-export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 
 apt_install() {
@@ -128,7 +128,7 @@ run_tests() {
   step "native tests of the pure modules"
   cargo "+$TOOLCHAIN" test --quiet
   step "wasm-bindgen tests in headless Chromium"
-  "${WASM_CARGO[@]}" test --quiet --target "$WASM_TARGET"
+  "${WASM_CARGO[@]}" test --target "$WASM_TARGET"
   build
   step "end-to-end tests of the served page in headless Chromium (Playwright)"
   npx playwright test --config tests/e2e/playwright.config.mjs

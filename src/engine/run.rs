@@ -33,7 +33,10 @@ pub struct Run {
 
 impl Run {
     /// Starts `request` now. The returned future ends with the run, whether it completed or was cancelled.
-    pub fn start(request: RunRequest, t0: f64) -> (Rc<Run>, impl std::future::Future<Output = RunRecord>) {
+    pub fn start(
+        request: RunRequest,
+        t0: f64,
+    ) -> (Rc<Run>, impl std::future::Future<Output = RunRecord>) {
         let program = Arc::new(request.program());
         let predicted = sim::predict(&request);
         let run = Rc::new(Run {

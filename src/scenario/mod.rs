@@ -245,7 +245,6 @@ impl RunRequest {
     pub fn program(&self) -> Program {
         (self.example.program)(&self.params, self.mode)
     }
-
 }
 
 /// The catalogue as the JavaScript API's `examples()` returns it.
@@ -374,8 +373,10 @@ mod tests {
             refuse(json!({"example": "orders", "timeScale": 0})),
             "timeScale: 0 is out of range; allowed: a number from 0.01 to 10 x"
         );
-        assert!(refuse(json!({"example": "orders", "params": [1]})).starts_with("params: [1] is not an object"));
-        assert!(refuse(json!({"example": "orders", "colour": 1})).starts_with("colour: 1 is not a field"));
+        assert!(refuse(json!({"example": "orders", "params": [1]}))
+            .starts_with("params: [1] is not an object"));
+        assert!(refuse(json!({"example": "orders", "colour": 1}))
+            .starts_with("colour: 1 is not a field"));
         assert!(refuse(json!(3)).starts_with("request: 3 is not an object"));
         assert!(RunRequest::parse("{").is_err());
     }

@@ -33,7 +33,12 @@ pub static EXAMPLE: Example = Example {
     program,
 };
 
-const fn wait(name: &'static str, label: &'static str, default: f64, help: &'static str) -> ParamSpec {
+const fn wait(
+    name: &'static str,
+    label: &'static str,
+    default: f64,
+    help: &'static str,
+) -> ParamSpec {
     ParamSpec {
         name,
         label,

@@ -50,7 +50,11 @@ impl ParamSpec {
         } else {
             format!(" {}", self.unit)
         };
-        format!("{what} from {} to {}{unit}", fmt_num(self.min), fmt_num(self.max))
+        format!(
+            "{what} from {} to {}{unit}",
+            fmt_num(self.min),
+            fmt_num(self.max)
+        )
     }
 
     /// Checks one value against this spec.
@@ -227,9 +231,13 @@ mod tests {
             check(json!("abc")).unwrap_err(),
             "params.coffee_s: \"abc\" is not a number; allowed: a number from 0 to 60 s"
         );
-        assert!(check(json!("NaN")).unwrap_err().contains("is not a finite number"));
+        assert!(check(json!("NaN"))
+            .unwrap_err()
+            .contains("is not a finite number"));
         assert!(check(json!("")).unwrap_err().contains("is not a number"));
-        assert!(check(json!(null)).unwrap_err().contains("null is not a number"));
+        assert!(check(json!(null))
+            .unwrap_err()
+            .contains("null is not a number"));
         assert!(check(json!([1])).unwrap_err().contains("is not a number"));
     }
 
@@ -256,12 +264,22 @@ mod tests {
 
     #[test]
     fn parse_fills_defaults_and_collects_every_error() {
-        let schema = [SPEC, ParamSpec { name: "food_s", default: 5.0, ..SPEC }];
+        let schema = [
+            SPEC,
+            ParamSpec {
+                name: "food_s",
+                default: 5.0,
+                ..SPEC
+            },
+        ];
         let given = json!({"coffee_s": 2}).as_object().unwrap().clone();
         let p = Params::parse(&schema, &given, "orders").unwrap();
         assert_eq!((p.get("coffee_s"), p.get("food_s")), (2.0, 5.0));
 
-        let bad = json!({"coffee_s": -1, "tea_s": 1}).as_object().unwrap().clone();
+        let bad = json!({"coffee_s": -1, "tea_s": 1})
+            .as_object()
+            .unwrap()
+            .clone();
         let errors = Params::parse(&schema, &bad, "orders").unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(

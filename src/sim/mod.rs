@@ -190,13 +190,19 @@ mod tests {
         let r = run(json!({"example": "orders", "mode": "asyncio",
                            "params": {"coffee_s": 7, "food_s": 2, "cake_s": 0}}));
         assert_eq!(r.wall_ms, 7000.0);
-        assert_eq!(lines(&r)[3..], ["received cake", "received food", "received coffee"]);
+        assert_eq!(
+            lines(&r)[3..],
+            ["received cake", "received food", "received coffee"]
+        );
     }
 
     #[test]
     fn equal_deadlines_fire_in_the_order_they_were_set() {
         let r = run(json!({"example": "orders", "mode": "asyncio",
                            "params": {"coffee_s": 2, "food_s": 2, "cake_s": 2}}));
-        assert_eq!(lines(&r)[3..], ["received coffee", "received food", "received cake"]);
+        assert_eq!(
+            lines(&r)[3..],
+            ["received coffee", "received food", "received cake"]
+        );
     }
 }

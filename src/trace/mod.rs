@@ -212,6 +212,9 @@ mod tests {
     #[test]
     fn events_serialise_in_the_shape_the_page_reads() {
         let e = Event::End { span: 3, t: 1.5 };
-        assert_eq!(serde_json::to_string(&e).unwrap(), r#"{"e":"end","span":3,"t":1.5}"#);
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"e":"end","span":3,"t":1.5}"#
+        );
     }
 }
