@@ -4,13 +4,14 @@
 #   ./build.sh serve [--port N]   install what is missing, build, serve www/ on 127.0.0.1 (default port 8000)
 #   ./build.sh test               install what is missing (also Chromium), then every check and test
 #   ./build.sh build              install what is missing and build www/pkg only
+#   ./build.sh bench [--reps N]   build, then print benchmark figures (also in bench-results/latest.json)
 #   ./build.sh -h                 this help
 #
 # Every step prints one line. Installing is idempotent: a second run says "present" and installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 step() { printf '==> %s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
@@ -152,6 +153,11 @@ case "$cmd" in
     exec node tools/serve.mjs --port "$port" --root www
     ;;
   test) ensure_all; run_tests ;;
+  bench)
+    ensure_all; ensure_chromium; build
+    step "benchmark in headless Chromium"
+    node tests/bench/bench.mjs "$@"
+    ;;
   "") usage; exit 2 ;;
   *) usage; die "unknown command: $cmd" ;;
 esac

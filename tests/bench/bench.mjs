@@ -1,0 +1,89 @@
+// Benchmark: figures, not pass/fail. Serves www/, drives Debian's Chromium with playwright-core, and prints
+// medians measured side by side in one run: page ready, pool start, orders totals against predicted, sizes.
+// Usage: node tests/bench/bench.mjs [--reps N]   (./build.sh bench builds first, then runs this)
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const reps = Number(process.argv[process.argv.indexOf('--reps') + 1]) || 5;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x) => x.toFixed(1);
+
+const server = spawn('node', ['tools/serve.mjs', '--port', '0', '--root', 'www'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((resolve) => server.stdout.on('data', (d) => {
+  const m = String(d).match(/http:\/\/\S+\//);
+  if (m) resolve(m[0]);
+}));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+try {
+  const rows = [];
+  // Start-up: a fresh page each time (a new context, so nothing is cached in memory).
+  const ready = [], pool = [];
+  for (let i = 0; i < reps; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    const r = await page.evaluate(async () => {
+      await window.threadlab.ready;
+      return { readyMs: performance.now(), poolMs: window.threadlab.info().poolMs };
+    });
+    ready.push(r.readyMs);
+    pool.push(r.poolMs);
+    await context.close();
+  }
+  rows.push(['page load to ready (ms)', fmt(median(ready)), `min ${fmt(Math.min(...ready))}, max ${fmt(Math.max(...ready))}`]);
+  rows.push(['wasm init + pool start (ms)', fmt(median(pool)), `min ${fmt(Math.min(...pool))}, max ${fmt(Math.max(...pool))}`]);
+
+  // orders: every mode at scale 0.1 and 1, measured against predicted.
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.evaluate(() => window.threadlab.ready);
+  for (const timeScale of [0.1, 1]) {
+    for (const mode of ['sequential', 'asyncio']) {
+      const n = timeScale === 1 ? Math.min(reps, 3) : reps;
+      const walls = [];
+      let predicted = 0;
+      for (let i = 0; i < n; i++) {
+        const r = await page.evaluate((req) => window.threadlab.run(req), { example: 'orders', mode, timeScale });
+        walls.push(r.wallMs);
+        predicted = r.predictedMs;
+      }
+      const m = median(walls);
+      rows.push([`orders ${mode} @${timeScale} total (ms)`, fmt(m), `predicted ${fmt(predicted)}, gap +${fmt(m - predicted)} (${n} runs)`]);
+    }
+  }
+
+  // Sizes of what a first visit downloads.
+  const files = (dir) => readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+  let raw = 0, gz = 0;
+  for (const f of files('www')) {
+    const body = readFileSync(f);
+    raw += body.length;
+    gz += gzipSync(body, { level: 9 }).length;
+  }
+  const wasm = readFileSync('www/pkg/threadlab_bg.wasm');
+  rows.push(['wasm (KiB raw / gzipped)', `${fmt(wasm.length / 1024)} / ${fmt(gzipSync(wasm, { level: 9 }).length / 1024)}`, '']);
+  rows.push(['first visit, all of www/ (KiB raw / gzipped)', `${fmt(raw / 1024)} / ${fmt(gz / 1024)}`, '']);
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`ThreadLab benchmark, ${new Date().toISOString()}, ${reps} reps, Chromium ${browser.version()}`);
+  for (const [name, value, note] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(14)}  ${note}`);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/latest.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+} finally {
+  await browser.close();
+  server.kill();
+}
