@@ -186,7 +186,8 @@ lab.on('start', (/** @type {any} */ s) => {
     timeline.setAxis(axisMs);
     timeline.begin(s.t0);
   }
-  const heading = el('li', 'log-mode', `${s.request?.mode ?? ''}`);
+  const mode = example?.modes.find((/** @type {any} */ m) => m.id === s.request?.mode);
+  const heading = el('li', 'log-mode', mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
   log.append(heading);
   updateControls();
   if (drawing.size === 1) requestAnimationFrame(frame);

@@ -49,15 +49,17 @@ booted.then(
 
 /** @param {number} id @param {string} requestJson */
 function startRun(id, requestJson) {
-  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled.
-  current?.handle.cancel();
   let handle;
   try {
     handle = wasm.start_run(requestJson);
   } catch (e) {
+    // A refused request leaves the run that is going alone.
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
+  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled. Cancelling
+  // right after the start is safe: the new run's first steps are still queued behind this handler.
+  current?.handle.cancel();
   const run = { id, handle };
   current = run;
   send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()) });

@@ -167,7 +167,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     async run(request) {
       await ready;
       const id = nextId++;
-      if (live) worker.postMessage({ type: 'threadlab:cancel', id: live.id });
+      // The worker cancels the run going once it has accepted this one.
       return new Promise((resolve, reject) => {
         runs.set(id, { resolve, reject, request });
         live = { id, pollInFlight: false };

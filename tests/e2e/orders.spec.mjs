@@ -156,3 +156,14 @@ test('a bad value is marked at its field and Run stays disabled until it is fixe
   // The prediction follows the form: sequential 1 + 2 + 3 = 6 s.
   await expect(page.locator('.timeline[data-mode="sequential"] .timeline-figures')).toHaveText('predicted 6.00 s');
 });
+
+test('a refused request leaves the run that is going alone', async ({ page }) => {
+  const result = await page.evaluate(async () => {
+    const lab = window.threadlab;
+    const going = lab.run({ example: 'orders', mode: 'asyncio', timeScale: 0.1 });
+    const refused = await lab.run({ example: 'orders', timeScale: -1 }).then(() => 'accepted', (e) => e.message);
+    return { refused, record: await going };
+  });
+  expect(result.refused).toContain('timeScale: -1 is out of range');
+  expect(result.record.status).toBe('completed');
+});
