@@ -1,5 +1,5 @@
 //! wasm-bindgen tests in headless Chromium, inside a dedicated worker as the page's engine runs: the shared
-//! clock, the asyncio path, the blocking path on the rayon pool, and cancellation.
+//! clock, the asyncio path, the blocking path on elastic threads, and cancellation.
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::json;
@@ -16,12 +16,23 @@ thread_local! {
     static POOL: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The rayon pool starts once per wasm instance, as the page's engine worker starts it.
+/// The rayon pool starts once per wasm instance, as the page's engine worker starts it. The test runner
+/// serves no `thread-worker.js`, so three of its threads are lent to the engine as elastic threads: they
+/// run the same `worker_main` the page's thread workers run.
 async fn pool() {
     if !POOL.get() {
-        JsFuture::from(threadlab::web::init_thread_pool(2))
+        JsFuture::from(threadlab::web::init_thread_pool(5))
             .await
             .expect("the thread pool starts");
+        for _ in 0..3 {
+            rayon::spawn(threadlab::engine::threads::worker_main);
+        }
+        while threadlab::engine::threads::idle() < 3 {
+            let tick = js_sys::Promise::new(&mut |resolve, _| {
+                clock::global().set_timeout(&resolve, 5.0);
+            });
+            JsFuture::from(tick).await.unwrap();
+        }
         POOL.set(true);
     }
 }
@@ -50,7 +61,8 @@ fn the_clock_is_wall_time_in_ms_and_never_goes_back() {
 }
 
 #[wasm_bindgen_test]
-async fn gathered_coroutines_overlap_on_this_threads_event_loop() {
+async fn gathered_coroutines_overlap_on_one_threads_event_loop() {
+    pool().await;
     let r = run(json!({"example": "orders", "mode": "asyncio", "timeScale": 0.05})).await;
     assert_eq!(r.status, Status::Completed);
     assert_eq!(
@@ -72,7 +84,7 @@ async fn gathered_coroutines_overlap_on_this_threads_event_loop() {
 }
 
 #[wasm_bindgen_test]
-async fn sequential_calls_block_a_pool_thread_on_the_same_clock() {
+async fn sequential_calls_block_a_worker_thread_on_the_same_clock() {
     pool().await;
     let before = clock::now_ms();
     let r = run(json!({"example": "orders", "mode": "sequential", "timeScale": 0.05})).await;
@@ -83,7 +95,7 @@ async fn sequential_calls_block_a_pool_thread_on_the_same_clock() {
         "450 ms predicted, {} measured",
         r.wall_ms
     );
-    // The pool thread stamped these; on a per-worker clock they would be off by the workers' start gap.
+    // Another worker stamped these; on a per-worker clock they would be off by the workers' start gap.
     let first = r.output[0].at_ms;
     assert!(
         (0.0..50.0).contains(&first),

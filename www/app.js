@@ -42,9 +42,19 @@ lab.ready.then(
       `pool started in ${Math.round(info?.poolMs ?? 0)} ms.`;
     document.body.dataset.ready = 'true';
     const examples = lab.examples();
-    for (const ex of examples) picker.append(new Option(ex.title, ex.id));
+    // The catalogue grouped by lesson, in the catalogue's order.
+    const groups = new Map();
+    for (const ex of examples) {
+      if (!groups.has(ex.group)) {
+        const g = /** @type {HTMLOptGroupElement} */ (el('optgroup'));
+        g.label = ex.group;
+        groups.set(ex.group, g);
+        picker.append(g);
+      }
+      groups.get(ex.group).append(new Option(ex.title, ex.id));
+    }
     picker.addEventListener('change', () => show(examples.find((e) => e.id === picker.value)));
-    show(examples[0]);
+    show(examples.find((e) => e.id === 'orders') ?? examples[0]);
   },
   (/** @type {Error} */ e) => {
     status.textContent = 'The engine did not start.';
@@ -69,18 +79,37 @@ function show(ex) {
   refresh();
 }
 
-/** @param {any} spec @param {string} value */
-function field(spec, value) {
+/** A form field from a parameter's schema: text for numbers and lists, a checkbox, or a select. @param {any} spec */
+function field(spec) {
   const id = `param-${spec.name}`;
-  const row = el('div', 'field');
+  const row = el('div', `field field-${spec.type}`);
   row.dataset.field = spec.name;
   const label = el('label', '', spec.label);
   label.setAttribute('for', id);
-  const input = /** @type {HTMLInputElement} */ (el('input'));
-  Object.assign(input, { id, name: spec.name, type: 'text', inputMode: 'decimal', value, autocomplete: 'off' });
+  /** @type {HTMLInputElement | HTMLSelectElement} */
+  let input;
+  if (spec.type === 'bool') {
+    input = /** @type {HTMLInputElement} */ (el('input'));
+    Object.assign(input, { id, name: spec.name, type: 'checkbox', checked: spec.default === true });
+  } else if (spec.type === 'choice') {
+    input = /** @type {HTMLSelectElement} */ (el('select'));
+    Object.assign(input, { id, name: spec.name });
+    for (const o of spec.options) input.append(new Option(o, o, o === spec.default, o === spec.default));
+  } else {
+    input = /** @type {HTMLInputElement} */ (el('input'));
+    const value = Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default);
+    Object.assign(input, { id, name: spec.name, type: 'text', value, autocomplete: 'off' });
+    input.inputMode = spec.type === 'list' ? 'text' : 'decimal';
+  }
   input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
   const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit);
-  const help = el('small', 'help', `${spec.help} ${spec.min} to ${spec.max}${spec.unit === 's' ? ' s' : ''}.`);
+  const limits =
+    spec.type === 'number' || spec.type === 'integer'
+      ? ` ${spec.min} to ${spec.max}${spec.unit && spec.unit !== 'x' ? ' ' + spec.unit : ''}.`
+      : spec.type === 'list'
+        ? ` Up to ${spec.maxLen} whole numbers, ${spec.min} to ${spec.max}.`
+        : '';
+  const help = el('small', 'help', `${spec.help}${limits}`);
   help.id = `${id}-help`;
   const error = el('p', 'field-error');
   error.id = `${id}-error`;
@@ -92,17 +121,19 @@ function field(spec, value) {
 
 /** @param {any} ex */
 function renderForm(ex) {
-  const fields = ex.params.map((/** @type {any} */ p) => field(p, String(p.default)));
-  const scale = lab.info()?.timeScale;
-  fields.push(field({ ...scale, name: 'timeScale' }, String(scale?.default ?? 1)));
+  const fields = ex.params.map((/** @type {any} */ p) => field(p));
+  fields.push(field({ ...lab.info()?.timeScale, name: 'timeScale' }));
   form.replaceChildren(...fields);
 }
 
 /** The request the form describes, values as typed so that refusals quote them. */
 function formRequest(/** @type {string} */ mode) {
-  /** @type {Record<string, string>} */
+  /** @type {Record<string, string | boolean>} */
   const params = {};
-  for (const p of example.params) params[p.name] = /** @type {HTMLInputElement} */ (form.elements.namedItem(p.name)).value;
+  for (const p of example.params) {
+    const input = /** @type {HTMLInputElement} */ (form.elements.namedItem(p.name));
+    params[p.name] = p.type === 'bool' ? input.checked : input.value;
+  }
   const timeScale = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeScale')).value;
   return { example: example.id, mode, params, timeScale };
 }
@@ -116,7 +147,7 @@ async function refresh() {
     const name = /** @type {HTMLElement} */ (row).dataset.field;
     const err = errors.find((e) => e.field === `params.${name}` || e.field === name);
     const msg = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
-    const input = /** @type {HTMLInputElement} */ (row.querySelector('input'));
+    const input = /** @type {HTMLInputElement} */ (row.querySelector('input, select'));
     msg.hidden = !err;
     // The value as typed, not as JSON: `-2 is out of range`, `(empty) is not a number`.
     msg.textContent = err ? `${input.value.trim() || '(empty)'} ${err.problem}; allowed: ${err.allowed}.` : '';
@@ -128,11 +159,27 @@ async function refresh() {
   const predictions = await Promise.all(example.modes.map((/** @type {any} */ m) => lab.predict(formRequest(m.id))));
   if (shown !== example) return;
   predictions.forEach((p, i) => timelines.get(example.modes[i].id)?.showPredicted(p));
+  showCode();
   predictions[0].lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) =>
     laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]),
   );
   setAxis(Math.max(...predictions.map((p) => p.wallMs)) * 1.05);
 }
+
+/** The program of the chosen mode, in Python and in Rust, from the current parameters. */
+async function showCode() {
+  const select = /** @type {HTMLSelectElement} */ ($('code-mode'));
+  if (select.dataset.example !== example.id) {
+    select.replaceChildren(...example.modes.map((/** @type {any} */ m) => new Option(m.title, m.id)));
+    select.dataset.example = example.id;
+  }
+  const shown = example;
+  const code = await lab.code(formRequest(select.value));
+  if (shown !== example) return;
+  $('code-python').textContent = code.python;
+  $('code-rust').textContent = code.rust;
+}
+$('code-mode').addEventListener('change', () => showCode());
 
 function setAxis(/** @type {number} */ ms) {
   axisMs = ms;
@@ -145,6 +192,7 @@ function updateControls() {
 }
 
 form.addEventListener('input', () => refresh());
+form.addEventListener('change', () => refresh());
 form.addEventListener('submit', (e) => e.preventDefault());
 
 // Run plays every mode of the example in turn, each on its own timeline, all on one time axis.

@@ -9,7 +9,7 @@
 // Messages are namespaced `threadlab:*` so they never collide with wasm-bindgen-rayon's own.
 import init, * as wasm from './pkg/threadlab.js';
 
-/** @typedef {{id: number, handle: wasm.RunHandle}} Current */
+/** @typedef {{id: number, handle: wasm.RunHandle, request: string}} Current */
 
 /** @type {Current | null} */
 let current = null;
@@ -39,30 +39,86 @@ const booted = (async () => {
   // work can go on at once.
   const threads = Math.max(2, navigator.hardwareConcurrency || 2);
   await wasm.initThreadPool(threads);
-  return { threads, poolMs: performance.now() - started, catalog: JSON.parse(wasm.catalog()) };
+  const poolMs = performance.now() - started;
+  return { threads, poolMs, catalog: JSON.parse(wasm.catalog()) };
 })();
 
+// How fast one core computes, measured on the pool threads in the background (about 200 ms), so that
+// "1 s of compute" takes 1 s here. Runs wait for it; nothing else does.
+const calibrated = booted.then(() => wasm.calibrate(navigator.hardwareConcurrency || 2));
+
+/** Elastic thread workers: kept referenced so they are never collected. @type {Worker[]} */
+const elastic = [];
+const threadScript = new URL('./thread-worker.js', import.meta.url);
+const mainJS = new URL('./pkg/threadlab.js', import.meta.url).href;
+
+/** Starts elastic threads until `needed` are idle; resolves when they are ready to take jobs. */
+async function ensureThreads(/** @type {number} */ needed) {
+  const missing = needed - wasm.threads_idle();
+  if (missing <= 0) return;
+  const [module, memory] = wasm.thread_init();
+  await Promise.all(
+    Array.from({ length: missing }, () => {
+      const worker = new Worker(threadScript, { type: 'module', name: `threadlab-thread-${elastic.length + 1}` });
+      elastic.push(worker);
+      return new Promise((resolve, reject) => {
+        worker.addEventListener('message', ({ data }) => data?.type === 'threadlab:thread-ready' && resolve(undefined));
+        worker.addEventListener('error', (e) => reject(new Error(`a thread worker failed to start: ${e.message}`)));
+        worker.postMessage({ type: 'threadlab:thread-init', module, memory, mainJS });
+      });
+    }),
+  );
+  // A worker posts "ready" just before it enters its job loop: wait until it is really there.
+  while (wasm.threads_idle() < needed) await new Promise((r) => setTimeout(r, 1));
+}
+
 booted.then(
-  (info) => send({ type: 'threadlab:ready', ...info }),
+  async (info) => {
+    // A few threads up front, so that the usual runs start at once.
+    await ensureThreads(4);
+    send({ type: 'threadlab:ready', ...info });
+    send({ type: 'threadlab:calibrated', computeRate: await calibrated });
+  },
   (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
 );
 
+/** Runs asked to stop while their threads were still starting. @type {Set<number>} */
+const stopEarly = new Set();
+
 /** @param {number} id @param {string} requestJson */
-function startRun(id, requestJson) {
+async function startRun(id, requestJson) {
+  const needed = wasm.threads_needed(requestJson);
+  if (needed === 0) {
+    // Invalid: let start_run word the refusal. A refused request leaves the run that is going alone.
+    try {
+      wasm.start_run(requestJson).free();
+    } catch (e) {
+      send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    }
+    return;
+  }
+  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled. Its threads
+  // are free again within milliseconds; until then, count them as taken.
+  const old = current;
+  old?.handle.cancel();
+  try {
+    await calibrated;
+    await ensureThreads(needed + (old ? wasm.threads_needed(old.request) : 0));
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
   let handle;
   try {
     handle = wasm.start_run(requestJson);
   } catch (e) {
-    // A refused request leaves the run that is going alone.
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled. Cancelling
-  // right after the start is safe: the new run's first steps are still queued behind this handler.
-  current?.handle.cancel();
-  const run = { id, handle };
+  const run = { id, handle, request: requestJson };
   current = run;
   send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()) });
+  if (stopEarly.delete(id)) handle.cancel();
   handle.promise().then(
     (recordJson) => {
       // The last events, then the record: the page has seen every event before it sees `done`.
@@ -85,7 +141,7 @@ self.addEventListener('message', async ({ data }) => {
   try {
     switch (data.type) {
       case 'threadlab:run':
-        startRun(data.id, data.request);
+        await startRun(data.id, data.request);
         break;
       case 'threadlab:poll':
         reportPanic();
@@ -97,12 +153,16 @@ self.addEventListener('message', async ({ data }) => {
         break;
       case 'threadlab:cancel':
         if (current && (data.id == null || current.id === data.id)) current.handle.cancel();
+        else if (data.id != null) stopEarly.add(data.id);
         break;
       case 'threadlab:validate':
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;
       case 'threadlab:predict':
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.predict(data.request)) });
+        break;
+      case 'threadlab:code':
+        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.code(data.request)) });
         break;
     }
   } catch (e) {

@@ -37,7 +37,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, poolMs: number, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, poolMs: number, computeRate: number | null, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -55,10 +55,13 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
           threads: data.threads,
           crossOriginIsolated: self.crossOriginIsolated,
           poolMs: data.poolMs,
+          computeRate: null,
           timeScale: data.catalog.timeScale,
         };
         resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated });
         emit('ready', info);
+      } else if (data.type === 'threadlab:calibrated') {
+        if (info) info.computeRate = data.computeRate;
       } else if (data.type === 'threadlab:fatal') {
         const error = new Error(`ThreadLab could not start: ${data.message}`);
         reject(error);
@@ -200,6 +203,14 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
      */
     predict(request) {
       return ask('threadlab:predict', request);
+    },
+
+    /**
+     * The request's program as the tutorial's Python and as idiomatic Rust: `{python, rust}`.
+     * @param {RunRequest} request @returns {Promise<{python: string, rust: string}>}
+     */
+    code(request) {
+      return ask('threadlab:code', request);
     },
 
     /**

@@ -1,18 +1,24 @@
-//! Cancellation: one token per run, seen by blocking sleeps on pool threads (woken at once through a
-//! condition variable) and by the asyncio loop's timers (cleared and resolved at once).
+//! Stopping a run: one token per run, seen by every blocking wait (woken at once through a condition
+//! variable) and every compute slice. It has two levels: at the program's exit only daemon threads must
+//! stop; on cancel, everything stops.
 
-use super::clock::{global, now_ms};
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use super::clock::now_ms;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
-/// The run was cancelled while this step waited.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Cancelled;
+/// Why a thread had to stop before its end.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Stop {
+    /// The run was cancelled.
+    Cancelled,
+    /// The program exited while this daemon ran.
+    Killed,
+}
+
+// The state starts at 0, running; it only ever rises.
+const EXITING: u8 = 1;
+const CANCELLED: u8 = 2;
 
 /// Shared by every thread of a run.
 #[derive(Clone, Default)]
@@ -20,34 +26,49 @@ pub struct CancelToken(Arc<Shared>);
 
 #[derive(Default)]
 struct Shared {
-    cancelled: AtomicBool,
+    state: AtomicU8,
     lock: Mutex<()>,
     wake: Condvar,
 }
 
 impl CancelToken {
-    /// Cancels: every blocking sleep returns now; the asyncio loop's timers are fired by [`Timers::cancel`].
-    pub fn cancel(&self) {
-        self.0.cancelled.store(true, Ordering::SeqCst);
-        // Taking the lock orders this notify after any sleeper's check of the flag, so no wake-up is lost.
+    fn raise(&self, level: u8) {
+        self.0.state.fetch_max(level, Ordering::SeqCst);
+        // Taking the lock orders this notify after any sleeper's check, so no wake-up is lost.
         let _guard = self.0.lock.lock().unwrap_or_else(|e| e.into_inner());
         self.0.wake.notify_all();
     }
 
-    /// Whether the run was cancelled.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.cancelled.load(Ordering::SeqCst)
+    /// Cancels: every wait and compute of the run stops now.
+    pub fn cancel(&self) {
+        self.raise(CANCELLED);
     }
 
-    /// A real blocking sleep of `ms` on this thread (`Atomics.wait` underneath: workers only), ended early
-    /// by cancellation. It sleeps to a deadline on the shared clock, so spurious wake-ups cost nothing.
-    pub fn sleep(&self, ms: f64) -> Result<(), Cancelled> {
-        let deadline = now_ms() + ms;
+    /// The program exits: daemon threads stop now.
+    pub fn exit(&self) {
+        self.raise(EXITING);
+    }
+
+    /// Whether the run was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.state.load(Ordering::SeqCst) == CANCELLED
+    }
+
+    /// Whether a thread (a daemon or not) must stop now, and why.
+    pub fn check(&self, daemon: bool) -> Result<(), Stop> {
+        match self.0.state.load(Ordering::SeqCst) {
+            CANCELLED => Err(Stop::Cancelled),
+            EXITING if daemon => Err(Stop::Killed),
+            _ => Ok(()),
+        }
+    }
+
+    /// A real blocking sleep until `deadline` on the shared clock (`Atomics.wait` underneath: workers
+    /// only), cut short when the thread must stop.
+    pub fn sleep_until(&self, deadline: f64, daemon: bool) -> Result<(), Stop> {
         let mut guard = self.0.lock.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            if self.is_cancelled() {
-                return Err(Cancelled);
-            }
+            self.check(daemon)?;
             let left = deadline - now_ms();
             if left <= 0.0 {
                 return Ok(());
@@ -60,38 +81,31 @@ impl CancelToken {
                 .0;
         }
     }
+
+    /// [`CancelToken::sleep_until`] `ms` from now.
+    pub fn sleep(&self, ms: f64, daemon: bool) -> Result<(), Stop> {
+        self.sleep_until(now_ms() + ms, daemon)
+    }
 }
 
-/// The asyncio loop's pending timers, on the thread that runs the loop.
-#[derive(Clone, Default)]
-pub struct Timers(Rc<RefCell<Vec<(f64, js_sys::Function)>>>);
-
-impl Timers {
-    /// `await asyncio.sleep`: a `setTimeout` on this thread's event loop, resolved early by [`Timers::cancel`].
-    pub async fn sleep(&self, ms: f64, token: &CancelToken) -> Result<(), Cancelled> {
-        if token.is_cancelled() {
-            return Err(Cancelled);
+/// Waits on `cv` until `done` holds, checking `token` every few ms (a cancel doesn't know every condition
+/// variable of a run, so waits poll it; 5 ms is well inside the 100 ms a Stop may take).
+pub fn wait_until<T>(
+    lock: &Mutex<T>,
+    cv: &Condvar,
+    token: &CancelToken,
+    daemon: bool,
+    mut done: impl FnMut(&mut T) -> bool,
+) -> Result<(), Stop> {
+    let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if done(&mut guard) {
+            return Ok(());
         }
-        let timers = self.clone();
-        let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-            let id = global().set_timeout(&resolve, ms);
-            timers.0.borrow_mut().push((id, resolve));
-        });
-        // The timer resolves either way; the token says whether it was cut short.
-        let _ = JsFuture::from(promise).await;
-        if token.is_cancelled() {
-            Err(Cancelled)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Clears and resolves every pending timer, so every coroutine wakes and sees the cancelled token.
-    pub fn cancel(&self) {
-        let pending = std::mem::take(&mut *self.0.borrow_mut());
-        for (id, resolve) in pending {
-            global().clear_timeout(id);
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
+        token.check(daemon)?;
+        guard = cv
+            .wait_timeout(guard, Duration::from_millis(5))
+            .unwrap_or_else(|e| e.into_inner())
+            .0;
     }
 }

@@ -1,8 +1,14 @@
-//! Runs a scenario for real in the browser: plain calls on a blocking pool thread, asyncio coroutines as
-//! futures on the engine worker's event loop. Wasm only; knows nothing of the page.
+//! Runs a scenario for real in the browser: threads on elastic Web Workers that share the wasm memory,
+//! asyncio as futures on one worker's event loop, a real GIL, real queues, calibrated CPU work. Wasm only;
+//! knows nothing of the page.
 
+pub mod asyncio;
 pub mod cancel;
 pub mod clock;
 pub mod completion;
+pub mod compute;
+pub mod gil;
+pub mod queue;
 pub mod recorder;
 pub mod run;
+pub mod threads;

@@ -3,7 +3,7 @@
 //! and only workers take it: the page never touches it.
 
 use super::clock::now_ms;
-use crate::trace::{Event, SpanKind};
+use crate::trace::{Event, Life, SpanKind};
 use std::sync::Mutex;
 
 /// The events of one run, with times in ms from `t0`.
@@ -72,6 +72,23 @@ impl Recorder {
             text: text.into(),
             t,
         });
+    }
+
+    /// Records a thread's or task's life event, now.
+    pub fn life(&self, lane: &str, life: Life, daemon: bool) {
+        let t = self.now();
+        self.inner().events.push(Event::Thread {
+            lane: lane.into(),
+            life,
+            daemon,
+            t,
+        });
+    }
+
+    /// Records a queue's new depth, now.
+    pub fn depth(&self, queue: usize, depth: usize) {
+        let t = self.now();
+        self.inner().events.push(Event::Depth { queue, depth, t });
     }
 
     /// The events recorded since the last drain.

@@ -1,173 +1,363 @@
-//! One run of one mode: the program's tasks executed for real, every step recorded on the shared clock.
+//! One run of one mode: the program executed for real, every step recorded on the shared clock.
 //!
-//! - Sequential: the calls run one after another on a rayon pool thread, which really blocks in its sleeps
-//!   (`Atomics.wait`); the engine worker only awaits the end, so it keeps answering the page.
-//! - Asyncio: each task is a future spawned on the engine worker's own event loop, in the order
-//!   `asyncio.gather` starts them; they switch only at awaits, and a sleep is a `setTimeout`.
+//! - Sequential and threaded patterns: the main thread and every thread it starts are jobs on elastic
+//!   workers (`threads`), each a real Web Worker that truly blocks in its sleeps, joins and queue waits;
+//!   computing threads really share the cores. Under the GIL they also take turns on one lock (`gil`).
+//! - asyncio: the whole program is one job: an event loop (`asyncio`) on one worker.
+//!
+//! The engine worker only awaits the end through `completion`, so its own event loop stays free.
 
-use super::cancel::{CancelToken, Cancelled, Timers};
-use super::completion;
+use super::cancel::{wait_until, CancelToken, Stop};
+use super::gil::{Gil, Holder};
+use super::queue::BlockingQueue;
 use super::recorder::Recorder;
-use crate::scenario::{Pattern, Program, RunRequest, Step, Task};
+use super::{asyncio, completion, compute, threads};
+use crate::scenario::{labels, Pattern, Program, RunRequest, Step};
 use crate::sim;
-use crate::trace::{RunRecord, SpanKind, Status};
-use std::cell::{Cell, RefCell};
+use crate::trace::{Life, RunRecord, SpanKind, Status};
+use std::cell::Cell;
 use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// The machine's core count, as the page's `navigator.hardwareConcurrency` says; the prediction uses it.
+static CORES: AtomicUsize = AtomicUsize::new(2);
+
+/// Sets the core count the predictions assume.
+pub fn set_cores(cores: usize) {
+    CORES.store(cores.max(1), Ordering::SeqCst);
+}
+
+/// The core count the predictions assume.
+pub fn cores() -> usize {
+    CORES.load(Ordering::SeqCst)
+}
+
+/// Elastic workers a request needs at once: the main thread, and one per thread it may start.
+pub fn threads_needed(request: &RunRequest) -> usize {
+    match request.mode.pattern {
+        Pattern::Asyncio => 1,
+        _ => 1 + request.program().starts(),
+    }
+}
+
+/// Everything the threads of one run share.
+pub struct Runtime {
+    /// What runs.
+    pub request: RunRequest,
+    /// Its program.
+    pub program: Program,
+    /// Where every thread records.
+    pub recorder: Arc<Recorder>,
+    /// Seen by every wait and compute slice.
+    pub token: CancelToken,
+    gil: Option<Gil>,
+    queues: Vec<BlockingQueue>,
+    /// Per function: (started, ended).
+    slots: Mutex<Vec<(bool, bool)>>,
+    ended: Condvar,
+}
+
+/// A thread as the runtime knows it.
+#[derive(Clone)]
+struct Me {
+    holder: Holder,
+    daemon: bool,
+}
 
 /// A run in progress, owned by the engine worker.
 pub struct Run {
-    /// What runs.
-    pub request: Arc<RunRequest>,
-    /// Its program, written once from the request.
-    pub program: Arc<Program>,
+    /// Shared with the run's threads.
+    pub rt: Arc<Runtime>,
     /// The prediction for the same request.
     pub predicted: RunRecord,
-    /// Where every thread records.
-    pub recorder: Arc<Recorder>,
-    /// Seen by every thread and timer of the run.
-    pub token: CancelToken,
-    /// The asyncio loop's timers (empty for other patterns).
-    pub timers: Timers,
 }
 
 impl Run {
-    /// Starts `request` now. The returned future ends with the run, whether it completed or was cancelled.
+    /// Starts `request` now; the caller has made [`threads_needed`] workers idle. The returned future ends
+    /// with the run, whether it completed or was cancelled.
     pub fn start(
         request: RunRequest,
         t0: f64,
     ) -> (Rc<Run>, impl std::future::Future<Output = RunRecord>) {
-        let program = Arc::new(request.program());
-        let predicted = sim::predict(&request);
-        let run = Rc::new(Run {
-            request: Arc::new(request),
+        let program = request.program();
+        let predicted = sim::predict(&request, cores());
+        let recorder = Arc::new(Recorder::new(t0));
+        let gil = request
+            .mode
+            .pattern
+            .has_gil()
+            .then(|| Gil::new(program.switch_ms, recorder.clone()));
+        let queues = program
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(i, &maxsize)| BlockingQueue::new(i, maxsize))
+            .collect();
+        let slots = Mutex::new(vec![(false, false); program.funcs.len()]);
+        let rt = Arc::new(Runtime {
+            request,
             program,
-            predicted,
-            recorder: Arc::new(Recorder::new(t0)),
+            recorder,
             token: CancelToken::default(),
-            timers: Timers::default(),
+            gil,
+            queues,
+            slots,
+            ended: Condvar::new(),
         });
         let (done, finished) = completion::channel::<f64>();
-        match run.request.mode.pattern {
-            Pattern::Sequential => run.spawn_sequential(done),
-            Pattern::Asyncio => run.spawn_gather(done),
+        let job_rt = rt.clone();
+        if rt.request.mode.pattern.is_asyncio() {
+            threads::spawn(move || asyncio::run(job_rt, done));
+        } else {
+            threads::spawn(move || main_thread(job_rt, done));
         }
+        let run = Rc::new(Run { rt, predicted });
         let this = run.clone();
         let record = async move {
             let end_ms = finished.await;
-            let status = if this.token.is_cancelled() {
+            let rt = &this.rt;
+            let status = if rt.token.is_cancelled() {
                 Status::Cancelled
             } else {
                 Status::Completed
             };
-            this.request.record(
-                &this.program,
+            rt.request.record(
+                &rt.program,
                 status,
                 end_ms,
                 this.predicted.wall_ms,
-                &this.recorder.all(),
+                &rt.recorder.all(),
             )
         };
         (run, record)
     }
 
-    /// Cancels every thread and timer of the run; its future then ends with status `cancelled`.
+    /// Cancels every thread of the run; its future then ends with status `cancelled`.
     pub fn cancel(&self) {
-        self.token.cancel();
-        self.timers.cancel();
+        self.rt.token.cancel();
+    }
+}
+
+/// The main thread: its steps, then Python's exit (wait for non-daemon threads, kill the daemons).
+fn main_thread(rt: Arc<Runtime>, done: completion::Sender<f64>) {
+    let me = Me {
+        holder: (0, "MainThread".into()),
+        daemon: false,
+    };
+    let ran = rt
+        .acquire(&me, "main")
+        .and_then(|()| rt.steps(&me, &rt.program.main, "main"));
+    rt.release(&me);
+    if ran.is_ok() {
+        // threading._shutdown: the interpreter waits for every non-daemon thread.
+        let funcs = &rt.program.funcs;
+        let _ = wait_until(&rt.slots, &rt.ended, &rt.token, false, |slots| {
+            slots
+                .iter()
+                .zip(funcs)
+                .all(|(&(started, ended), f)| f.daemon || !started || ended)
+        });
+    }
+    let end = rt.recorder.now();
+    rt.token.exit();
+    rt.settle();
+    done.send(end);
+}
+
+impl Runtime {
+    fn acquire(&self, me: &Me, lane: &str) -> Result<(), Stop> {
+        match &self.gil {
+            Some(gil) => gil.acquire(&me.holder, lane, &self.token, me.daemon),
+            None => Ok(()),
+        }
     }
 
-    fn spawn_sequential(&self, done: completion::Sender<f64>) {
-        let (request, program) = (self.request.clone(), self.program.clone());
-        let (recorder, token) = (self.recorder.clone(), self.token.clone());
-        rayon::spawn(move || {
-            for task in &program.tasks {
-                if run_blocking(&request, task, &recorder, &token).is_err() {
-                    break;
-                }
+    fn release(&self, me: &Me) {
+        if let Some(gil) = &self.gil {
+            gil.release(me.holder.0);
+        }
+    }
+
+    /// A blocking wait, recorded as a span on `lane`, with the GIL given up for its length.
+    fn wait<T>(
+        &self,
+        me: &Me,
+        lane: &str,
+        label: String,
+        kind: SpanKind,
+        wait: impl FnOnce() -> Result<T, Stop>,
+    ) -> Result<T, Stop> {
+        self.release(me);
+        let span = self.recorder.begin(lane, label, kind);
+        let result = wait();
+        self.recorder.end(span);
+        let value = result?;
+        self.acquire(me, lane)?;
+        Ok(value)
+    }
+
+    /// Waits (briefly, whatever the token says) until every started thread has stopped, so that no thread
+    /// of this run is alive when its end is reported.
+    fn settle(&self) {
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        for _ in 0..200 {
+            if slots.iter().all(|&(started, ended)| !started || ended) {
+                return;
             }
-            done.send(recorder.now());
+            slots = self
+                .ended
+                .wait_timeout(slots, Duration::from_millis(5))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn all_ended(&self, funcs: &[usize]) -> bool {
+        let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        funcs.iter().all(|&i| !slots[i].0 || slots[i].1)
+    }
+
+    fn start(self: &Arc<Self>, i: usize) {
+        let f = &self.program.funcs[i];
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())[i].0 = true;
+        self.recorder.life(&f.id, Life::Started, f.daemon);
+        let rt = self.clone();
+        threads::spawn(move || {
+            let f = &rt.program.funcs[i];
+            let me = Me {
+                holder: (i + 1, f.name.clone()),
+                daemon: f.daemon,
+            };
+            let ran = rt
+                .acquire(&me, &f.id)
+                .and_then(|()| rt.steps(&me, &f.steps, &f.id));
+            rt.release(&me);
+            let life = if ran.is_ok() {
+                Life::Finished
+            } else {
+                Life::Killed
+            };
+            rt.recorder.life(&f.id, life, f.daemon);
+            rt.slots.lock().unwrap_or_else(|e| e.into_inner())[i].1 = true;
+            rt.ended.notify_all();
         });
     }
 
-    fn spawn_gather(&self, done: completion::Sender<f64>) {
-        let remaining = Rc::new(Cell::new(self.program.tasks.len()));
-        let done = Rc::new(RefCell::new(Some(done)));
-        if self.program.tasks.is_empty() {
-            if let Some(done) = done.borrow_mut().take() {
-                done.send(self.recorder.now());
-            }
-        }
-        for i in 0..self.program.tasks.len() {
-            let (request, program) = (self.request.clone(), self.program.clone());
-            let (recorder, token, timers) = (
-                self.recorder.clone(),
-                self.token.clone(),
-                self.timers.clone(),
-            );
-            let (remaining, done) = (remaining.clone(), done.clone());
-            // spawn_local queues tasks in order, and each runs until its first await, as gather's do.
-            wasm_bindgen_futures::spawn_local(async move {
-                let task = &program.tasks[i];
-                let _ = run_async(&request, task, &recorder, &token, &timers).await;
-                remaining.set(remaining.get() - 1);
-                if remaining.get() == 0 {
-                    if let Some(done) = done.borrow_mut().take() {
-                        done.send(recorder.now());
+    /// Runs steps on this thread, drawing on `lane`.
+    fn steps(self: &Arc<Self>, me: &Me, steps: &[Step], lane: &str) -> Result<(), Stop> {
+        let pattern = self.request.mode.pattern;
+        let (token, rec) = (&self.token, &self.recorder);
+        for step in steps {
+            token.check(me.daemon)?;
+            match step {
+                Step::Print(text) => rec.print(lane, text),
+                Step::Sleep { seconds } => {
+                    let ms = self.request.real_ms(*seconds);
+                    let label = pattern.sleep_label(*seconds);
+                    self.wait(me, lane, label, SpanKind::Sleep, || {
+                        token.sleep(ms, me.daemon)
+                    })?;
+                }
+                Step::Compute { seconds } => {
+                    let ms = self.request.real_ms(*seconds);
+                    let span = rec.begin(lane, pattern.compute_label(*seconds), SpanKind::Compute);
+                    let stopped = Cell::new(None);
+                    compute::work(ms, || {
+                        let ok = token.check(me.daemon).and_then(|()| match &self.gil {
+                            Some(gil) => gil.maybe_switch(&me.holder, lane, token, me.daemon),
+                            None => Ok(()),
+                        });
+                        ok.map_err(|e| stopped.set(Some(e))).is_ok()
+                    });
+                    rec.end(span);
+                    if let Some(stop) = stopped.get() {
+                        return Err(stop);
                     }
                 }
-            });
-        }
-    }
-}
-
-/// One task's steps on a blocking thread.
-fn run_blocking(
-    request: &RunRequest,
-    task: &Task,
-    recorder: &Recorder,
-    token: &CancelToken,
-) -> Result<(), Cancelled> {
-    for step in &task.steps {
-        if token.is_cancelled() {
-            return Err(Cancelled);
-        }
-        match step {
-            Step::Print(text) => recorder.print(&task.id, text),
-            Step::Sleep { seconds } => {
-                let label = request.mode.pattern.sleep_label(*seconds);
-                let span = recorder.begin(&task.id, label, SpanKind::Sleep);
-                let slept = token.sleep(request.real_ms(*seconds));
-                recorder.end(span);
-                slept?;
+                Step::Start(i) => self.start(*i),
+                Step::Join(i) => self.join(me, lane, &[*i])?,
+                Step::JoinAll(fs) => self.join(me, lane, fs)?,
+                Step::Call(i) => {
+                    let f = &self.program.funcs[*i];
+                    self.steps(me, &f.steps, &f.id)?;
+                }
+                Step::Put { queue, item } => {
+                    let q = &self.queues[*queue];
+                    if q.full() {
+                        let label = labels::put(*item);
+                        self.wait(me, lane, label, SpanKind::WaitQueue, || {
+                            q.put(*item, rec, token, me.daemon)
+                        })?;
+                    } else {
+                        q.put(*item, rec, token, me.daemon)?;
+                    }
+                }
+                Step::Consume {
+                    queue,
+                    stop,
+                    task_done,
+                    each,
+                } => {
+                    let q = &self.queues[*queue];
+                    loop {
+                        let item = if q.empty() {
+                            self.wait(me, lane, labels::GET.into(), SpanKind::WaitQueue, || {
+                                q.get(rec, token, me.daemon)
+                            })?
+                        } else {
+                            q.get(rec, token, me.daemon)?
+                        };
+                        if Some(item) == *stop {
+                            break;
+                        }
+                        self.steps(me, &(each.0)(item), lane)?;
+                        if *task_done {
+                            q.task_done();
+                        }
+                    }
+                }
+                Step::TaskDone(queue) => self.queues[*queue].task_done(),
+                Step::JoinQueue(queue) => {
+                    let q = &self.queues[*queue];
+                    if !q.all_done() {
+                        self.wait(me, lane, labels::JOIN.into(), SpanKind::WaitQueue, || {
+                            q.join(token, me.daemon)
+                        })?;
+                    }
+                }
+                Step::Inspect => {
+                    let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    let mut alive = vec!["MainThread"];
+                    for (f, (started, ended)) in self.program.funcs.iter().zip(slots) {
+                        if started && !ended {
+                            alive.push(&f.name);
+                        }
+                    }
+                    rec.print(lane, &sim::inspect_line(&alive));
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
-}
 
-/// One task's steps as a coroutine on this thread's event loop.
-async fn run_async(
-    request: &RunRequest,
-    task: &Task,
-    recorder: &Recorder,
-    token: &CancelToken,
-    timers: &Timers,
-) -> Result<(), Cancelled> {
-    for step in &task.steps {
-        if token.is_cancelled() {
-            return Err(Cancelled);
+    fn join(self: &Arc<Self>, me: &Me, lane: &str, funcs: &[usize]) -> Result<(), Stop> {
+        if self.all_ended(funcs) {
+            return Ok(());
         }
-        match step {
-            Step::Print(text) => recorder.print(&task.id, text),
-            Step::Sleep { seconds } => {
-                let label = request.mode.pattern.sleep_label(*seconds);
-                let span = recorder.begin(&task.id, label, SpanKind::Sleep);
-                let slept = timers.sleep(request.real_ms(*seconds), token).await;
-                recorder.end(span);
-                slept?;
-            }
-        }
+        let label = match funcs {
+            [i] => self
+                .request
+                .mode
+                .pattern
+                .join_label(&self.program.funcs[*i].name),
+            _ => labels::GATHER.into(),
+        };
+        self.wait(me, lane, label, SpanKind::WaitJoin, || {
+            wait_until(&self.slots, &self.ended, &self.token, me.daemon, |slots| {
+                funcs.iter().all(|&i| !slots[i].0 || slots[i].1)
+            })
+        })
     }
-    Ok(())
 }

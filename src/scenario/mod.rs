@@ -3,29 +3,43 @@
 //!
 //! Adding an example is one file in this folder and one line in [`EXAMPLES`]; no JavaScript changes.
 
+mod code;
+mod concurrency_vs_parallelism;
+mod cpu_vs_io;
 mod orders;
 mod params;
+mod queue_worker;
+mod square_cube;
+mod start_new_thread;
+mod thread_inspector;
+mod two_threads;
 
-pub use params::{fmt_num, InputError, ParamSpec, ParamType, Params};
+pub use params::{fmt_num, InputError, ParamSpec, ParamType, ParamValue, Params};
 
-use crate::trace::{spans_and_output, Event, Lane, RunRecord, Status};
+use crate::trace::{digest, Event, Lane, RunRecord, Status};
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Every example, in the order the page lists them.
-pub static EXAMPLES: &[&Example] = &[&orders::EXAMPLE];
+pub static EXAMPLES: &[&Example] = &[
+    &two_threads::EXAMPLE,
+    &square_cube::EXAMPLE,
+    &start_new_thread::EXAMPLE,
+    &thread_inspector::EXAMPLE,
+    &queue_worker::EXAMPLE,
+    &orders::EXAMPLE,
+    &concurrency_vs_parallelism::EXAMPLE,
+    &cpu_vs_io::EXAMPLE,
+];
+
+/// The most threads (or tasks) one run may start, besides the main one.
+pub const MAX_THREADS: usize = 64;
 
 /// The time scale's limits: 1 = the tutorial's seconds, 0.1 = ten times faster.
-pub const TIME_SCALE: ParamSpec = ParamSpec {
-    name: "timeScale",
-    label: "Time scale",
-    ty: ParamType::Number,
-    default: 1.0,
-    min: 0.01,
-    max: 10.0,
-    unit: "x",
-    help: "1 runs the tutorial's seconds; 0.1 runs ten times faster.",
-};
+pub const TIME_SCALE: ParamSpec = ParamSpec::number("timeScale", "Time scale", 1.0, 0.01, 10.0)
+    .unit("x")
+    .help("1 runs the tutorial's seconds; 0.1 runs ten times faster.");
 
 /// One entry of the catalogue.
 #[derive(Serialize)]
@@ -45,6 +59,18 @@ pub struct Example {
     /// Writes the program for the given parameters and mode.
     #[serde(skip)]
     pub program: fn(&Params, &ModeSpec) -> Program,
+    /// Writes the tutorial's Python program and the same program in idiomatic Rust, for the page.
+    #[serde(skip)]
+    pub code: fn(&Params, &ModeSpec) -> Code,
+}
+
+/// The program of a request as source code, for the page to show beside the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Code {
+    /// As the tutorial writes it in Python.
+    pub python: String,
+    /// The same program in idiomatic Rust (std threads, rayon, futures).
+    pub rust: String,
 }
 
 /// One way of running an example's program.
@@ -58,46 +84,121 @@ pub struct ModeSpec {
     pub pattern: Pattern,
 }
 
-/// How a program's tasks run: the concurrency pattern.
+/// How a program's threads run: the concurrency pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Pattern {
-    /// Plain function calls, one after another, on one blocking thread.
+    /// One thread: the main program calls its functions one after another.
     Sequential,
-    /// `asyncio.gather` of coroutines on one thread's event loop: they switch only at awaits.
+    /// Real threads, free to run in parallel up to the core count (Rust threads, free-threaded Python).
+    Threads,
+    /// Real threads that must hold one global interpreter lock to run Python code, as in CPython.
+    ThreadsGil,
+    /// Coroutines on one thread's event loop (`asyncio.run`): they switch only at awaits.
     Asyncio,
 }
 
 impl Pattern {
-    /// What a lane is in this pattern, for the run record's `lanes[].kind`.
-    pub fn lane_kind(self) -> &'static str {
+    /// Whether a started function is an asyncio task rather than a thread.
+    pub fn is_asyncio(self) -> bool {
+        self == Pattern::Asyncio
+    }
+
+    /// Whether threads must hold the GIL to run.
+    pub fn has_gil(self) -> bool {
+        self == Pattern::ThreadsGil
+    }
+
+    /// How a sleep step reads in this pattern's Python: the span's label.
+    pub fn sleep_label(self, seconds: f64) -> String {
         match self {
-            Pattern::Sequential => "call",
-            Pattern::Asyncio => "task",
+            Pattern::Asyncio => format!("await asyncio.sleep({})", fmt_num(seconds)),
+            _ => format!("time.sleep({})", fmt_num(seconds)),
+        }
+    }
+
+    /// The label of a compute step's span.
+    pub fn compute_label(self, seconds: f64) -> String {
+        format!("compute {} s", fmt_num(seconds))
+    }
+
+    /// The label of a wait for `name` to end.
+    pub fn join_label(self, name: &str) -> String {
+        match self {
+            Pattern::Asyncio => format!("await {name}"),
+            _ => format!("{name}.join()"),
         }
     }
 }
 
-/// A program: the tasks an example runs, each a list of steps.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Program {
-    /// In the order the program starts them.
-    pub tasks: Vec<Task>,
+/// Labels of queue waits, shared by the prediction and the real run.
+pub mod labels {
+    /// `q.get()` on an empty queue.
+    pub const GET: &str = "q.get()";
+    /// `q.join()` until every item is done.
+    pub const JOIN: &str = "q.join()";
+    /// `await asyncio.gather(...)`.
+    pub const GATHER: &str = "await asyncio.gather(...)";
+    /// Waiting for the GIL.
+    pub const WAIT_GIL: &str = "waiting for the GIL";
+
+    /// `q.put(x)` on a full queue.
+    pub fn put(item: i64) -> String {
+        format!("q.put({item})")
+    }
 }
 
-/// One logical flow of work: a function call, a coroutine, later a thread or a process.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Task {
+/// A program: what the main thread does, the functions it starts or calls, the queues they share.
+#[derive(Clone, Debug)]
+pub struct Program {
+    /// The GIL's switch interval in real ms (Python's default is 5): a thread holding the GIL gives it up
+    /// after this long when another thread waits for it. It is not scaled: it is the interpreter's constant.
+    pub switch_ms: f64,
+    /// The main thread's (or `main()` coroutine's) steps.
+    pub main: Vec<Step>,
+    /// Functions that run as threads or tasks (`Start`) or are called (`Call`); indices are their ids.
+    pub funcs: Vec<Func>,
+    /// Queues, by index: each one's `maxsize` (0 is unbounded, as in Python).
+    pub queues: Vec<usize>,
+}
+
+/// A function of the program, run as a thread, a task or a plain call.
+#[derive(Clone, Debug)]
+pub struct Func {
     /// The lane id: stable, lower-case.
     pub id: String,
-    /// The name Python would show (`order_coffee`).
+    /// The name Python would show: a thread's name (`Thread-1`), a function's (`order_coffee`).
     pub name: String,
+    /// A daemon thread is killed when the program ends instead of being waited for.
+    pub daemon: bool,
     /// What it does, in order.
     pub steps: Vec<Step>,
 }
 
-/// One step of a task. Durations are in the tutorial's seconds; the run scales them.
-#[derive(Clone, Debug, PartialEq)]
+impl Func {
+    /// A function with an id, a name and steps; not a daemon.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, steps: Vec<Step>) -> Self {
+        Func {
+            id: id.into(),
+            name: name.into(),
+            daemon: false,
+            steps,
+        }
+    }
+}
+
+/// What a worker loop does with each item it takes from a queue: the steps for that item.
+#[derive(Clone)]
+pub struct Handler(pub Arc<dyn Fn(i64) -> Vec<Step> + Send + Sync>);
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handler")
+    }
+}
+
+/// One step of a function. Durations are in the tutorial's seconds; the run scales them.
+#[derive(Clone, Debug)]
 pub enum Step {
     /// Prints a line to the output log.
     Print(String),
@@ -106,6 +207,68 @@ pub enum Step {
         /// The tutorial's seconds.
         seconds: f64,
     },
+    /// CPU-bound work that takes this long on one core of this machine (calibrated at start-up).
+    Compute {
+        /// The tutorial's seconds.
+        seconds: f64,
+    },
+    /// Starts function `i` as a thread (`t.start()`) or a task (`asyncio.create_task`).
+    Start(usize),
+    /// Waits for function `i` to end (`t.join()`, `await task`).
+    Join(usize),
+    /// Waits for all of these functions to end at once: `await asyncio.gather(...)`.
+    JoinAll(Vec<usize>),
+    /// Calls function `i` on this thread; it draws on its own lane.
+    Call(usize),
+    /// `q.put(item)`: blocks while the queue is full.
+    Put {
+        /// Which queue.
+        queue: usize,
+        /// The item.
+        item: i64,
+    },
+    /// A worker loop: `while True: x = q.get(); if x == stop: break; each(x); q.task_done()`.
+    Consume {
+        /// Which queue.
+        queue: usize,
+        /// The item that ends the loop (it is not passed to `each`, and gets no `task_done`).
+        stop: Option<i64>,
+        /// Whether the loop calls `task_done()` after each item; forgetting it makes `q.join()` wait forever.
+        task_done: bool,
+        /// The steps for one item.
+        each: Handler,
+    },
+    /// `q.task_done()`.
+    TaskDone(usize),
+    /// `q.join()`: waits until every item put has been marked done.
+    JoinQueue(usize),
+    /// Prints `threading.active_count()` and the names of `threading.enumerate()`.
+    Inspect,
+}
+
+impl Default for Program {
+    fn default() -> Self {
+        Program {
+            switch_ms: 5.0,
+            main: Vec::new(),
+            funcs: Vec::new(),
+            queues: Vec::new(),
+        }
+    }
+}
+
+impl Program {
+    /// How function `i` runs in this program: called, or started as a thread or task.
+    fn is_called(&self, i: usize) -> bool {
+        let calls = |steps: &[Step]| steps.iter().any(|s| matches!(s, Step::Call(j) if *j == i));
+        calls(&self.main) || self.funcs.iter().any(|f| calls(&f.steps))
+    }
+
+    /// The most threads or tasks the program can have at once besides the main one: one per `Start`.
+    pub fn starts(&self) -> usize {
+        let count = |steps: &[Step]| steps.iter().filter(|s| matches!(s, Step::Start(_))).count();
+        count(&self.main) + self.funcs.iter().map(|f| count(&f.steps)).sum::<usize>()
+    }
 }
 
 /// A checked request to run one mode of one example.
@@ -224,11 +387,15 @@ impl RunRequest {
         };
         let params = params.map_err(|e| errors.extend(e)).ok();
         let time_scale = match obj.get("timeScale") {
-            None | Some(Value::Null) => Some(TIME_SCALE.default),
-            Some(v) => TIME_SCALE
-                .check("timeScale", v)
-                .map_err(|e| errors.push(e))
-                .ok(),
+            None | Some(Value::Null) => Some(1.0),
+            Some(v) => match TIME_SCALE.check("timeScale", v) {
+                Ok(ParamValue::Num(x)) => Some(x),
+                Ok(_) => None,
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
         };
         match (mode, params, time_scale) {
             (Some(mode), Some(params), Some(time_scale)) if errors.is_empty() => Ok(RunRequest {
@@ -263,18 +430,48 @@ pub fn catalog_json() -> String {
 }
 
 impl RunRequest {
-    /// The lanes of a run of `program`: one per task, all on Python's main thread in these patterns.
+    /// The lanes of a run of `program`: the main thread, one per function, and the GIL's when there is one.
     pub fn lanes(&self, program: &Program) -> Vec<Lane> {
-        program
-            .tasks
-            .iter()
-            .map(|t| Lane {
-                id: t.id.clone(),
-                name: t.name.clone(),
-                kind: self.mode.pattern.lane_kind(),
-                thread: "MainThread".into(),
-            })
-            .collect()
+        let pattern = self.mode.pattern;
+        let main_thread = "MainThread".to_string();
+        let mut lanes = vec![Lane {
+            id: "main".into(),
+            name: if pattern.is_asyncio() {
+                "main()".into()
+            } else {
+                main_thread.clone()
+            },
+            kind: if pattern.is_asyncio() {
+                "task"
+            } else {
+                "thread"
+            },
+            thread: main_thread.clone(),
+        }];
+        for (i, f) in program.funcs.iter().enumerate() {
+            let (kind, thread) = if program.is_called(i) {
+                ("call", main_thread.clone())
+            } else if pattern.is_asyncio() {
+                ("task", main_thread.clone())
+            } else {
+                ("thread", f.name.clone())
+            };
+            lanes.push(Lane {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                kind,
+                thread,
+            });
+        }
+        if pattern.has_gil() {
+            lanes.push(Lane {
+                id: "gil".into(),
+                name: "GIL".into(),
+                kind: "gil",
+                thread: String::new(),
+            });
+        }
+        lanes
     }
 
     /// A step's duration in real ms at this request's time scale.
@@ -291,7 +488,7 @@ impl RunRequest {
         predicted_ms: f64,
         events: &[Event],
     ) -> RunRecord {
-        let (spans, output) = spans_and_output(events, wall_ms);
+        let d = digest(events, wall_ms);
         RunRecord {
             example: self.example.id.into(),
             mode: self.mode.id.into(),
@@ -301,19 +498,19 @@ impl RunRequest {
             wall_ms,
             predicted_ms,
             lanes: self.lanes(program),
-            spans,
-            output,
+            spans: d.spans,
+            output: d.output,
+            threads: d.threads,
+            queue_depth: d.queue_depth,
         }
     }
 }
 
-impl Pattern {
-    /// How a sleep step reads in this pattern's Python: the span's label.
-    pub fn sleep_label(self, seconds: f64) -> String {
-        match self {
-            Pattern::Sequential => format!("time.sleep({})", fmt_num(seconds)),
-            Pattern::Asyncio => format!("await asyncio.sleep({})", fmt_num(seconds)),
-        }
+/// The source code of a request, for the page.
+impl RunRequest {
+    /// The tutorial's Python and the idiomatic Rust for this request's parameters and mode.
+    pub fn code(&self) -> Code {
+        (self.example.code)(&self.params, self.mode)
     }
 }
 
@@ -346,7 +543,13 @@ mod tests {
             }
             for p in e.params {
                 assert!(p.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
-                assert!(p.min <= p.default && p.default <= p.max, "{}", p.name);
+                // Every default passes its own check, so an example can't ship a form that refuses itself.
+                let default = serde_json::to_value(p.default).unwrap();
+                assert!(
+                    p.check(p.name, &default).is_ok(),
+                    "{}: default {default}",
+                    p.name
+                );
             }
         }
     }
@@ -356,15 +559,13 @@ mod tests {
         let r = RunRequest::from_value(&json!({"example": "orders"})).unwrap();
         assert_eq!(r.mode.id, "sequential");
         assert_eq!(r.time_scale, 1.0);
-        assert_eq!(r.params.get("food_s"), 5.0);
+        assert_eq!(r.params.num("food_s"), 5.0);
     }
 
     #[test]
     fn bad_requests_are_refused_with_field_value_and_allowed() {
-        assert_eq!(
-            refuse(json!({"example": "nope"})),
-            "example: \"nope\" is not an example id; allowed: one of orders"
-        );
+        assert!(refuse(json!({"example": "nope"}))
+            .starts_with("example: \"nope\" is not an example id; allowed: one of two-threads, "));
         assert_eq!(
             refuse(json!({"example": "orders", "mode": "threads"})),
             "mode: \"threads\" is not a mode of example \"orders\"; allowed: one of sequential, asyncio"
@@ -384,7 +585,12 @@ mod tests {
     #[test]
     fn catalog_lists_schema_fields_the_api_promises() {
         let cat: Value = serde_json::from_str(&catalog_json()).unwrap();
-        let orders = &cat["examples"][0];
+        let orders = cat["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "orders")
+            .unwrap();
         assert_eq!(orders["id"], "orders");
         assert_eq!(orders["modes"][1]["id"], "asyncio");
         let p = &orders["params"][0];

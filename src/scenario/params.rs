@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// The type of a parameter's value. Later examples add lists and toggles here.
+/// The type of a parameter's value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamType {
@@ -14,10 +14,61 @@ pub enum ParamType {
     Number,
     /// A whole number between the limits (counts of threads, workers, items).
     Integer,
+    /// A list of whole numbers, each between the limits (`numbers`); as text, comma- or space-separated.
+    List,
+    /// On or off (`join`, `daemon`).
+    Bool,
+    /// One of `options` (`work`: `cpu` or `io`).
+    Choice,
+}
+
+/// A parameter's default, written as a constant in the example's file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Default {
+    /// For numbers and integers.
+    Num(f64),
+    /// For lists.
+    List(&'static [f64]),
+    /// For toggles.
+    Bool(bool),
+    /// For choices.
+    Choice(&'static str),
+}
+
+impl Serialize for Default {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ParamValue::from(*self).serialize(s)
+    }
+}
+
+/// A checked parameter value.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ParamValue {
+    /// A number or an integer.
+    Num(f64),
+    /// A list of whole numbers.
+    List(Vec<f64>),
+    /// A toggle.
+    Bool(bool),
+    /// A choice.
+    Choice(&'static str),
+}
+
+impl From<Default> for ParamValue {
+    fn from(d: Default) -> Self {
+        match d {
+            Default::Num(x) => ParamValue::Num(x),
+            Default::List(xs) => ParamValue::List(xs.to_vec()),
+            Default::Bool(b) => ParamValue::Bool(b),
+            Default::Choice(c) => ParamValue::Choice(c),
+        }
+    }
 }
 
 /// One field of an example's form, and the contract of `run({params})`.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ParamSpec {
     /// snake_case, stable: it is part of the JavaScript API and of shared links.
     pub name: &'static str,
@@ -27,11 +78,15 @@ pub struct ParamSpec {
     #[serde(rename = "type")]
     pub ty: ParamType,
     /// The tutorial's value.
-    pub default: f64,
-    /// Smallest allowed value, inclusive.
+    pub default: Default,
+    /// Smallest allowed number (for lists: of each item), inclusive.
     pub min: f64,
-    /// Largest allowed value, inclusive.
+    /// Largest allowed number (for lists: of each item), inclusive.
     pub max: f64,
+    /// For lists: the most items allowed.
+    pub max_len: usize,
+    /// For choices: the allowed values.
+    pub options: &'static [&'static str],
     /// The unit shown beside the field ("s" for tutorial seconds), empty when there is none.
     pub unit: &'static str,
     /// One sentence for the form's help text.
@@ -39,44 +94,186 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
+    /// A number field with limits; the other fields take neutral values.
+    pub const fn number(
+        name: &'static str,
+        label: &'static str,
+        default: f64,
+        min: f64,
+        max: f64,
+    ) -> Self {
+        ParamSpec {
+            name,
+            label,
+            ty: ParamType::Number,
+            default: Default::Num(default),
+            min,
+            max,
+            max_len: 0,
+            options: &[],
+            unit: "",
+            help: "",
+        }
+    }
+
+    /// A whole-number field.
+    pub const fn integer(
+        name: &'static str,
+        label: &'static str,
+        default: f64,
+        min: f64,
+        max: f64,
+    ) -> Self {
+        ParamSpec {
+            ty: ParamType::Integer,
+            ..Self::number(name, label, default, min, max)
+        }
+    }
+
+    /// A list of whole numbers, each from `min` to `max`, at most `max_len` of them.
+    pub const fn list(
+        name: &'static str,
+        label: &'static str,
+        default: &'static [f64],
+        min: f64,
+        max: f64,
+        max_len: usize,
+    ) -> Self {
+        ParamSpec {
+            ty: ParamType::List,
+            default: Default::List(default),
+            max_len,
+            ..Self::number(name, label, 0.0, min, max)
+        }
+    }
+
+    /// A toggle.
+    pub const fn toggle(name: &'static str, label: &'static str, default: bool) -> Self {
+        ParamSpec {
+            ty: ParamType::Bool,
+            default: Default::Bool(default),
+            ..Self::number(name, label, 0.0, 0.0, 1.0)
+        }
+    }
+
+    /// A choice among `options`.
+    pub const fn choice(
+        name: &'static str,
+        label: &'static str,
+        default: &'static str,
+        options: &'static [&'static str],
+    ) -> Self {
+        ParamSpec {
+            ty: ParamType::Choice,
+            default: Default::Choice(default),
+            options,
+            ..Self::number(name, label, 0.0, 0.0, 0.0)
+        }
+    }
+
+    /// Sets the unit.
+    pub const fn unit(mut self, unit: &'static str) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// Sets the help sentence.
+    pub const fn help(mut self, help: &'static str) -> Self {
+        self.help = help;
+        self
+    }
+
     /// What the field accepts, in words, for error messages.
     pub fn allowed(&self) -> String {
-        let what = match self.ty {
-            ParamType::Number => "a number",
-            ParamType::Integer => "a whole number",
-        };
         let unit = if self.unit.is_empty() {
             String::new()
         } else {
             format!(" {}", self.unit)
         };
-        format!(
-            "{what} from {} to {}{unit}",
-            fmt_num(self.min),
-            fmt_num(self.max)
-        )
+        let range = format!("from {} to {}{unit}", fmt_num(self.min), fmt_num(self.max));
+        match self.ty {
+            ParamType::Number => format!("a number {range}"),
+            ParamType::Integer => format!("a whole number {range}"),
+            ParamType::List => format!(
+                "1 to {} whole numbers separated by commas, each {range}",
+                self.max_len
+            ),
+            ParamType::Bool => "true or false".into(),
+            ParamType::Choice => format!("one of {}", self.options.join(", ")),
+        }
     }
 
     /// Checks one value against this spec.
-    pub fn check(&self, field: &str, value: &Value) -> Result<f64, InputError> {
+    pub fn check(&self, field: &str, value: &Value) -> Result<ParamValue, InputError> {
         let refuse = |problem: &str| InputError::new(field, value, problem, self.allowed());
+        match self.ty {
+            ParamType::Number | ParamType::Integer => self
+                .check_number(value)
+                .map(ParamValue::Num)
+                .map_err(refuse),
+            ParamType::List => {
+                let items: Vec<Value> = match value {
+                    Value::Array(items) => items.clone(),
+                    // Typed in a form or a link: "2, 3, 8, 9" or "2 3 8 9".
+                    Value::String(s) => s
+                        .split(|c: char| c == ',' || c.is_whitespace())
+                        .filter(|t| !t.is_empty())
+                        .map(|t| Value::String(t.to_string()))
+                        .collect(),
+                    _ => return Err(refuse("is not a list of numbers")),
+                };
+                if items.is_empty() {
+                    return Err(refuse("is empty"));
+                }
+                if items.len() > self.max_len {
+                    return Err(refuse(&format!("has {} items", items.len())));
+                }
+                let mut xs = Vec::with_capacity(items.len());
+                for item in &items {
+                    match self.check_number(item) {
+                        Ok(x) => xs.push(x),
+                        Err(problem) => {
+                            return Err(refuse(&format!("has an item ({item}) that {problem}")))
+                        }
+                    }
+                }
+                Ok(ParamValue::List(xs))
+            }
+            ParamType::Bool => match value {
+                Value::Bool(b) => Ok(ParamValue::Bool(*b)),
+                Value::String(s) if s == "true" => Ok(ParamValue::Bool(true)),
+                Value::String(s) if s == "false" => Ok(ParamValue::Bool(false)),
+                _ => Err(refuse("is not true or false")),
+            },
+            ParamType::Choice => match value {
+                Value::String(s) => match self.options.iter().find(|o| **o == s.as_str()) {
+                    Some(o) => Ok(ParamValue::Choice(o)),
+                    None => Err(refuse("is not one of the choices")),
+                },
+                _ => Err(refuse("is not one of the choices")),
+            },
+        }
+    }
+
+    /// A number or integer (or a list item): its problem in words, if any.
+    fn check_number(&self, value: &Value) -> Result<f64, &'static str> {
         let x = match value {
-            Value::Number(n) => n.as_f64().ok_or_else(|| refuse("is not a number"))?,
+            Value::Number(n) => n.as_f64().ok_or("is not a number")?,
             // Form fields arrive as text; a number written as text is accepted, as a form would.
             Value::String(s) => match s.trim().parse::<f64>() {
                 Ok(x) if !s.trim().is_empty() => x,
-                _ => return Err(refuse("is not a number")),
+                _ => return Err("is not a number"),
             },
-            _ => return Err(refuse("is not a number")),
+            _ => return Err("is not a number"),
         };
         if !x.is_finite() {
-            return Err(refuse("is not a finite number"));
+            return Err("is not a finite number");
         }
-        if self.ty == ParamType::Integer && x.fract() != 0.0 {
-            return Err(refuse("is not a whole number"));
+        if self.ty != ParamType::Number && x.fract() != 0.0 {
+            return Err("is not a whole number");
         }
         if x < self.min || x > self.max {
-            return Err(refuse("is out of range"));
+            return Err("is out of range");
         }
         Ok(x)
     }
@@ -84,20 +281,56 @@ impl ParamSpec {
 
 /// Validated parameter values, by name; every field of the schema is present.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Params(BTreeMap<&'static str, f64>);
+pub struct Params(BTreeMap<&'static str, ParamValue>);
 
 impl Params {
-    /// The value of a parameter the schema declares. Asking for an undeclared one is a bug in an example.
-    pub fn get(&self, name: &str) -> f64 {
+    fn value(&self, name: &str) -> &ParamValue {
         match self.0.get(name) {
-            Some(v) => *v,
+            Some(v) => v,
             None => panic!("parameter {name} is not in the example's schema"),
+        }
+    }
+
+    /// A number or integer parameter. Asking for an undeclared one, or the wrong type, is a bug in an example.
+    pub fn num(&self, name: &str) -> f64 {
+        match self.value(name) {
+            ParamValue::Num(x) => *x,
+            other => panic!("parameter {name} is {other:?}, not a number"),
+        }
+    }
+
+    /// A whole-number parameter as a count.
+    pub fn count(&self, name: &str) -> usize {
+        self.num(name) as usize
+    }
+
+    /// A list parameter.
+    pub fn list(&self, name: &str) -> Vec<i64> {
+        match self.value(name) {
+            ParamValue::List(xs) => xs.iter().map(|x| *x as i64).collect(),
+            other => panic!("parameter {name} is {other:?}, not a list"),
+        }
+    }
+
+    /// A toggle.
+    pub fn flag(&self, name: &str) -> bool {
+        match self.value(name) {
+            ParamValue::Bool(b) => *b,
+            other => panic!("parameter {name} is {other:?}, not a toggle"),
+        }
+    }
+
+    /// A choice.
+    pub fn choice(&self, name: &str) -> &'static str {
+        match self.value(name) {
+            ParamValue::Choice(c) => c,
+            other => panic!("parameter {name} is {other:?}, not a choice"),
         }
     }
 
     /// Every value a schema's defaults give.
     pub fn defaults(schema: &[ParamSpec]) -> Self {
-        Params(schema.iter().map(|p| (p.name, p.default)).collect())
+        Params(schema.iter().map(|p| (p.name, p.default.into())).collect())
     }
 
     /// Checks user-given values against the schema; fields left out take their defaults. Returns every
@@ -197,20 +430,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const SPEC: ParamSpec = ParamSpec {
-        name: "coffee_s",
-        label: "Coffee",
-        ty: ParamType::Number,
-        default: 1.0,
-        min: 0.0,
-        max: 60.0,
-        unit: "s",
-        help: "",
-    };
+    const SPEC: ParamSpec = ParamSpec::number("coffee_s", "Coffee", 1.0, 0.0, 60.0).unit("s");
 
     fn check(value: Value) -> Result<f64, String> {
-        SPEC.check("params.coffee_s", &value)
-            .map_err(|e| e.to_string())
+        match SPEC.check("params.coffee_s", &value) {
+            Ok(ParamValue::Num(x)) => Ok(x),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     #[test]
@@ -251,30 +478,58 @@ mod tests {
 
     #[test]
     fn integers_refuse_fractions() {
-        let spec = ParamSpec {
-            ty: ParamType::Integer,
-            ..SPEC
-        };
-        assert!(spec
-            .check("n", &json!(1.5))
+        let spec = ParamSpec::integer("n", "N", 1.0, 0.0, 9.0);
+        let err = spec.check("n", &json!(1.5)).unwrap_err().to_string();
+        assert!(err.contains("is not a whole number"), "{err}");
+    }
+
+    #[test]
+    fn lists_accept_arrays_and_text_and_refuse_bad_items() {
+        let spec = ParamSpec::list("numbers", "Numbers", &[2.0, 3.0], -99.0, 99.0, 4);
+        let ok = |v: Value| spec.check("numbers", &v);
+        assert_eq!(ok(json!([2, 3])), Ok(ParamValue::List(vec![2.0, 3.0])));
+        assert_eq!(
+            ok(json!("2, 3 8")),
+            Ok(ParamValue::List(vec![2.0, 3.0, 8.0]))
+        );
+        let err = |v: Value| spec.check("numbers", &v).unwrap_err().to_string();
+        assert_eq!(
+            err(json!("2, x")),
+            "numbers: \"2, x\" has an item (\"x\") that is not a number; \
+             allowed: 1 to 4 whole numbers separated by commas, each from -99 to 99"
+        );
+        assert!(err(json!([1, 2, 3, 4, 5])).contains("has 5 items"));
+        assert!(err(json!("")).contains("is empty"));
+        assert!(err(json!([100])).contains("is out of range"));
+    }
+
+    #[test]
+    fn toggles_and_choices() {
+        let t = ParamSpec::toggle("join", "Join", true);
+        assert_eq!(t.check("join", &json!(false)), Ok(ParamValue::Bool(false)));
+        assert_eq!(t.check("join", &json!("true")), Ok(ParamValue::Bool(true)));
+        assert!(t
+            .check("join", &json!(1))
             .unwrap_err()
             .to_string()
-            .contains("is not a whole number"));
+            .contains("allowed: true or false"));
+        let c = ParamSpec::choice("work", "Work", "cpu", &["cpu", "io"]);
+        assert_eq!(c.check("work", &json!("io")), Ok(ParamValue::Choice("io")));
+        assert_eq!(
+            c.check("work", &json!("gpu")).unwrap_err().to_string(),
+            "work: \"gpu\" is not one of the choices; allowed: one of cpu, io"
+        );
     }
 
     #[test]
     fn parse_fills_defaults_and_collects_every_error() {
         let schema = [
             SPEC,
-            ParamSpec {
-                name: "food_s",
-                default: 5.0,
-                ..SPEC
-            },
+            ParamSpec::number("food_s", "Food", 5.0, 0.0, 60.0).unit("s"),
         ];
         let given = json!({"coffee_s": 2}).as_object().unwrap().clone();
         let p = Params::parse(&schema, &given, "orders").unwrap();
-        assert_eq!((p.get("coffee_s"), p.get("food_s")), (2.0, 5.0));
+        assert_eq!((p.num("coffee_s"), p.num("food_s")), (2.0, 5.0));
 
         let bad = json!({"coffee_s": -1, "tea_s": 1})
             .as_object()

@@ -1,99 +1,443 @@
-//! The prediction: a program run in virtual time, with the semantics of its pattern (plain calls one after
-//! another; asyncio's event loop switching only at awaits, timers firing in deadline order). It yields the
-//! same events as a real run, so the page draws both the same way.
+//! The prediction: a program run in virtual time with its pattern's semantics, on a machine with a given
+//! number of cores. It yields the same events as a real run, so the page draws both the same way.
+//!
+//! - Threads run whenever they are ready; computing threads share the cores (each gets `min(1, cores/n)`
+//!   of one), or, under the GIL, share one core's worth between them.
+//! - asyncio runs one coroutine at a time from a FIFO ready queue; a coroutine runs until it awaits, and a
+//!   compute step never yields, so timers that fall due meanwhile fire late.
+//! - Timers with the same deadline fire in the order they were set; simultaneous events are otherwise
+//!   taken in a fixed order, so a prediction is one of the orders a real run may print.
+//! - The program ends when the main thread has returned and every non-daemon thread has ended (asyncio:
+//!   when `main()` returns); threads still running then are killed.
 
-use crate::scenario::{Pattern, Program, RunRequest, Step};
-use crate::trace::{Event, RunRecord, SpanKind, Status};
+use crate::scenario::{labels, Pattern, Program, RunRequest, Step};
+use crate::trace::{Event, Life, RunRecord, SpanKind, Status};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+use std::rc::Rc;
 
-/// The predicted run record of a request.
-pub fn predict(request: &RunRequest) -> RunRecord {
+/// The predicted run record of a request on a machine with `cores` cores.
+pub fn predict(request: &RunRequest, cores: usize) -> RunRecord {
     let program = request.program();
-    let (events, end) = simulate(request, &program);
-    request.record(&program, Status::Completed, end, end, &events)
+    let (events, end, status) = simulate(request, &program, cores);
+    request.record(&program, status, end, end, &events)
 }
 
-/// The predicted events and total, in ms at the request's time scale.
-pub fn simulate(request: &RunRequest, program: &Program) -> (Vec<Event>, f64) {
-    match request.mode.pattern {
-        Pattern::Sequential => sequential(request, program),
-        Pattern::Asyncio => event_loop(request, program),
+/// The predicted events, total (ms at the request's time scale) and how the program ends.
+pub fn simulate(
+    request: &RunRequest,
+    program: &Program,
+    cores: usize,
+) -> (Vec<Event>, f64, Status) {
+    let mut sim = Sim::new(request, program, cores.max(1));
+    let status = sim.run();
+    (sim.out.events, sim.now, status)
+}
+
+struct Frame {
+    steps: Rc<Vec<Step>>,
+    pc: usize,
+    lane: String,
+}
+
+enum Wait {
+    Running,
+    Sleep,
+    Compute { left: f64 },
+    Join(Vec<usize>),
+    Get(usize),
+    Put(usize, i64),
+    QueueJoin(usize),
+}
+
+struct Actor {
+    name: String,
+    lane: String,
+    frames: Vec<Frame>,
+    wait: Wait,
+    span: Option<u32>,
+    done: bool,
+    daemon: bool,
+}
+
+struct Queue {
+    items: VecDeque<i64>,
+    unfinished: usize,
+    maxsize: usize,
+}
+
+struct Sim<'a> {
+    request: &'a RunRequest,
+    program: &'a Program,
+    pattern: Pattern,
+    cores: usize,
+    now: f64,
+    actors: Vec<Actor>,
+    /// Which actor runs function i, once started.
+    actor_of: Vec<Option<usize>>,
+    ready: VecDeque<usize>,
+    timers: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    seq: u64,
+    queues: Vec<Queue>,
+    out: Recorder,
+}
+
+impl<'a> Sim<'a> {
+    fn new(request: &'a RunRequest, program: &'a Program, cores: usize) -> Self {
+        let main = Actor {
+            name: "MainThread".into(),
+            lane: "main".into(),
+            frames: vec![Frame {
+                steps: Rc::new(program.main.clone()),
+                pc: 0,
+                lane: "main".into(),
+            }],
+            wait: Wait::Running,
+            span: None,
+            done: false,
+            daemon: false,
+        };
+        Sim {
+            request,
+            program,
+            pattern: request.mode.pattern,
+            cores,
+            now: 0.0,
+            actors: vec![main],
+            actor_of: vec![None; program.funcs.len()],
+            ready: VecDeque::from([0]),
+            timers: BinaryHeap::new(),
+            seq: 0,
+            queues: program
+                .queues
+                .iter()
+                .map(|&maxsize| Queue {
+                    items: VecDeque::new(),
+                    unfinished: 0,
+                    maxsize,
+                })
+                .collect(),
+            out: Recorder::default(),
+        }
     }
-}
 
-/// Plain calls: each task runs to its end before the next starts.
-fn sequential(request: &RunRequest, program: &Program) -> (Vec<Event>, f64) {
-    let mut out = Recorder::default();
-    let mut now = 0.0;
-    for task in &program.tasks {
-        for step in &task.steps {
-            match step {
-                Step::Print(text) => out.print(&task.id, text, now),
-                Step::Sleep { seconds } => {
-                    let label = request.mode.pattern.sleep_label(*seconds);
-                    let span = out.begin(&task.id, label, now);
-                    now += request.real_ms(*seconds);
-                    out.end(span, now);
-                }
+    fn run(&mut self) -> Status {
+        loop {
+            while let Some(a) = self.ready.pop_front() {
+                self.step(a);
+            }
+            let main_done = self.actors[0].done;
+            let others_done = self.actors[1..].iter().all(|a| a.done || a.daemon);
+            if main_done && (self.pattern.is_asyncio() || others_done) {
+                self.kill_the_rest();
+                return Status::Completed;
+            }
+            if !self.advance() {
+                return Status::Deadlocked;
             }
         }
     }
-    (out.events, now)
-}
 
-/// asyncio's loop: ready tasks run in FIFO order until they await; a timer wakes its task at its deadline,
-/// timers with the same deadline in the order they were set.
-fn event_loop(request: &RunRequest, program: &Program) -> (Vec<Event>, f64) {
-    struct Coroutine {
-        pc: usize,
-        sleeping: Option<u32>,
-    }
-    let mut out = Recorder::default();
-    let mut tasks: Vec<Coroutine> = program
-        .tasks
-        .iter()
-        .map(|_| Coroutine {
-            pc: 0,
-            sleeping: None,
-        })
-        .collect();
-    let mut ready: VecDeque<usize> = (0..tasks.len()).collect();
-    // Deadlines as integer nanoseconds keep the heap's order total and exact for the usual durations.
-    let mut timers: BinaryHeap<Reverse<(u64, u64, usize)>> = BinaryHeap::new();
-    let mut seq = 0;
-    let mut now = 0.0;
-    loop {
-        while let Some(i) = ready.pop_front() {
-            let task = &program.tasks[i];
-            let co = &mut tasks[i];
-            if let Some(span) = co.sleeping.take() {
-                out.end(span, now);
+    /// Moves time to the next timer or compute completion and readies whoever it wakes. False when
+    /// nothing can ever wake: every live thread waits on something that won't come.
+    fn advance(&mut self) -> bool {
+        let computing: Vec<usize> = (0..self.actors.len())
+            .filter(|&a| matches!(self.actors[a].wait, Wait::Compute { .. }))
+            .collect();
+        let rate = match computing.len() {
+            0 => 0.0,
+            n if self.pattern.has_gil() => 1.0 / n as f64,
+            n => (self.cores as f64 / n as f64).min(1.0),
+        };
+        let next_compute = computing
+            .iter()
+            .filter_map(|&a| match self.actors[a].wait {
+                Wait::Compute { left } => Some(self.now + left / rate),
+                _ => None,
+            })
+            .fold(f64::INFINITY, f64::min);
+        let next_timer = self
+            .timers
+            .peek()
+            .map_or(f64::INFINITY, |Reverse((ns, _, _))| *ns as f64 / 1e6);
+        let next = next_compute.min(next_timer);
+        if !next.is_finite() {
+            return false;
+        }
+        let dt = (next - self.now).max(0.0);
+        self.now = next.max(self.now);
+        for &a in &computing {
+            if let Wait::Compute { left } = &mut self.actors[a].wait {
+                *left -= rate * dt;
+                if *left <= 1e-6 {
+                    self.wake(a);
+                }
             }
-            while let Some(step) = task.steps.get(co.pc) {
-                co.pc += 1;
-                match step {
-                    Step::Print(text) => out.print(&task.id, text, now),
-                    Step::Sleep { seconds } => {
-                        let label = request.mode.pattern.sleep_label(*seconds);
-                        co.sleeping = Some(out.begin(&task.id, label, now));
-                        let deadline = now + request.real_ms(*seconds);
-                        timers.push(Reverse(((deadline * 1e6).round() as u64, seq, i)));
-                        seq += 1;
-                        break;
+        }
+        while let Some(Reverse((ns, _, a))) = self.timers.peek().copied() {
+            if ns as f64 / 1e6 > self.now + 1e-9 {
+                break;
+            }
+            self.timers.pop();
+            self.wake(a);
+        }
+        true
+    }
+
+    fn wake(&mut self, a: usize) {
+        if let Some(span) = self.actors[a].span.take() {
+            self.out.end(span, self.now);
+        }
+        self.actors[a].wait = Wait::Running;
+        self.ready.push_back(a);
+    }
+
+    fn block(&mut self, a: usize, lane: &str, label: String, kind: SpanKind, wait: Wait) {
+        self.actors[a].span = Some(self.out.begin(lane, label, kind, self.now));
+        self.actors[a].wait = wait;
+    }
+
+    /// Runs actor `a` until it blocks or ends.
+    fn step(&mut self, a: usize) {
+        loop {
+            let Some(frame) = self.actors[a].frames.last_mut() else {
+                self.finish(a);
+                return;
+            };
+            let Some(step) = frame.steps.get(frame.pc).cloned() else {
+                self.actors[a].frames.pop();
+                continue;
+            };
+            frame.pc += 1;
+            let lane = frame.lane.clone();
+            match step {
+                Step::Print(text) => self.out.print(&lane, &text, self.now),
+                Step::Sleep { seconds } => {
+                    let until = self.now + self.request.real_ms(seconds);
+                    let label = self.pattern.sleep_label(seconds);
+                    self.block(a, &lane, label, SpanKind::Sleep, Wait::Sleep);
+                    self.timers
+                        .push(Reverse(((until * 1e6).round() as u64, self.seq, a)));
+                    self.seq += 1;
+                    return;
+                }
+                Step::Compute { seconds } => {
+                    let ms = self.request.real_ms(seconds);
+                    if ms <= 0.0 {
+                        continue;
+                    }
+                    let label = self.pattern.compute_label(seconds);
+                    if self.pattern.is_asyncio() {
+                        // Never yields: the whole loop, every other task with it, waits.
+                        let span = self.out.begin(&lane, label, SpanKind::Compute, self.now);
+                        self.now += ms;
+                        self.out.end(span, self.now);
+                    } else {
+                        self.block(
+                            a,
+                            &lane,
+                            label,
+                            SpanKind::Compute,
+                            Wait::Compute { left: ms },
+                        );
+                        return;
                     }
                 }
+                Step::Start(i) => {
+                    let f = &self.program.funcs[i];
+                    let b = self.actors.len();
+                    self.actors.push(Actor {
+                        name: f.name.clone(),
+                        lane: f.id.clone(),
+                        frames: vec![Frame {
+                            steps: Rc::new(f.steps.clone()),
+                            pc: 0,
+                            lane: f.id.clone(),
+                        }],
+                        wait: Wait::Running,
+                        span: None,
+                        done: false,
+                        daemon: f.daemon,
+                    });
+                    self.actor_of[i] = Some(b);
+                    self.out.life(&f.id, Life::Started, f.daemon, self.now);
+                    self.ready.push_back(b);
+                }
+                Step::Call(i) => {
+                    let f = &self.program.funcs[i];
+                    let frame = Frame {
+                        steps: Rc::new(f.steps.clone()),
+                        pc: 0,
+                        lane: f.id.clone(),
+                    };
+                    self.actors[a].frames.push(frame);
+                }
+                Step::Join(i) => {
+                    if let Some(b) = self.pending(&[i]).first().copied() {
+                        let label = self.pattern.join_label(&self.actors[b].name);
+                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Join(vec![b]));
+                        return;
+                    }
+                }
+                Step::JoinAll(ref fs) => {
+                    let pending = self.pending(fs);
+                    if !pending.is_empty() {
+                        let label = labels::GATHER.to_string();
+                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Join(pending));
+                        return;
+                    }
+                }
+                Step::Put { queue, item } => {
+                    let q = &self.queues[queue];
+                    if q.maxsize > 0 && q.items.len() >= q.maxsize {
+                        let label = labels::put(item);
+                        self.block(a, &lane, label, SpanKind::WaitQueue, Wait::Put(queue, item));
+                        return;
+                    }
+                    self.put(queue, item);
+                }
+                Step::Consume {
+                    queue,
+                    stop,
+                    task_done,
+                    ref each,
+                } => {
+                    let Some(item) = self.queues[queue].items.pop_front() else {
+                        // Come back to this step when an item arrives.
+                        self.rewind(a);
+                        let label = labels::GET.to_string();
+                        self.block(a, &lane, label, SpanKind::WaitQueue, Wait::Get(queue));
+                        return;
+                    };
+                    let depth = self.queues[queue].items.len();
+                    self.out.depth(queue, depth, self.now);
+                    self.unblock_putter(queue);
+                    if Some(item) == stop {
+                        continue;
+                    }
+                    self.rewind(a);
+                    let mut steps = (each.0)(item);
+                    if task_done {
+                        steps.push(Step::TaskDone(queue));
+                    }
+                    self.actors[a].frames.push(Frame {
+                        steps: Rc::new(steps),
+                        pc: 0,
+                        lane,
+                    });
+                }
+                Step::TaskDone(queue) => {
+                    let q = &mut self.queues[queue];
+                    q.unfinished = q.unfinished.saturating_sub(1);
+                    if q.unfinished == 0 {
+                        let waiting: Vec<usize> = (0..self.actors.len())
+                            .filter(|&b| matches!(self.actors[b].wait, Wait::QueueJoin(q) if q == queue))
+                            .collect();
+                        waiting.into_iter().for_each(|b| self.wake(b));
+                    }
+                }
+                Step::JoinQueue(queue) => {
+                    if self.queues[queue].unfinished > 0 {
+                        let label = labels::JOIN.to_string();
+                        self.block(a, &lane, label, SpanKind::WaitQueue, Wait::QueueJoin(queue));
+                        return;
+                    }
+                }
+                Step::Inspect => {
+                    let alive: Vec<&str> = self
+                        .actors
+                        .iter()
+                        .filter(|x| !x.done)
+                        .map(|x| x.name.as_str())
+                        .collect();
+                    self.out.print(&lane, &inspect_line(&alive), self.now);
+                }
             }
-        }
-        match timers.pop() {
-            Some(Reverse((deadline_ns, _, i))) => {
-                now = deadline_ns as f64 / 1e6;
-                ready.push_back(i);
-            }
-            None => break,
         }
     }
-    (out.events, now)
+
+    /// The actors of functions `fs` that have started and not ended.
+    fn pending(&self, fs: &[usize]) -> Vec<usize> {
+        fs.iter()
+            .filter_map(|&i| self.actor_of[i])
+            .filter(|&b| !self.actors[b].done)
+            .collect()
+    }
+
+    fn rewind(&mut self, a: usize) {
+        if let Some(frame) = self.actors[a].frames.last_mut() {
+            frame.pc -= 1;
+        }
+    }
+
+    fn put(&mut self, queue: usize, item: i64) {
+        let q = &mut self.queues[queue];
+        q.items.push_back(item);
+        q.unfinished += 1;
+        let depth = q.items.len();
+        self.out.depth(queue, depth, self.now);
+        // The first getter in line takes it.
+        let getter = (0..self.actors.len())
+            .filter(|&b| matches!(self.actors[b].wait, Wait::Get(q) if q == queue))
+            .min_by_key(|&b| self.actors[b].span);
+        if let Some(b) = getter {
+            self.wake(b);
+        }
+    }
+
+    /// A slot freed: the first producer blocked on a full queue puts its item now.
+    fn unblock_putter(&mut self, queue: usize) {
+        let putter = (0..self.actors.len())
+            .filter(|&b| matches!(self.actors[b].wait, Wait::Put(q, _) if q == queue))
+            .min_by_key(|&b| self.actors[b].span);
+        if let Some(b) = putter {
+            if let Wait::Put(_, item) = self.actors[b].wait {
+                self.wake(b);
+                self.put(queue, item);
+            }
+        }
+    }
+
+    fn finish(&mut self, a: usize) {
+        self.actors[a].done = true;
+        if a != 0 {
+            let (lane, daemon) = (self.actors[a].lane.clone(), self.actors[a].daemon);
+            self.out.life(&lane, Life::Finished, daemon, self.now);
+        }
+        let waiting: Vec<usize> = (0..self.actors.len())
+            .filter(|&b| matches!(&self.actors[b].wait, Wait::Join(on) if on.contains(&a)))
+            .collect();
+        for b in waiting {
+            if let Wait::Join(on) = &mut self.actors[b].wait {
+                on.retain(|&x| x != a);
+                if on.is_empty() {
+                    self.wake(b);
+                }
+            }
+        }
+    }
+
+    fn kill_the_rest(&mut self) {
+        for a in 1..self.actors.len() {
+            if !self.actors[a].done {
+                if let Some(span) = self.actors[a].span.take() {
+                    self.out.end(span, self.now);
+                }
+                self.actors[a].done = true;
+                let (lane, daemon) = (self.actors[a].lane.clone(), self.actors[a].daemon);
+                self.out.life(&lane, Life::Killed, daemon, self.now);
+            }
+        }
+    }
+}
+
+/// What `Step::Inspect` prints, given the names of the live threads (main first).
+pub fn inspect_line(alive: &[&str]) -> String {
+    format!(
+        "active_count() = {}; enumerate() = [{}]",
+        alive.len(),
+        alive.join(", ")
+    )
 }
 
 /// Collects events with dense span ids.
@@ -104,14 +448,14 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn begin(&mut self, lane: &str, label: String, t: f64) -> u32 {
+    fn begin(&mut self, lane: &str, label: String, kind: SpanKind, t: f64) -> u32 {
         let span = self.spans;
         self.spans += 1;
         self.events.push(Event::Begin {
             span,
             lane: lane.into(),
             label,
-            kind: SpanKind::Sleep,
+            kind,
             t,
         });
         span
@@ -128,6 +472,19 @@ impl Recorder {
             t,
         });
     }
+
+    fn life(&mut self, lane: &str, life: Life, daemon: bool, t: f64) {
+        self.events.push(Event::Thread {
+            lane: lane.into(),
+            life,
+            daemon,
+            t,
+        });
+    }
+
+    fn depth(&mut self, queue: usize, depth: usize, t: f64) {
+        self.events.push(Event::Depth { queue, depth, t });
+    }
 }
 
 #[cfg(test)]
@@ -135,12 +492,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Predicts on a machine of two cores, this project's.
     fn run(request: serde_json::Value) -> RunRecord {
-        predict(&RunRequest::from_value(&request).unwrap())
+        predict(&RunRequest::from_value(&request).unwrap(), 2)
     }
 
     fn lines(record: &RunRecord) -> Vec<&str> {
         record.output.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    fn total(example: &str, mode: &str, params: serde_json::Value) -> f64 {
+        let r = run(json!({"example": example, "mode": mode, "params": params}));
+        assert_eq!(r.status, Status::Completed, "{example} {mode}");
+        (r.wall_ms * 1000.0).round() / 1000.0
     }
 
     #[test]
@@ -158,8 +522,9 @@ mod tests {
                 "received cake"
             ]
         );
-        // A staircase: each lane starts when the previous one ends.
+        // A staircase: each call's wait starts when the previous one ends.
         assert_eq!(r.spans[1].start_ms, r.spans[0].end_ms);
+        assert_eq!(r.lanes[1].kind, "call");
     }
 
     #[test]
@@ -178,15 +543,23 @@ mod tests {
             ]
         );
         assert!(r.spans.iter().all(|s| s.start_ms == 0.0));
-        assert_eq!(r.spans[0].label, "await asyncio.sleep(1)");
+        let sleeps: Vec<_> = r
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Sleep)
+            .collect();
+        assert_eq!(sleeps[0].label, "await asyncio.sleep(1)");
+        let gather = r.spans.iter().find(|s| s.lane == "main").unwrap();
+        assert_eq!(
+            (gather.label.as_str(), gather.end_ms),
+            ("await asyncio.gather(...)", 5000.0)
+        );
     }
 
     #[test]
     fn time_scale_and_parameters_change_the_arithmetic() {
         let r = run(json!({"example": "orders", "mode": "sequential", "timeScale": 0.1}));
         assert!((r.wall_ms - 900.0).abs() < 1e-9);
-        let r = run(json!({"example": "orders", "mode": "asyncio", "timeScale": 0.1}));
-        assert!((r.wall_ms - 500.0).abs() < 1e-9);
         let r = run(json!({"example": "orders", "mode": "asyncio",
                            "params": {"coffee_s": 7, "food_s": 2, "cake_s": 0}}));
         assert_eq!(r.wall_ms, 7000.0);
@@ -204,5 +577,184 @@ mod tests {
             lines(&r)[3..],
             ["received coffee", "received food", "received cake"]
         );
+    }
+
+    #[test]
+    fn square_cube_takes_8_s_in_turn_and_4_s_in_threads() {
+        assert_eq!(total("square-cube", "sequential", json!({})), 8000.0);
+        assert_eq!(total("square-cube", "threads", json!({})), 4000.0);
+        let r = run(json!({"example": "square-cube", "mode": "threads"}));
+        assert_eq!(
+            lines(&r)[..4],
+            [
+                "square: 2^2 = 4",
+                "cube: 2^3 = 8",
+                "square: 3^2 = 9",
+                "cube: 3^3 = 27"
+            ]
+        );
+    }
+
+    #[test]
+    fn start_new_thread_finishes_at_4_8_12_s_with_join_and_dies_without() {
+        let r = run(json!({"example": "start-new-thread", "mode": "threads-join"}));
+        assert_eq!(r.wall_ms, 12000.0);
+        let ends: Vec<_> = r.threads.iter().map(|t| t.end_ms.unwrap()).collect();
+        assert_eq!(ends, [4000.0, 8000.0, 12000.0]);
+        assert!(r.threads.iter().all(|t| t.end == Some(Life::Finished)));
+
+        let r = run(json!({"example": "start-new-thread", "mode": "threads"}));
+        assert_eq!(r.wall_ms, 0.0);
+        assert!(r.threads.iter().all(|t| t.end == Some(Life::Killed)));
+        assert_eq!(lines(&r), ["main thread ends"]);
+    }
+
+    #[test]
+    fn two_threads_interleave_and_join_decides_where_main_prints() {
+        let r = run(json!({"example": "two-threads", "mode": "threads"}));
+        assert_eq!(
+            lines(&r)[..3],
+            ["Thread-1: 1", "Thread-2: 1", "Thread-1: 2"]
+        );
+        assert_eq!(lines(&r).last(), Some(&"main thread here"));
+        assert_eq!(r.wall_ms, 500.0);
+
+        let r =
+            run(json!({"example": "two-threads", "mode": "threads", "params": {"join": false}}));
+        let main_at = lines(&r)
+            .iter()
+            .position(|l| *l == "main thread here")
+            .unwrap();
+        assert!(
+            main_at < 3,
+            "main prints before the counting is over, at line {main_at}"
+        );
+        // Not daemons: the program still waits for them.
+        assert_eq!(r.wall_ms, 500.0);
+        assert_eq!(total("two-threads", "sequential", json!({})), 1000.0);
+    }
+
+    #[test]
+    fn cpu_bound_threads_gain_nothing_under_the_gil_and_cores_without_it() {
+        let cpu = json!({"work": "cpu"});
+        assert_eq!(total("cpu-vs-io", "sequential", cpu.clone()), 4000.0);
+        assert_eq!(total("cpu-vs-io", "threads-gil", cpu.clone()), 4000.0);
+        assert_eq!(total("cpu-vs-io", "threads", cpu), 2000.0);
+        let io = json!({"work": "io"});
+        assert_eq!(total("cpu-vs-io", "sequential", io.clone()), 4000.0);
+        assert_eq!(total("cpu-vs-io", "threads-gil", io.clone()), 1000.0);
+        assert_eq!(total("cpu-vs-io", "threads", io), 1000.0);
+        let r = run(json!({"example": "cpu-vs-io", "mode": "threads-gil"}));
+        assert!(r.lanes.iter().any(|l| l.kind == "gil"));
+    }
+
+    #[test]
+    fn asyncio_overlaps_waits_only_and_threads_overlap_computing_too() {
+        // 4 tasks of 0.5 s compute, 1 s wait, 0.5 s compute; 2 cores.
+        assert_eq!(
+            total("concurrency-vs-parallelism", "asyncio", json!({})),
+            4000.0
+        );
+        assert_eq!(
+            total("concurrency-vs-parallelism", "threads", json!({})),
+            3000.0
+        );
+        let r = run(json!({"example": "concurrency-vs-parallelism", "mode": "asyncio"}));
+        // The first task's wait ended at 1.5 s but it could only run when the loop was free, at 2 s.
+        let first_wait = r
+            .spans
+            .iter()
+            .find(|s| s.lane == "task1" && s.kind == SpanKind::Sleep)
+            .unwrap();
+        assert_eq!((first_wait.start_ms, first_wait.end_ms), (500.0, 2000.0));
+        assert!(r
+            .lanes
+            .iter()
+            .skip(1)
+            .all(|l| l.kind == "task" && l.thread == "MainThread"));
+    }
+
+    #[test]
+    fn the_queue_worker_squares_in_fifo_order_and_stops_on_zero() {
+        let r = run(json!({"example": "queue-worker", "mode": "threads"}));
+        assert_eq!(r.status, Status::Completed);
+        let squares: Vec<_> = lines(&r)
+            .into_iter()
+            .filter(|l| l.contains("squared"))
+            .collect();
+        assert_eq!(
+            squares,
+            [
+                "2 squared is 4",
+                "3 squared is 9",
+                "8 squared is 64",
+                "9 squared is 81"
+            ]
+        );
+        assert_eq!(lines(&r).last(), Some(&"worker stopped"));
+        // Puts every 0.5 s, 1 s of work each: the last item is done at 0.5 + 4 * 1 = 4.5 s... plus the
+        // wait before the first: the worker starts on 2 at once, so the 4th ends at 4 s.
+        assert_eq!(r.wall_ms, 4000.0);
+        assert!(r.queue_depth.iter().any(|d| d.depth >= 1));
+    }
+
+    #[test]
+    fn a_forgotten_task_done_deadlocks_the_prediction() {
+        let r = run(
+            json!({"example": "queue-worker", "mode": "threads", "params": {"task_done": false}}),
+        );
+        assert_eq!(r.status, Status::Deadlocked);
+        let join = r.spans.iter().find(|s| s.label == "q.join()").unwrap();
+        assert_eq!(join.end_ms, r.wall_ms);
+    }
+
+    #[test]
+    fn a_bounded_queue_blocks_the_producer() {
+        let r = run(json!({"example": "queue-worker", "mode": "threads",
+                           "params": {"maxsize": 1, "put_every_s": 0}}));
+        assert!(r
+            .spans
+            .iter()
+            .any(|s| s.label.starts_with("q.put(") && s.end_ms > s.start_ms));
+        assert_eq!(r.status, Status::Completed);
+    }
+
+    #[test]
+    fn the_inspector_sees_threads_end_and_the_daemon_killed() {
+        let r = run(json!({"example": "thread-inspector", "mode": "threads"}));
+        let inspections: Vec<_> = lines(&r)
+            .into_iter()
+            .filter(|l| l.starts_with("active_count"))
+            .collect();
+        assert_eq!(
+            inspections[0],
+            "active_count() = 4; enumerate() = [MainThread, Thread-1, Thread-2, Thread-3]"
+        );
+        assert!(inspections
+            .last()
+            .unwrap()
+            .starts_with("active_count() = 2"));
+        let daemon = r.threads.iter().find(|t| t.daemon).unwrap();
+        assert_eq!(daemon.end, Some(Life::Killed));
+    }
+
+    #[test]
+    fn every_example_and_mode_predicts_a_finite_run() {
+        for e in crate::scenario::EXAMPLES {
+            for m in e.modes {
+                let r = run(json!({"example": e.id, "mode": m.id}));
+                assert!(r.wall_ms.is_finite(), "{} {}", e.id, m.id);
+                assert!(!r.lanes.is_empty());
+                let code = RunRequest::from_value(&json!({"example": e.id, "mode": m.id}))
+                    .unwrap()
+                    .code();
+                assert!(
+                    code.python.contains("print") && code.rust.contains("fn main"),
+                    "{} {}",
+                    e.id,
+                    m.id
+                );
+            }
+        }
     }
 }

@@ -5,12 +5,34 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// What a span shows its lane doing. Later issues add computing, waiting for a lock, the GIL, a queue.
+/// What a span shows its lane doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpanKind {
     /// Waiting on a timer: `time.sleep` or `await asyncio.sleep`.
     Sleep,
+    /// Running CPU-bound code.
+    Compute,
+    /// Waiting for another thread or task to end: `t.join()`, `await task`.
+    WaitJoin,
+    /// Waiting on a queue: `q.get()` on an empty queue, `q.put()` on a full one, `q.join()`.
+    WaitQueue,
+    /// Ready to run Python code but waiting for the GIL.
+    WaitGil,
+    /// On the GIL lane: the GIL held by the thread the label names.
+    Gil,
+}
+
+/// A thread's (or task's) life event, for `threading.enumerate()` and the page's thread list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Life {
+    /// `start()` was called and it runs.
+    Started,
+    /// It returned.
+    Finished,
+    /// The program ended while it ran (a daemon thread, or a task left when `asyncio.run` returned).
+    Killed,
 }
 
 /// One thing that happened during a run, at `t` ms from the run's start.
@@ -34,6 +56,26 @@ pub enum Event {
     End {
         /// The span that [`Event::Begin`] opened.
         span: u32,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+    /// A thread or task started or ended.
+    Thread {
+        /// The lane's id.
+        lane: String,
+        /// What happened.
+        life: Life,
+        /// Whether it is a daemon (killed at exit rather than waited for).
+        daemon: bool,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+    /// A queue's depth changed.
+    Depth {
+        /// Which queue (index in the program).
+        queue: usize,
+        /// Items in it now.
+        depth: usize,
         /// When, in ms from the run's start.
         t: f64,
     },
@@ -89,14 +131,45 @@ pub struct OutputLine {
     pub text: String,
 }
 
+/// One thread's (or task's) life, for the thread inspector.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadLife {
+    /// The lane's id.
+    pub lane: String,
+    /// Whether it is a daemon.
+    pub daemon: bool,
+    /// When it started, ms from the run's start.
+    pub start_ms: f64,
+    /// When it ended, if it did.
+    pub end_ms: Option<f64>,
+    /// How it ended, if it did.
+    pub end: Option<Life>,
+}
+
+/// A queue's depth from a moment on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepthSample {
+    /// Which queue.
+    pub queue: usize,
+    /// When, ms from the run's start.
+    pub at_ms: f64,
+    /// Items in it.
+    pub depth: usize,
+}
+
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Every task finished.
+    /// The program ended.
     Completed,
     /// Stopped by `cancel()`, Stop, or a newer run.
     Cancelled,
+    /// A prediction only: the program waits forever (a `q.join()` whose `task_done()` never comes);
+    /// `wallMs` is when the last thread got stuck.
+    Deadlocked,
 }
 
 /// The run record that `threadlab.run()` resolves to.
@@ -123,6 +196,67 @@ pub struct RunRecord {
     pub spans: Vec<Span>,
     /// Printed lines, in the order they were printed.
     pub output: Vec<OutputLine>,
+    /// Threads and tasks that were started, with their lives.
+    pub threads: Vec<ThreadLife>,
+    /// Queue depths over time (empty when the program uses no queue).
+    pub queue_depth: Vec<DepthSample>,
+}
+
+/// Everything a run record holds that comes from its events.
+#[derive(Debug, Default)]
+pub struct Digest {
+    /// Closed spans, in the order they opened.
+    pub spans: Vec<Span>,
+    /// Printed lines.
+    pub output: Vec<OutputLine>,
+    /// Thread lives.
+    pub threads: Vec<ThreadLife>,
+    /// Queue depths.
+    pub queue_depth: Vec<DepthSample>,
+}
+
+/// Digests events: spans, output, thread lives, queue depths. Spans still open (a cancelled run) end at
+/// `end_ms`.
+pub fn digest(events: &[Event], end_ms: f64) -> Digest {
+    let (spans, output) = spans_and_output(events, end_ms);
+    let mut threads: Vec<ThreadLife> = Vec::new();
+    let mut queue_depth = Vec::new();
+    for event in events {
+        match event {
+            Event::Thread {
+                lane,
+                life,
+                daemon,
+                t,
+            } => match life {
+                Life::Started => threads.push(ThreadLife {
+                    lane: lane.clone(),
+                    daemon: *daemon,
+                    start_ms: *t,
+                    end_ms: None,
+                    end: None,
+                }),
+                Life::Finished | Life::Killed => {
+                    if let Some(th) = threads.iter_mut().rev().find(|th| th.lane == *lane) {
+                        th.end_ms = Some(*t);
+                        th.end = Some(*life);
+                    }
+                }
+            },
+            Event::Depth { queue, depth, t } => queue_depth.push(DepthSample {
+                queue: *queue,
+                at_ms: *t,
+                depth: *depth,
+            }),
+            _ => {}
+        }
+    }
+    Digest {
+        spans,
+        output,
+        threads,
+        queue_depth,
+    }
 }
 
 /// Spans and output lines from a list of events. A span still open (a cancelled run) ends at `end_ms`.
@@ -165,6 +299,7 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                 lane: lane.clone(),
                 text: text.clone(),
             }),
+            Event::Thread { .. } | Event::Depth { .. } => {}
         }
     }
     for s in &mut spans {

@@ -1,7 +1,8 @@
-//! The `#[wasm_bindgen]` surface that `www/engine-worker.js` calls, and nothing else: JSON text in and out,
-//! errors as `JsError` with the message a person reads.
+//! The `#[wasm_bindgen]` surface that `www/engine-worker.js` and `www/thread-worker.js` call, and nothing
+//! else: JSON text in and out, errors as `JsError` with the message a person reads.
 
-use crate::engine::{clock, run::Run};
+use crate::engine::run::{self, Run};
+use crate::engine::{clock, compute, threads};
 use crate::scenario::{self, errors_message, RunRequest};
 use crate::sim;
 use std::rc::Rc;
@@ -31,6 +32,23 @@ pub fn take_panic() -> Option<String> {
     PANIC.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
 
+/// Sets the core count predictions assume (`navigator.hardwareConcurrency`), then measures how fast one
+/// core computes, on every thread of the rayon pool at once and off the calling thread, so the engine
+/// worker stays free meanwhile. Resolves to the kernel's iterations per ms: the fastest thread's, because
+/// anything else running on the machine can only make a measurement slower, never faster.
+#[wasm_bindgen]
+pub fn calibrate(cores: usize) -> js_sys::Promise {
+    run::set_cores(cores);
+    let (done, rate) = crate::engine::completion::channel::<f64>();
+    rayon::spawn(move || {
+        let rates = rayon::broadcast(|_| compute::calibrate(300.0));
+        let best = rates.into_iter().fold(0.0, f64::max);
+        compute::set_rate(best);
+        done.send(best);
+    });
+    wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_f64(rate.await)) })
+}
+
 /// The catalogue: examples with modes and parameter schemas, and the time scale's limits.
 #[wasm_bindgen]
 pub fn catalog() -> String {
@@ -41,7 +59,7 @@ pub fn catalog() -> String {
 #[wasm_bindgen]
 pub fn validate(request: &str) -> String {
     let errors = RunRequest::parse(request).err().unwrap_or_default();
-    serde_json::to_string(&errors).expect("errors serialise")
+    to_json(&errors)
 }
 
 fn parse(request: &str) -> Result<RunRequest, JsError> {
@@ -51,7 +69,44 @@ fn parse(request: &str) -> Result<RunRequest, JsError> {
 /// The predicted run record of a request, as JSON.
 #[wasm_bindgen]
 pub fn predict(request: &str) -> Result<String, JsError> {
-    Ok(to_json(&sim::predict(&parse(request)?)))
+    Ok(to_json(&sim::predict(&parse(request)?, run::cores())))
+}
+
+/// The request's program as the tutorial's Python and as idiomatic Rust: `{python, rust}` as JSON.
+#[wasm_bindgen]
+pub fn code(request: &str) -> Result<String, JsError> {
+    Ok(to_json(&parse(request)?.code()))
+}
+
+/// How many elastic workers must be idle before this request starts (0 for an invalid request, which
+/// `start_run` then refuses).
+#[wasm_bindgen]
+pub fn threads_needed(request: &str) -> usize {
+    RunRequest::parse(request).map_or(0, |r| run::threads_needed(&r))
+}
+
+/// Elastic workers waiting for a job.
+#[wasm_bindgen]
+pub fn threads_idle() -> usize {
+    threads::idle()
+}
+
+/// Elastic workers started so far.
+#[wasm_bindgen]
+pub fn threads_total() -> usize {
+    threads::total()
+}
+
+/// What a new elastic worker needs to share this instance: `[module, memory]`.
+#[wasm_bindgen]
+pub fn thread_init() -> js_sys::Array {
+    js_sys::Array::of2(&wasm_bindgen::module(), &wasm_bindgen::memory())
+}
+
+/// The body of `thread-worker.js`: serves jobs forever.
+#[wasm_bindgen]
+pub fn thread_worker_main() {
+    threads::worker_main();
 }
 
 /// Now on the shared clock (ms since the Unix epoch).
@@ -60,10 +115,18 @@ pub fn now_ms() -> f64 {
     clock::now_ms()
 }
 
-/// Starts a run. Invalid requests are refused before anything starts.
+/// Starts a run. Invalid requests are refused before anything starts. The caller has made
+/// [`threads_needed`] workers idle.
 #[wasm_bindgen]
 pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
     let request = parse(request)?;
+    let needed = run::threads_needed(&request);
+    if threads::idle() < needed {
+        return Err(JsError::new(&format!(
+            "this run needs {needed} idle worker threads and {} are idle",
+            threads::idle()
+        )));
+    }
     let (run, record) = Run::start(request, clock::now_ms());
     let promise = wasm_bindgen_futures::future_to_promise(async move {
         Ok(JsValue::from_str(&to_json(&record.await)))
@@ -87,20 +150,20 @@ impl RunHandle {
 
     /// `{t0, lanes, predicted}` as JSON: the run's zero on the shared clock, its lanes, its prediction.
     pub fn info(&self) -> String {
-        let run = &self.run;
+        let rt = &self.run.rt;
         to_json(&serde_json::json!({
-            "t0": run.recorder.t0(),
-            "lanes": run.request.lanes(&run.program),
-            "predicted": run.predicted,
+            "t0": rt.recorder.t0(),
+            "lanes": rt.request.lanes(&rt.program),
+            "predicted": self.run.predicted,
         }))
     }
 
     /// The events recorded since the last call, as a JSON array.
     pub fn drain(&self) -> String {
-        to_json(&self.run.recorder.drain())
+        to_json(&self.run.rt.recorder.drain())
     }
 
-    /// Ends the run: sleeping threads wake, timers fire, and the promise resolves with `cancelled`.
+    /// Ends the run: every thread's wait and compute stops, and the promise resolves with `cancelled`.
     pub fn cancel(&self) {
         self.run.cancel();
     }

@@ -31,6 +31,7 @@ test('sequential orders take about 900 ms at scale 0.1, in Python\'s order', asy
     'ordered coffee', 'received coffee', 'ordered food', 'received food', 'ordered cake', 'received cake',
   ]);
   expect(r.lanes.map((l) => [l.id, l.name, l.kind])).toEqual([
+    ['main', 'MainThread', 'thread'],
     ['coffee', 'order_coffee', 'call'], ['food', 'order_food', 'call'], ['cake', 'order_cake', 'call'],
   ]);
   // The waits really follow one another: each sleep starts after the previous one ended.
@@ -67,7 +68,7 @@ test('invalid input is refused with the field, the value and what is allowed', a
   );
   expect(await refusal({ example: 'orders', params: { food_s: NaN } })).toContain('params.food_s: "NaN" is not a finite number');
   expect(await refusal({ example: 'orders', params: { cake_s: 'soon' } })).toContain('params.cake_s: "soon" is not a number');
-  expect(await refusal({ example: 'cafe' })).toContain('example: "cafe" is not an example id; allowed: one of orders');
+  expect(await refusal({ example: 'cafe' })).toContain('example: "cafe" is not an example id; allowed: one of two-threads, ');
   expect(await refusal({ example: 'orders', mode: 'threads' })).toContain('allowed: one of sequential, asyncio');
   expect(await refusal({ example: 'orders', timeScale: 0 })).toContain('timeScale: 0 is out of range');
   // The page is still usable afterwards.
@@ -123,7 +124,7 @@ test('Run in the form draws both timelines live and logs every line', async ({ p
   await expect(sequential).toHaveAttribute('data-status', 'completed');
   await expect(sequential.locator('.timeline-figures')).toContainText(/measured 1\.8\d s · predicted 1\.80 s/);
   await expect(asyncio.locator('.timeline-figures')).toContainText(/measured 1\.0\d s · predicted 1\.00 s/);
-  await expect(asyncio.locator('.span.measured')).toHaveCount(3);
+  await expect(asyncio.locator('.span.measured.kind-sleep')).toHaveCount(3);
   const lines = await page.locator('#log .log-line .log-text').allTextContents();
   expect(lines).toEqual([
     'ordered coffee', 'received coffee', 'ordered food', 'received food', 'ordered cake', 'received cake',

@@ -1,0 +1,80 @@
+//! CPU-bound work of a calibrated size: "1 s of compute" is as many iterations of a small integer kernel
+//! as one thread of this machine does in a second, measured at start-up.
+
+use super::clock::now_ms;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Iterations per ms, as f64 bits; 0 until calibrated.
+static RATE: AtomicU64 = AtomicU64::new(0);
+
+/// The kernel: `iterations` rounds of xorshift, which no compiler can skip or vectorise away.
+pub fn kernel(iterations: u64, seed: u64) -> u64 {
+    let mut x = seed | 1;
+    for _ in 0..iterations {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x = black_box(x);
+    }
+    x
+}
+
+/// Measures this thread's speed for about `ms` and keeps the rate; returns iterations per ms.
+///
+/// Browsers first compile wasm with a quick baseline compiler and swap in optimised code later, between
+/// calls (never inside a running loop), and the two differ about threefold. So the kernel is called in
+/// batches of a few ms until the time is up, and the best rate, the optimised one, is kept.
+pub fn calibrate(ms: f64) -> f64 {
+    let started = now_ms();
+    let mut batch = 10_000u64;
+    let mut best: f64 = 0.0;
+    loop {
+        let start = now_ms();
+        black_box(kernel(batch, 7));
+        let took = now_ms() - start;
+        if took < 2.0 {
+            batch *= 2;
+            continue;
+        }
+        best = best.max(batch as f64 / took);
+        if now_ms() - started >= ms {
+            break;
+        }
+    }
+    RATE.store(best.to_bits(), Ordering::SeqCst);
+    best
+}
+
+/// Iterations per ms of one thread, calibrating first if nobody has.
+pub fn rate() -> f64 {
+    match f64::from_bits(RATE.load(Ordering::SeqCst)) {
+        r if r > 0.0 => r,
+        _ => calibrate(20.0),
+    }
+}
+
+/// Sets the rate (a median measured across threads).
+pub fn set_rate(rate: f64) {
+    RATE.store(rate.to_bits(), Ordering::SeqCst);
+}
+
+/// Does `ms` of work in slices of about half a millisecond, calling `between` after each slice; stops
+/// early when it returns false. Returns whether the work was all done.
+pub fn work(ms: f64, mut between: impl FnMut() -> bool) -> bool {
+    let rate = rate();
+    let total = (ms * rate).round() as u64;
+    let slice = ((0.5 * rate) as u64).max(1);
+    let mut done = 0;
+    let mut seed = 0x9e37_79b9_7f4a_7c15;
+    while done < total {
+        let n = slice.min(total - done);
+        seed = kernel(n, seed);
+        done += n;
+        if !between() {
+            return false;
+        }
+    }
+    black_box(seed);
+    true
+}

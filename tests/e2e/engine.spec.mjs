@@ -1,0 +1,130 @@
+// The concurrency engine, end to end: every example in every mode against its prediction, and the
+// semantics of threads, queues, asyncio and the GIL read off the run records.
+import { test, expect, run } from './fixtures.mjs';
+
+const SCALE = 0.1;
+const texts = (r) => r.output.map((l) => l.text);
+const sorted = (xs) => [...xs].sort();
+/** Sleep-only runs land within 10% + 30 ms of the prediction; runs that compute share 2 noisy cores with
+ *  the browser itself, so they get 15% + 40 ms. */
+const tolerance = (r) => (r.spans.some((s) => s.kind === 'compute') ? 0.15 * r.predictedMs + 40 : 0.1 * r.predictedMs + 30);
+const overlap = (a, b) => a.startMs < b.endMs - 0.5 && b.startMs < a.endMs - 0.5;
+
+test('every example runs in every mode near its prediction, with the predicted lanes and lines', async ({ page }) => {
+  test.setTimeout(120_000);
+  const examples = await page.evaluate(() => window.threadlab.examples());
+  expect(examples.map((e) => e.id)).toEqual([
+    'two-threads', 'square-cube', 'start-new-thread', 'thread-inspector', 'queue-worker', 'orders',
+    'concurrency-vs-parallelism', 'cpu-vs-io',
+  ]);
+  // Warm-up: the first compute of a page can run before the browser has optimised the kernel.
+  await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02 });
+  const table = [];
+  for (const ex of examples) {
+    for (const mode of ex.modes) {
+      const request = { example: ex.id, mode: mode.id, timeScale: SCALE };
+      const [r, p] = await Promise.all([run(page, request), page.evaluate((q) => window.threadlab.predict(q), request)]);
+      table.push(`${ex.id} ${mode.id}: predicted ${r.predictedMs.toFixed(0)} ms, measured ${r.wallMs.toFixed(1)} ms`);
+      expect(r.status, `${ex.id} ${mode.id}`).toBe('completed');
+      expect(Math.abs(r.wallMs - r.predictedMs), `${ex.id} ${mode.id}: ${r.wallMs} ms against ${r.predictedMs}`)
+        .toBeLessThanOrEqual(tolerance(r));
+      expect(r.lanes).toEqual(p.lanes);
+      // The same lines; their order may differ where threads race.
+      expect(sorted(texts(r)), `${ex.id} ${mode.id}`).toEqual(sorted(texts(p)));
+    }
+  }
+  console.log(`\n${table.join('\n')}`);
+});
+
+test('32 sleeping threads all make progress at once on 2 cores', async ({ page }) => {
+  const r = await run(page, {
+    example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: { tasks: 32, work: 'io', seconds: 1 },
+  });
+  expect(r.predictedMs).toBeCloseTo(100, 6);
+  expect(r.wallMs).toBeLessThan(200); // in turn it would take 3200 ms
+  const sleeps = r.spans.filter((s) => s.kind === 'sleep');
+  expect(sleeps).toHaveLength(32);
+  const lastStart = Math.max(...sleeps.map((s) => s.startMs));
+  const firstEnd = Math.min(...sleeps.map((s) => s.endMs));
+  expect(lastStart).toBeLessThan(firstEnd); // every thread was asleep at the same moment
+});
+
+test('CPU-bound threads run in parallel up to the core count, and take turns under the GIL', async ({ page }) => {
+  const cpu = { tasks: 2, work: 'cpu', seconds: 2 };
+  await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02 });
+  const seq = await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: SCALE, params: cpu });
+  const free = await run(page, { example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: cpu });
+  const gil = await run(page, { example: 'cpu-vs-io', mode: 'threads-gil', timeScale: SCALE, params: cpu });
+  expect(seq.wallMs / free.wallMs).toBeGreaterThan(1.5); // 2 cores
+  expect(gil.wallMs / seq.wallMs).toBeGreaterThan(0.85); // no faster than one thread
+  const computes = free.spans.filter((s) => s.kind === 'compute');
+  expect(overlap(computes[0], computes[1])).toBe(true);
+
+  // The GIL lane: one holder at a time, handed over about every switch interval, and threads seen waiting.
+  const held = gil.spans.filter((s) => s.kind === 'gil');
+  expect(held.length).toBeGreaterThan(20);
+  for (let i = 1; i < held.length; i++) expect(held[i].startMs).toBeGreaterThanOrEqual(held[i - 1].endMs - 0.5);
+  expect(new Set(held.map((s) => s.label))).toEqual(new Set(['MainThread', 'Thread-1', 'Thread-2']));
+  expect(gil.spans.filter((s) => s.kind === 'wait-gil').length).toBeGreaterThan(10);
+  expect(gil.lanes.at(-1)).toEqual({ id: 'gil', name: 'GIL', kind: 'gil', thread: '' });
+});
+
+test('join decides where main prints; names, daemons and is_alive show in the record', async ({ page }) => {
+  const joined = await run(page, { example: 'two-threads', mode: 'threads', timeScale: SCALE });
+  expect(texts(joined).at(-1)).toBe('main thread here');
+  const free = await run(page, { example: 'two-threads', mode: 'threads', timeScale: SCALE, params: { join: false } });
+  expect(texts(free).indexOf('main thread here')).toBeLessThan(5);
+  expect(free.threads.map((t) => [t.lane, t.end])).toEqual([['t1', 'finished'], ['t2', 'finished']]);
+
+  const noJoin = await run(page, { example: 'start-new-thread', mode: 'threads', timeScale: SCALE });
+  expect(noJoin.threads.every((t) => t.end === 'killed' && t.daemon)).toBe(true);
+  expect(texts(noJoin)).toEqual(['main thread ends']);
+  const withJoin = await run(page, { example: 'start-new-thread', mode: 'threads-join', timeScale: SCALE });
+  const ends = withJoin.threads.map((t) => t.endMs);
+  [400, 800, 1200].forEach((want, i) => expect(Math.abs(ends[i] - want)).toBeLessThan(40));
+
+  const inspected = await run(page, { example: 'thread-inspector', mode: 'threads', timeScale: SCALE });
+  const lines = texts(inspected).filter((l) => l.startsWith('active_count'));
+  expect(lines[0]).toBe('active_count() = 4; enumerate() = [MainThread, Thread-1, Thread-2, Thread-3]');
+  expect(lines.at(-1)).toMatch(/^active_count\(\) = 2; enumerate\(\) = \[MainThread, Thread-3\]$/);
+  expect(inspected.threads.find((t) => t.daemon).end).toBe('killed');
+});
+
+test('a queue is FIFO, a full one blocks the producer, and a forgotten task_done can be stopped', async ({ page }) => {
+  const r = await run(page, { example: 'queue-worker', mode: 'threads', timeScale: SCALE, params: { numbers: '5, 1, 7, 3' } });
+  expect(texts(r).filter((l) => l.includes('squared'))).toEqual(['5 squared is 25', '1 squared is 1', '7 squared is 49', '3 squared is 9']);
+  expect(r.queueDepth.length).toBeGreaterThan(0);
+  expect(r.spans.some((s) => s.label === 'q.get()')).toBe(true); // the worker waited on an empty queue
+
+  const bounded = await run(page, {
+    example: 'queue-worker', mode: 'threads', timeScale: SCALE, params: { maxsize: 1, put_every_s: 0 },
+  });
+  expect(bounded.spans.some((s) => s.label.startsWith('q.put(') && s.endMs - s.startMs > 20)).toBe(true);
+  expect(Math.max(...bounded.queueDepth.map((d) => d.depth))).toBe(1);
+
+  const stuck = await page.evaluate(async () => {
+    const lab = window.threadlab;
+    const going = lab.run({ example: 'queue-worker', mode: 'threads', timeScale: 0.1, params: { task_done: false } });
+    await new Promise((r) => setTimeout(r, 1000)); // the prediction says it would end at 400 ms
+    const asked = performance.now();
+    lab.cancel();
+    const record = await going;
+    return { record, latency: performance.now() - asked };
+  });
+  expect(stuck.record.status).toBe('cancelled');
+  expect(stuck.latency).toBeLessThan(100);
+  const join = stuck.record.spans.find((s) => s.label === 'q.join()');
+  expect(join.endMs - join.startMs).toBeGreaterThan(500); // visibly waiting until stopped
+});
+
+test('asyncio: one thread, switching at awaits, and computing stalls every other task', async ({ page }) => {
+  const r = await run(page, { example: 'concurrency-vs-parallelism', mode: 'asyncio', timeScale: SCALE });
+  expect(r.lanes.every((l) => l.thread === 'MainThread')).toBe(true);
+  const computes = r.spans.filter((s) => s.kind === 'compute');
+  for (let i = 0; i < computes.length; i++) {
+    for (let j = i + 1; j < computes.length; j++) expect(overlap(computes[i], computes[j])).toBe(false);
+  }
+  // Task 1's 100 ms wait ended while others computed: it could only go on when the loop was free.
+  const wait = r.spans.find((s) => s.lane === 'task1' && s.kind === 'sleep');
+  expect(wait.endMs - wait.startMs).toBeGreaterThan(130);
+});
