@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `globalThis` of a window or a worker: both have `performance`, `setTimeout` and `clearTimeout`.
+    /// `globalThis` of a window or a worker: both have `performance` and `setTimeout`.
     #[wasm_bindgen(js_name = Object)]
     pub type Global;
     #[wasm_bindgen(method, getter)]
@@ -17,9 +17,6 @@ extern "C" {
     /// `setTimeout(f, ms)`; the id is a number in every host.
     #[wasm_bindgen(method, js_name = setTimeout)]
     pub fn set_timeout(this: &Global, f: &js_sys::Function, ms: f64) -> f64;
-    /// `clearTimeout(id)`.
-    #[wasm_bindgen(method, js_name = clearTimeout)]
-    pub fn clear_timeout(this: &Global, id: f64);
 }
 
 /// This thread's global scope.
