@@ -3,7 +3,7 @@
 //! and only workers take it: the page never touches it.
 
 use super::clock::now_ms;
-use crate::trace::{Event, Life, SpanKind};
+use crate::trace::{Event, EventLog, Life, SpanKind};
 use std::sync::Mutex;
 
 /// The events of one run, with times in ms from `t0`.
@@ -14,9 +14,8 @@ pub struct Recorder {
 
 #[derive(Default)]
 struct Inner {
-    events: Vec<Event>,
+    log: EventLog,
     drained: usize,
-    spans: u32,
 }
 
 impl Recorder {
@@ -38,69 +37,54 @@ impl Recorder {
         now_ms() - self.t0
     }
 
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    /// Records into the log at the current time (read before the lock is taken, so waiting for the lock
+    /// never shifts a timestamp).
+    fn log<T>(&self, f: impl FnOnce(&mut EventLog, f64) -> T) -> T {
+        let t = self.now();
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut inner.log, t)
     }
 
     /// Opens a span on `lane`, now.
     pub fn begin(&self, lane: &str, label: String, kind: SpanKind) -> u32 {
-        let t = self.now();
-        let mut inner = self.inner();
-        let span = inner.spans;
-        inner.spans += 1;
-        inner.events.push(Event::Begin {
-            span,
-            lane: lane.into(),
-            label,
-            kind,
-            t,
-        });
-        span
+        self.log(|log, t| log.begin(lane, label, kind, t))
     }
 
     /// Closes a span, now.
     pub fn end(&self, span: u32) {
-        let t = self.now();
-        self.inner().events.push(Event::End { span, t });
+        self.log(|log, t| log.end(span, t));
     }
 
     /// Records a printed line, now.
     pub fn print(&self, lane: &str, text: &str) {
-        let t = self.now();
-        self.inner().events.push(Event::Print {
-            lane: lane.into(),
-            text: text.into(),
-            t,
-        });
+        self.log(|log, t| log.print(lane, text, t));
     }
 
     /// Records a thread's or task's life event, now.
     pub fn life(&self, lane: &str, life: Life, daemon: bool) {
-        let t = self.now();
-        self.inner().events.push(Event::Thread {
-            lane: lane.into(),
-            life,
-            daemon,
-            t,
-        });
+        self.log(|log, t| log.life(lane, life, daemon, t));
     }
 
     /// Records a queue's new depth, now.
     pub fn depth(&self, queue: usize, depth: usize) {
-        let t = self.now();
-        self.inner().events.push(Event::Depth { queue, depth, t });
+        self.log(|log, t| log.depth(queue, depth, t));
     }
 
     /// The events recorded since the last drain.
     pub fn drain(&self) -> Vec<Event> {
-        let mut inner = self.inner();
-        let new = inner.events[inner.drained..].to_vec();
-        inner.drained = inner.events.len();
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let new = inner.log.events[inner.drained..].to_vec();
+        inner.drained = inner.log.events.len();
         new
     }
 
     /// Every event of the run.
     pub fn all(&self) -> Vec<Event> {
-        self.inner().events.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .log
+            .events
+            .clone()
     }
 }

@@ -11,7 +11,7 @@
 //!   when `main()` returns); threads still running then are killed.
 
 use crate::scenario::{labels, Pattern, Program, RunRequest, Step};
-use crate::trace::{Event, Life, RunRecord, SpanKind, Status};
+use crate::trace::{Event, EventLog, Life, RunRecord, SpanKind, Status};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::rc::Rc;
@@ -79,7 +79,7 @@ struct Sim<'a> {
     timers: BinaryHeap<Reverse<(u64, u64, usize)>>,
     seq: u64,
     queues: Vec<Queue>,
-    out: Recorder,
+    out: EventLog,
 }
 
 impl<'a> Sim<'a> {
@@ -117,7 +117,7 @@ impl<'a> Sim<'a> {
                     maxsize,
                 })
                 .collect(),
-            out: Recorder::default(),
+            out: EventLog::default(),
         }
     }
 
@@ -438,53 +438,6 @@ pub fn inspect_line(alive: &[&str]) -> String {
         alive.len(),
         alive.join(", ")
     )
-}
-
-/// Collects events with dense span ids.
-#[derive(Default)]
-struct Recorder {
-    events: Vec<Event>,
-    spans: u32,
-}
-
-impl Recorder {
-    fn begin(&mut self, lane: &str, label: String, kind: SpanKind, t: f64) -> u32 {
-        let span = self.spans;
-        self.spans += 1;
-        self.events.push(Event::Begin {
-            span,
-            lane: lane.into(),
-            label,
-            kind,
-            t,
-        });
-        span
-    }
-
-    fn end(&mut self, span: u32, t: f64) {
-        self.events.push(Event::End { span, t });
-    }
-
-    fn print(&mut self, lane: &str, text: &str, t: f64) {
-        self.events.push(Event::Print {
-            lane: lane.into(),
-            text: text.into(),
-            t,
-        });
-    }
-
-    fn life(&mut self, lane: &str, life: Life, daemon: bool, t: f64) {
-        self.events.push(Event::Thread {
-            lane: lane.into(),
-            life,
-            daemon,
-            t,
-        });
-    }
-
-    fn depth(&mut self, queue: usize, depth: usize, t: f64) {
-        self.events.push(Event::Depth { queue, depth, t });
-    }
 }
 
 #[cfg(test)]

@@ -259,6 +259,61 @@ pub fn digest(events: &[Event], end_ms: f64) -> Digest {
     }
 }
 
+/// A run's events as they are recorded, with span ids handed out densely in opening order. Pure: the
+/// prediction writes one directly in virtual time; the engine's recorder keeps one behind a lock and
+/// stamps it from the shared clock.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    /// Every event so far.
+    pub events: Vec<Event>,
+    spans: u32,
+}
+
+impl EventLog {
+    /// Opens a span on `lane` at `t`; returns its id.
+    pub fn begin(&mut self, lane: &str, label: String, kind: SpanKind, t: f64) -> u32 {
+        let span = self.spans;
+        self.spans += 1;
+        self.events.push(Event::Begin {
+            span,
+            lane: lane.into(),
+            label,
+            kind,
+            t,
+        });
+        span
+    }
+
+    /// Closes a span at `t`.
+    pub fn end(&mut self, span: u32, t: f64) {
+        self.events.push(Event::End { span, t });
+    }
+
+    /// A printed line at `t`.
+    pub fn print(&mut self, lane: &str, text: &str, t: f64) {
+        self.events.push(Event::Print {
+            lane: lane.into(),
+            text: text.into(),
+            t,
+        });
+    }
+
+    /// A thread's or task's life event at `t`.
+    pub fn life(&mut self, lane: &str, life: Life, daemon: bool, t: f64) {
+        self.events.push(Event::Thread {
+            lane: lane.into(),
+            life,
+            daemon,
+            t,
+        });
+    }
+
+    /// A queue's new depth at `t`.
+    pub fn depth(&mut self, queue: usize, depth: usize, t: f64) {
+        self.events.push(Event::Depth { queue, depth, t });
+    }
+}
+
 /// Spans and output lines from a list of events. A span still open (a cancelled run) ends at `end_ms`.
 pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<OutputLine>) {
     let mut spans: Vec<Span> = Vec::new();

@@ -55,8 +55,8 @@ test('CPU-bound threads run in parallel up to the core count, and take turns und
   const seq = await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: SCALE, params: cpu });
   const free = await run(page, { example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: cpu });
   const gil = await run(page, { example: 'cpu-vs-io', mode: 'threads-gil', timeScale: SCALE, params: cpu });
-  expect(seq.wallMs / free.wallMs).toBeGreaterThan(1.5); // 2 cores
-  expect(gil.wallMs / seq.wallMs).toBeGreaterThan(0.85); // no faster than one thread
+  expect(seq.wallMs / free.wallMs).toBeGreaterThan(1.4); // 2 cores: 2x at best
+  expect(gil.wallMs / seq.wallMs).toBeGreaterThan(0.75); // about one thread's speed, not 2x
   const computes = free.spans.filter((s) => s.kind === 'compute');
   expect(overlap(computes[0], computes[1])).toBe(true);
 
