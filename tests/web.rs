@@ -5,8 +5,8 @@
 use serde_json::json;
 use std::cell::Cell;
 use threadlab::engine::{clock, run::Run};
-use threadlab::scenario::RunRequest;
-use threadlab::trace::{RunRecord, Status};
+use threadlab::scenario::{self, RunRequest};
+use threadlab::trace::{RunRecord, SpanKind, Status};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -16,25 +16,18 @@ thread_local! {
     static POOL: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The rayon pool starts once per wasm instance, as the page's engine worker starts it. The test runner
-/// serves no `thread-worker.js`, so three of its threads are lent to the engine as elastic threads: they
-/// run the same `worker_main` the page's thread workers run.
+/// The rayon pool starts once per wasm instance, as the page's engine worker starts it; the elastic
+/// threads the runs need start as the page starts them.
 async fn pool() {
     if !POOL.get() {
-        JsFuture::from(threadlab::web::init_thread_pool(5))
+        JsFuture::from(threadlab::web::init_thread_pool(2))
             .await
             .expect("the thread pool starts");
-        for _ in 0..3 {
-            rayon::spawn(threadlab::engine::threads::worker_main);
-        }
-        while threadlab::engine::threads::idle() < 3 {
-            let tick = js_sys::Promise::new(&mut |resolve, _| {
-                clock::global().set_timeout(&resolve, 5.0);
-            });
-            JsFuture::from(tick).await.unwrap();
-        }
         POOL.set(true);
     }
+    JsFuture::from(threadlab::web::ensure_threads(3))
+        .await
+        .expect("elastic threads start");
 }
 
 async fn run(request: serde_json::Value) -> RunRecord {
@@ -102,6 +95,49 @@ async fn sequential_calls_block_a_worker_thread_on_the_same_clock() {
         "first line at {first} ms from the start"
     );
     assert!(clock::now_ms() - before >= r.wall_ms);
+}
+
+#[wasm_bindgen_test]
+async fn a_thread_pool_bounds_parallelism_and_futures_return_or_reraise() {
+    pool().await;
+    let request = RunRequest::from_value(
+        &json!({"example": "cpu-vs-io", "mode": "threads", "timeScale": 0.05}),
+    )
+    .unwrap();
+    let (_run, record) = Run::start_program(request, scenario::pool_demo(2, true), clock::now_ms());
+    let r = record.await;
+    assert_eq!(r.status, Status::Completed);
+    // Never more than max_workers=2 at once, on a rayon pool built for the run.
+    let sleeps: Vec<_> = r
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Sleep)
+        .collect();
+    assert_eq!(sleeps.len(), 5);
+    for s in &sleeps {
+        let at_once = sleeps
+            .iter()
+            .filter(|o| o.start_ms <= s.start_ms + 1.0 && s.start_ms + 1.0 < o.end_ms)
+            .count();
+        assert!(at_once <= 2, "{at_once} tasks at once at {} ms", s.start_ms);
+    }
+    // shutdown(wait=True) waited for all; results in input order; the failure re-raised by result().
+    assert_eq!(
+        texts(&r),
+        [
+            "after shutdown",
+            "job1: result() = 1",
+            "job2: result() = 2",
+            "job3: result() raised RuntimeError: job3 failed",
+            "job4: result() = 4",
+            "job5: result() = 5"
+        ]
+    );
+    assert!(
+        (r.wall_ms - 200.0).abs() < 40.0,
+        "200 ms predicted, {} measured",
+        r.wall_ms
+    );
 }
 
 #[wasm_bindgen_test]

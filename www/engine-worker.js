@@ -47,30 +47,8 @@ const booted = (async () => {
 // "1 s of compute" takes 1 s here. Runs wait for it; nothing else does.
 const calibrated = booted.then(() => wasm.calibrate(navigator.hardwareConcurrency || 2));
 
-/** Elastic thread workers: kept referenced so they are never collected. @type {Worker[]} */
-const elastic = [];
-const threadScript = new URL('./thread-worker.js', import.meta.url);
-const mainJS = new URL('./pkg/threadlab.js', import.meta.url).href;
-
-/** Starts elastic threads until `needed` are idle; resolves when they are ready to take jobs. */
-async function ensureThreads(/** @type {number} */ needed) {
-  const missing = needed - wasm.threads_idle();
-  if (missing <= 0) return;
-  const [module, memory] = wasm.thread_init();
-  await Promise.all(
-    Array.from({ length: missing }, () => {
-      const worker = new Worker(threadScript, { type: 'module', name: `threadlab-thread-${elastic.length + 1}` });
-      elastic.push(worker);
-      return new Promise((resolve, reject) => {
-        worker.addEventListener('message', ({ data }) => data?.type === 'threadlab:thread-ready' && resolve(undefined));
-        worker.addEventListener('error', (e) => reject(new Error(`a thread worker failed to start: ${e.message}`)));
-        worker.postMessage({ type: 'threadlab:thread-init', module, memory, mainJS });
-      });
-    }),
-  );
-  // A worker posts "ready" just before it enters its job loop: wait until it is really there.
-  while (wasm.threads_idle() < needed) await new Promise((r) => setTimeout(r, 1));
-}
+/** Starts elastic thread workers (src/engine/threads.rs) until `needed` are idle. */
+const ensureThreads = (/** @type {number} */ needed) => wasm.ensure_threads(needed);
 
 booted.then(
   async (info) => {

@@ -226,7 +226,9 @@ fn coroutine(
                         Some(f.id.clone()),
                         Box::pin(async move {
                             let steps = task_rt.program.funcs[i].steps.clone();
-                            if coroutine(task_rt.clone(), steps, id.clone()).await.is_ok() {
+                            // A task that raised has ended too; one cancelled with the run has not.
+                            let ran = coroutine(task_rt.clone(), steps, id.clone()).await;
+                            if !matches!(ran, Err(Stop::Cancelled)) {
                                 task_rt.recorder.life(&id, Life::Finished, false);
                             }
                         }),
@@ -247,14 +249,20 @@ fn coroutine(
                         &format!("{} (tasks alive: {alive})", sim::inspect_line(&names)),
                     );
                 }
-                // No example puts a queue.Queue in a coroutine: it would block the loop. Say so.
+                Step::Return(_) => {}
+                Step::Raise(error) => return Err(Stop::Raised(error)),
+                // No example puts a queue.Queue or a thread pool in a coroutine: either would block the
+                // loop. Say so rather than pretend.
                 Step::Put { .. }
                 | Step::Consume { .. }
                 | Step::TaskDone(_)
-                | Step::JoinQueue(_) => {
+                | Step::JoinQueue(_)
+                | Step::Submit { .. }
+                | Step::Result(_)
+                | Step::Shutdown { .. } => {
                     rec.print(
                         &lane,
-                        "(queue.Queue blocks the event loop: use asyncio.Queue)",
+                        "(a blocking queue or pool would block the event loop)",
                     );
                 }
             }

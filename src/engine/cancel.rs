@@ -7,13 +7,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-/// Why a thread had to stop before its end.
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+/// Why a thread stopped before the end of its steps.
+#[derive(Debug, PartialEq, Eq, Clone)]
 pub enum Stop {
     /// The run was cancelled.
     Cancelled,
     /// The program exited while this daemon ran.
     Killed,
+    /// Its function raised this error.
+    Raised(String),
 }
 
 // The state starts at 0, running; it only ever rises.

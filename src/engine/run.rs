@@ -12,10 +12,10 @@ use super::gil::{Gil, Holder};
 use super::queue::BlockingQueue;
 use super::recorder::Recorder;
 use super::{asyncio, completion, compute, threads};
-use crate::scenario::{labels, Pattern, Program, RunRequest, Step};
+use crate::scenario::{exception_line, labels, result_line, Pattern, Program, RunRequest, Step};
 use crate::sim;
 use crate::trace::{Life, RunRecord, SpanKind, Status};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -54,16 +54,44 @@ pub struct Runtime {
     pub token: CancelToken,
     gil: Option<Gil>,
     queues: Vec<BlockingQueue>,
-    /// Per function: (started, ended).
-    slots: Mutex<Vec<(bool, bool)>>,
+    /// `ThreadPoolExecutor`s: a rayon pool each, of exactly `max_workers` threads, built for this run on
+    /// elastic workers (the global pool can't be resized, so every run gets its own).
+    pools: Vec<rayon::ThreadPool>,
+    /// Per function: its future.
+    slots: Mutex<Vec<Slot>>,
     ended: Condvar,
 }
 
+/// A function's future: started (or submitted), ended, and what it gave.
+#[derive(Clone, Default)]
+struct Slot {
+    started: bool,
+    ended: bool,
+    outcome: Option<Result<Option<i64>, String>>,
+}
+
+impl Slot {
+    fn pending(&self) -> bool {
+        self.started && !self.ended
+    }
+}
+
 /// A thread as the runtime knows it.
-#[derive(Clone)]
 struct Me {
     holder: Holder,
     daemon: bool,
+    /// What the function returned, for `future.result()`.
+    returned: Cell<Option<i64>>,
+}
+
+impl Me {
+    fn new(id: usize, name: &str, daemon: bool) -> Self {
+        Me {
+            holder: (id, name.into()),
+            daemon,
+            returned: Cell::new(None),
+        }
+    }
 }
 
 /// A run in progress, owned by the engine worker.
@@ -82,7 +110,17 @@ impl Run {
         t0: f64,
     ) -> (Rc<Run>, impl std::future::Future<Output = RunRecord>) {
         let program = request.program();
-        let predicted = sim::predict(&request, cores());
+        Self::start_program(request, program, t0)
+    }
+
+    /// As [`Run::start`], with a program written by hand rather than by the request's example (tests).
+    pub fn start_program(
+        request: RunRequest,
+        program: Program,
+        t0: f64,
+    ) -> (Rc<Run>, impl std::future::Future<Output = RunRecord>) {
+        let (events, end, status) = sim::simulate(&request, &program, cores());
+        let predicted = request.record(&program, status, end, end, &events);
         let recorder = Arc::new(Recorder::new(t0));
         let gil = request
             .mode
@@ -95,7 +133,23 @@ impl Run {
             .enumerate()
             .map(|(i, &maxsize)| BlockingQueue::new(i, maxsize))
             .collect();
-        let slots = Mutex::new(vec![(false, false); program.funcs.len()]);
+        let slots = Mutex::new(vec![Slot::default(); program.funcs.len()]);
+        let pools = program
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(p, &workers)| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(workers)
+                    .thread_name(move |i| format!("ThreadPoolExecutor-{p}_{i}"))
+                    .spawn_handler(|thread| {
+                        threads::spawn(move || thread.run());
+                        Ok(())
+                    })
+                    .build()
+                    .expect("the elastic workers for the pool are idle")
+            })
+            .collect();
         let rt = Arc::new(Runtime {
             request,
             program,
@@ -103,6 +157,7 @@ impl Run {
             token: CancelToken::default(),
             gil,
             queues,
+            pools,
             slots,
             ended: Condvar::new(),
         });
@@ -142,10 +197,7 @@ impl Run {
 
 /// The main thread: its steps, then Python's exit (wait for non-daemon threads, kill the daemons).
 fn main_thread(rt: Arc<Runtime>, done: completion::Sender<f64>) {
-    let me = Me {
-        holder: (0, "MainThread".into()),
-        daemon: false,
-    };
+    let me = Me::new(0, "MainThread", false);
     let ran = rt
         .acquire(&me, "main")
         .and_then(|()| rt.steps(&me, &rt.program.main, "main"));
@@ -157,7 +209,7 @@ fn main_thread(rt: Arc<Runtime>, done: completion::Sender<f64>) {
             slots
                 .iter()
                 .zip(funcs)
-                .all(|(&(started, ended), f)| f.daemon || !started || ended)
+                .all(|(slot, f)| f.daemon || !slot.pending())
         });
     }
     let end = rt.recorder.now();
@@ -203,7 +255,7 @@ impl Runtime {
     fn settle(&self) {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         for _ in 0..200 {
-            if slots.iter().all(|&(started, ended)| !started || ended) {
+            if slots.iter().all(|slot| !slot.pending()) {
                 return;
             }
             slots = self
@@ -216,33 +268,47 @@ impl Runtime {
 
     fn all_ended(&self, funcs: &[usize]) -> bool {
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-        funcs.iter().all(|&i| !slots[i].0 || slots[i].1)
+        funcs.iter().all(|&i| !slots[i].pending())
     }
 
-    fn start(self: &Arc<Self>, i: usize) {
-        let f = &self.program.funcs[i];
-        self.slots.lock().unwrap_or_else(|e| e.into_inner())[i].0 = true;
-        self.recorder.life(&f.id, Life::Started, f.daemon);
+    /// Starts function `i` as a thread (`pool` None) or submits it to a pool.
+    fn start(self: &Arc<Self>, i: usize, pool: Option<usize>) {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())[i].started = true;
         let rt = self.clone();
-        threads::spawn(move || {
-            let f = &rt.program.funcs[i];
-            let me = Me {
-                holder: (i + 1, f.name.clone()),
-                daemon: f.daemon,
-            };
-            let ran = rt
-                .acquire(&me, &f.id)
-                .and_then(|()| rt.steps(&me, &f.steps, &f.id));
-            rt.release(&me);
-            let life = if ran.is_ok() {
-                Life::Finished
-            } else {
-                Life::Killed
-            };
-            rt.recorder.life(&f.id, life, f.daemon);
-            rt.slots.lock().unwrap_or_else(|e| e.into_inner())[i].1 = true;
-            rt.ended.notify_all();
-        });
+        let body = move || rt.run_function(i, pool.is_some());
+        match pool {
+            // FIFO, as ThreadPoolExecutor's work queue: the first submitted runs first.
+            Some(p) => self.pools[p].spawn_fifo(body),
+            None => threads::spawn(body),
+        }
+    }
+
+    /// Function `i`'s thread, from its start to its end: a plain thread, or a pool worker's task.
+    fn run_function(self: &Arc<Self>, i: usize, pooled: bool) {
+        let f = &self.program.funcs[i];
+        self.recorder.life(&f.id, Life::Started, f.daemon);
+        let me = Me::new(i + 1, &f.name, f.daemon);
+        let ran = self
+            .acquire(&me, &f.id)
+            .and_then(|()| self.steps(&me, &f.steps, &f.id));
+        self.release(&me);
+        let (life, outcome) = match ran {
+            Ok(()) => (Life::Finished, Ok(me.returned.get())),
+            Err(Stop::Raised(error)) => {
+                // A thread's error is printed by threading; a pool keeps it for result() to re-raise.
+                if !pooled {
+                    self.recorder.print(&f.id, &exception_line(&f.name, &error));
+                }
+                (Life::Finished, Err(error))
+            }
+            Err(stop) => (Life::Killed, Err(format!("{stop:?}"))),
+        };
+        self.recorder.life(&f.id, life, f.daemon);
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots[i].ended = true;
+        slots[i].outcome = Some(outcome);
+        drop(slots);
+        self.ended.notify_all();
     }
 
     /// Runs steps on this thread, drawing on `lane`.
@@ -263,20 +329,58 @@ impl Runtime {
                 Step::Compute { seconds } => {
                     let ms = self.request.real_ms(*seconds);
                     let span = rec.begin(lane, pattern.compute_label(*seconds), SpanKind::Compute);
-                    let stopped = Cell::new(None);
+                    let stopped = RefCell::new(None);
                     compute::work(ms, || {
                         let ok = token.check(me.daemon).and_then(|()| match &self.gil {
                             Some(gil) => gil.maybe_switch(&me.holder, lane, token, me.daemon),
                             None => Ok(()),
                         });
-                        ok.map_err(|e| stopped.set(Some(e))).is_ok()
+                        ok.map_err(|e| *stopped.borrow_mut() = Some(e)).is_ok()
                     });
                     rec.end(span);
-                    if let Some(stop) = stopped.get() {
+                    if let Some(stop) = stopped.take() {
                         return Err(stop);
                     }
                 }
-                Step::Start(i) => self.start(*i),
+                Step::Start(i) => self.start(*i, None),
+                Step::Submit { pool, func } => self.start(*func, Some(*pool)),
+                Step::Result(i) => {
+                    let name = &self.program.funcs[*i].name;
+                    if !self.all_ended(&[*i]) {
+                        let label = format!("{name}.result()");
+                        self.wait(me, lane, label, SpanKind::WaitJoin, || {
+                            wait_until(&self.slots, &self.ended, token, me.daemon, |s| {
+                                !s[*i].pending()
+                            })
+                        })?;
+                    }
+                    let outcome = self.slots.lock().unwrap_or_else(|e| e.into_inner())[*i]
+                        .outcome
+                        .clone();
+                    if let Some(outcome) = outcome {
+                        rec.print(lane, &result_line(name, &outcome));
+                    }
+                }
+                Step::Shutdown { pool, wait } => {
+                    let mine: Vec<usize> = (0..self.program.funcs.len())
+                        .filter(|&i| self.program.pool_of(i) == Some(*pool))
+                        .collect();
+                    if *wait && !self.all_ended(&mine) {
+                        self.wait(
+                            me,
+                            lane,
+                            labels::SHUTDOWN.into(),
+                            SpanKind::WaitJoin,
+                            || {
+                                wait_until(&self.slots, &self.ended, token, me.daemon, |s| {
+                                    mine.iter().all(|&i| !s[i].pending())
+                                })
+                            },
+                        )?;
+                    }
+                }
+                Step::Return(v) => me.returned.set(Some(*v)),
+                Step::Raise(error) => return Err(Stop::Raised(error.clone())),
                 Step::Join(i) => self.join(me, lane, &[*i])?,
                 Step::JoinAll(fs) => self.join(me, lane, fs)?,
                 Step::Call(i) => {
@@ -330,8 +434,8 @@ impl Runtime {
                 Step::Inspect => {
                     let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner()).clone();
                     let mut alive = vec!["MainThread"];
-                    for (f, (started, ended)) in self.program.funcs.iter().zip(slots) {
-                        if started && !ended {
+                    for (f, slot) in self.program.funcs.iter().zip(slots) {
+                        if slot.pending() {
                             alive.push(&f.name);
                         }
                     }
@@ -356,7 +460,7 @@ impl Runtime {
         };
         self.wait(me, lane, label, SpanKind::WaitJoin, || {
             wait_until(&self.slots, &self.ended, &self.token, me.daemon, |slots| {
-                funcs.iter().all(|&i| !slots[i].0 || slots[i].1)
+                funcs.iter().all(|&i| !slots[i].pending())
             })
         })
     }

@@ -81,7 +81,7 @@ fn program(params: &Params, mode: &ModeSpec) -> Program {
         switch_ms: params.num("switch_interval_ms"),
         main,
         funcs,
-        queues: Vec::new(),
+        ..Program::default()
     }
 }
 

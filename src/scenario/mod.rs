@@ -141,6 +141,8 @@ pub mod labels {
     pub const GATHER: &str = "await asyncio.gather(...)";
     /// Waiting for the GIL.
     pub const WAIT_GIL: &str = "waiting for the GIL";
+    /// `pool.shutdown(wait=True)`.
+    pub const SHUTDOWN: &str = "pool.shutdown(wait=True)";
 
     /// `q.put(x)` on a full queue.
     pub fn put(item: i64) -> String {
@@ -160,6 +162,8 @@ pub struct Program {
     pub funcs: Vec<Func>,
     /// Queues, by index: each one's `maxsize` (0 is unbounded, as in Python).
     pub queues: Vec<usize>,
+    /// Thread pools (`ThreadPoolExecutor`), by index: each one's `max_workers`.
+    pub pools: Vec<usize>,
 }
 
 /// A function of the program, run as a thread, a task or a plain call.
@@ -244,6 +248,77 @@ pub enum Step {
     JoinQueue(usize),
     /// Prints `threading.active_count()` and the names of `threading.enumerate()`.
     Inspect,
+    /// `pool.submit(f)`: function `func` runs on one of the pool's workers when one is free; its future is
+    /// the function's id.
+    Submit {
+        /// Which pool.
+        pool: usize,
+        /// Which function.
+        func: usize,
+    },
+    /// `future.result()`: waits for a submitted function, then prints what it returned, or the error it
+    /// raised, re-raised here (the program goes on as if the caller caught it).
+    Result(usize),
+    /// `pool.shutdown(wait)`: with `wait`, blocks until every function submitted to the pool has ended.
+    Shutdown {
+        /// Which pool.
+        pool: usize,
+        /// Whether to wait.
+        wait: bool,
+    },
+    /// `return value`: what `future.result()` gives.
+    Return(i64),
+    /// `raise RuntimeError(message)`: the function stops here. A thread prints the error; a pool keeps it
+    /// for `future.result()` to re-raise.
+    Raise(String),
+}
+
+/// A program that exercises every pool operation, for the tests of both the prediction and the engine:
+/// five functions submitted to a pool of `workers`, sleeping 3, 1, 2, 1 and 1 s and returning their
+/// number, the third raising instead; `shutdown(wait)`; then every `result()` in input order, as
+/// `pool.map` yields them.
+pub fn pool_demo(workers: usize, wait: bool) -> Program {
+    let funcs = [3.0, 1.0, 2.0, 1.0, 1.0]
+        .iter()
+        .enumerate()
+        .map(|(i, seconds)| {
+            let last = if i == 2 {
+                Step::Raise("RuntimeError: job3 failed".into())
+            } else {
+                Step::Return(i as i64 + 1)
+            };
+            let name = format!("job{}", i + 1);
+            Func::new(
+                name.clone(),
+                name,
+                vec![Step::Sleep { seconds: *seconds }, last],
+            )
+        })
+        .collect();
+    let mut main: Vec<Step> = (0..5).map(|func| Step::Submit { pool: 0, func }).collect();
+    main.push(Step::Shutdown { pool: 0, wait });
+    main.push(Step::Print("after shutdown".into()));
+    main.extend((0..5).map(Step::Result));
+    Program {
+        main,
+        funcs,
+        pools: vec![workers],
+        ..Program::default()
+    }
+}
+
+/// What `future.result()` prints for a function named `name`.
+pub fn result_line(name: &str, outcome: &Result<Option<i64>, String>) -> String {
+    match outcome {
+        Ok(Some(v)) => format!("{name}: result() = {v}"),
+        Ok(None) => format!("{name}: result() = None"),
+        Err(e) => format!("{name}: result() raised {e}"),
+    }
+}
+
+/// What a thread prints when its function raises, as Python's threading does.
+pub fn exception_line(thread: &str, error: &str) -> String {
+    format!("Exception in thread {thread}: {error}")
 }
 
 impl Default for Program {
@@ -253,21 +328,42 @@ impl Default for Program {
             main: Vec::new(),
             funcs: Vec::new(),
             queues: Vec::new(),
+            pools: Vec::new(),
         }
     }
 }
 
 impl Program {
-    /// How function `i` runs in this program: called, or started as a thread or task.
-    fn is_called(&self, i: usize) -> bool {
-        let calls = |steps: &[Step]| steps.iter().any(|s| matches!(s, Step::Call(j) if *j == i));
-        calls(&self.main) || self.funcs.iter().any(|f| calls(&f.steps))
+    fn any_step(&self, mut matches: impl FnMut(&Step) -> bool) -> bool {
+        self.main.iter().any(&mut matches)
+            || self.funcs.iter().any(|f| f.steps.iter().any(&mut matches))
     }
 
-    /// The most threads or tasks the program can have at once besides the main one: one per `Start`.
+    /// Whether function `i` is called as a plain function in this program.
+    fn is_called(&self, i: usize) -> bool {
+        self.any_step(|s| matches!(s, Step::Call(j) if *j == i))
+    }
+
+    /// The pool function `i` is submitted to, if any.
+    pub fn pool_of(&self, i: usize) -> Option<usize> {
+        let mut pool = None;
+        self.any_step(|s| match s {
+            Step::Submit { pool: p, func } if *func == i => {
+                pool = Some(*p);
+                true
+            }
+            _ => false,
+        });
+        pool
+    }
+
+    /// The most threads the program can have at once besides the main one: one per `Start`, and each
+    /// pool's workers.
     pub fn starts(&self) -> usize {
         let count = |steps: &[Step]| steps.iter().filter(|s| matches!(s, Step::Start(_))).count();
-        count(&self.main) + self.funcs.iter().map(|f| count(&f.steps)).sum::<usize>()
+        count(&self.main)
+            + self.funcs.iter().map(|f| count(&f.steps)).sum::<usize>()
+            + self.pools.iter().sum::<usize>()
     }
 }
 
@@ -451,6 +547,8 @@ impl RunRequest {
         for (i, f) in program.funcs.iter().enumerate() {
             let (kind, thread) = if program.is_called(i) {
                 ("call", main_thread.clone())
+            } else if let Some(p) = program.pool_of(i) {
+                ("pooled", format!("ThreadPoolExecutor-{p}"))
             } else if pattern.is_asyncio() {
                 ("task", main_thread.clone())
             } else {

@@ -10,7 +10,7 @@
 //! - The program ends when the main thread has returned and every non-daemon thread has ended (asyncio:
 //!   when `main()` returns); threads still running then are killed.
 
-use crate::scenario::{labels, Pattern, Program, RunRequest, Step};
+use crate::scenario::{exception_line, labels, result_line, Pattern, Program, RunRequest, Step};
 use crate::trace::{Event, EventLog, Life, RunRecord, SpanKind, Status};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -43,8 +43,13 @@ struct Frame {
 enum Wait {
     Running,
     Sleep,
-    Compute { left: f64 },
+    Compute {
+        left: f64,
+    },
+    /// For these functions to end (by function index).
     Join(Vec<usize>),
+    /// For every function submitted to the pool to end.
+    Shutdown(usize),
     Get(usize),
     Put(usize, i64),
     QueueJoin(usize),
@@ -58,6 +63,27 @@ struct Actor {
     span: Option<u32>,
     done: bool,
     daemon: bool,
+    /// The function it runs (None for main).
+    func: Option<usize>,
+    /// The pool whose worker runs it.
+    pool: Option<usize>,
+    returned: Option<i64>,
+    raised: Option<String>,
+}
+
+/// A function's future.
+#[derive(Clone)]
+enum Future {
+    NotStarted,
+    Queued,
+    Running,
+    Done(Result<Option<i64>, String>),
+}
+
+struct Pool {
+    workers: usize,
+    running: usize,
+    queue: VecDeque<usize>,
 }
 
 struct Queue {
@@ -73,8 +99,9 @@ struct Sim<'a> {
     cores: usize,
     now: f64,
     actors: Vec<Actor>,
-    /// Which actor runs function i, once started.
-    actor_of: Vec<Option<usize>>,
+    /// Function i's future.
+    futures: Vec<Future>,
+    pools: Vec<Pool>,
     ready: VecDeque<usize>,
     timers: BinaryHeap<Reverse<(u64, u64, usize)>>,
     seq: u64,
@@ -96,6 +123,10 @@ impl<'a> Sim<'a> {
             span: None,
             done: false,
             daemon: false,
+            func: None,
+            pool: None,
+            returned: None,
+            raised: None,
         };
         Sim {
             request,
@@ -104,7 +135,16 @@ impl<'a> Sim<'a> {
             cores,
             now: 0.0,
             actors: vec![main],
-            actor_of: vec![None; program.funcs.len()],
+            futures: vec![Future::NotStarted; program.funcs.len()],
+            pools: program
+                .pools
+                .iter()
+                .map(|&workers| Pool {
+                    workers,
+                    running: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect(),
             ready: VecDeque::from([0]),
             timers: BinaryHeap::new(),
             seq: 0,
@@ -127,7 +167,8 @@ impl<'a> Sim<'a> {
                 self.step(a);
             }
             let main_done = self.actors[0].done;
-            let others_done = self.actors[1..].iter().all(|a| a.done || a.daemon);
+            let others_done = self.actors[1..].iter().all(|a| a.done || a.daemon)
+                && self.pools.iter().all(|p| p.queue.is_empty());
             if main_done && (self.pattern.is_asyncio() || others_done) {
                 self.kill_the_rest();
                 return Status::Completed;
@@ -243,25 +284,45 @@ impl<'a> Sim<'a> {
                         return;
                     }
                 }
-                Step::Start(i) => {
-                    let f = &self.program.funcs[i];
-                    let b = self.actors.len();
-                    self.actors.push(Actor {
-                        name: f.name.clone(),
-                        lane: f.id.clone(),
-                        frames: vec![Frame {
-                            steps: Rc::new(f.steps.clone()),
-                            pc: 0,
-                            lane: f.id.clone(),
-                        }],
-                        wait: Wait::Running,
-                        span: None,
-                        done: false,
-                        daemon: f.daemon,
-                    });
-                    self.actor_of[i] = Some(b);
-                    self.out.life(&f.id, Life::Started, f.daemon, self.now);
-                    self.ready.push_back(b);
+                Step::Start(i) => self.start(i, None),
+                Step::Submit { pool, func } => {
+                    let p = &mut self.pools[pool];
+                    if p.running < p.workers {
+                        self.start(func, Some(pool));
+                    } else {
+                        p.queue.push_back(func);
+                        self.futures[func] = Future::Queued;
+                    }
+                }
+                Step::Result(i) => {
+                    if let Future::Done(outcome) = &self.futures[i] {
+                        let line = result_line(&self.program.funcs[i].name, outcome);
+                        self.out.print(&lane, &line, self.now);
+                    } else if !self.pending(&[i]).is_empty() {
+                        // Print the result once the wait is over.
+                        self.rewind(a);
+                        let label = format!("{}.result()", self.program.funcs[i].name);
+                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Join(vec![i]));
+                        return;
+                    }
+                }
+                Step::Shutdown { pool, wait } => {
+                    if wait && !self.pool_idle(pool) {
+                        let label = labels::SHUTDOWN.to_string();
+                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Shutdown(pool));
+                        return;
+                    }
+                }
+                Step::Return(v) => self.actors[a].returned = Some(v),
+                Step::Raise(error) => {
+                    let actor = &mut self.actors[a];
+                    if actor.pool.is_none() && actor.func.is_some() {
+                        let line = exception_line(&actor.name, &error);
+                        self.out.print(&lane, &line, self.now);
+                    }
+                    let actor = &mut self.actors[a];
+                    actor.raised = Some(error);
+                    actor.frames.clear();
                 }
                 Step::Call(i) => {
                     let f = &self.program.funcs[i];
@@ -273,9 +334,9 @@ impl<'a> Sim<'a> {
                     self.actors[a].frames.push(frame);
                 }
                 Step::Join(i) => {
-                    if let Some(b) = self.pending(&[i]).first().copied() {
-                        let label = self.pattern.join_label(&self.actors[b].name);
-                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Join(vec![b]));
+                    if !self.pending(&[i]).is_empty() {
+                        let label = self.pattern.join_label(&self.program.funcs[i].name);
+                        self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Join(vec![i]));
                         return;
                     }
                 }
@@ -356,12 +417,44 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// The actors of functions `fs` that have started and not ended.
+    /// Those of functions `fs` that were started or submitted and have not ended.
     fn pending(&self, fs: &[usize]) -> Vec<usize> {
         fs.iter()
-            .filter_map(|&i| self.actor_of[i])
-            .filter(|&b| !self.actors[b].done)
+            .copied()
+            .filter(|&i| matches!(self.futures[i], Future::Queued | Future::Running))
             .collect()
+    }
+
+    fn pool_idle(&self, pool: usize) -> bool {
+        self.pools[pool].running == 0 && self.pools[pool].queue.is_empty()
+    }
+
+    /// Starts function `i` as a thread or task, or on a worker of `pool`.
+    fn start(&mut self, i: usize, pool: Option<usize>) {
+        let f = &self.program.funcs[i];
+        self.actors.push(Actor {
+            name: f.name.clone(),
+            lane: f.id.clone(),
+            frames: vec![Frame {
+                steps: Rc::new(f.steps.clone()),
+                pc: 0,
+                lane: f.id.clone(),
+            }],
+            wait: Wait::Running,
+            span: None,
+            done: false,
+            daemon: f.daemon,
+            func: Some(i),
+            pool,
+            returned: None,
+            raised: None,
+        });
+        if let Some(p) = pool {
+            self.pools[p].running += 1;
+        }
+        self.futures[i] = Future::Running;
+        self.out.life(&f.id, Life::Started, f.daemon, self.now);
+        self.ready.push_back(self.actors.len() - 1);
     }
 
     fn rewind(&mut self, a: usize) {
@@ -400,19 +493,43 @@ impl<'a> Sim<'a> {
 
     fn finish(&mut self, a: usize) {
         self.actors[a].done = true;
-        if a != 0 {
-            let (lane, daemon) = (self.actors[a].lane.clone(), self.actors[a].daemon);
-            self.out.life(&lane, Life::Finished, daemon, self.now);
+        let Some(func) = self.actors[a].func else {
+            return;
+        };
+        let actor = &self.actors[a];
+        let (lane, daemon, pool) = (actor.lane.clone(), actor.daemon, actor.pool);
+        self.futures[func] = Future::Done(match &actor.raised {
+            Some(e) => Err(e.clone()),
+            None => Ok(actor.returned),
+        });
+        self.out.life(&lane, Life::Finished, daemon, self.now);
+        if let Some(p) = pool {
+            self.pools[p].running -= 1;
+            if let Some(next) = self.pools[p].queue.pop_front() {
+                self.start(next, Some(p));
+            }
         }
         let waiting: Vec<usize> = (0..self.actors.len())
-            .filter(|&b| matches!(&self.actors[b].wait, Wait::Join(on) if on.contains(&a)))
+            .filter(|&b| match &self.actors[b].wait {
+                Wait::Join(on) => on.contains(&func),
+                Wait::Shutdown(p) => Some(*p) == pool,
+                _ => false,
+            })
             .collect();
         for b in waiting {
-            if let Wait::Join(on) = &mut self.actors[b].wait {
-                on.retain(|&x| x != a);
-                if on.is_empty() {
-                    self.wake(b);
+            let wake = match &mut self.actors[b].wait {
+                Wait::Join(on) => {
+                    on.retain(|&x| x != func);
+                    on.is_empty()
                 }
+                Wait::Shutdown(p) => {
+                    let p = *p;
+                    self.pools[p].running == 0 && self.pools[p].queue.is_empty()
+                }
+                _ => false,
+            };
+            if wake {
+                self.wake(b);
             }
         }
     }
@@ -689,6 +806,60 @@ mod tests {
             .starts_with("active_count() = 2"));
         let daemon = r.threads.iter().find(|t| t.daemon).unwrap();
         assert_eq!(daemon.end, Some(Life::Killed));
+    }
+
+    #[test]
+    fn a_pool_runs_at_most_max_workers_and_results_come_in_input_order() {
+        let request =
+            RunRequest::from_value(&json!({"example": "cpu-vs-io", "mode": "threads"})).unwrap();
+        let (events, end, status) = simulate(&request, &crate::scenario::pool_demo(2, true), 2);
+        assert_eq!(status, Status::Completed);
+        let r = request.record(
+            &crate::scenario::pool_demo(2, true),
+            status,
+            end,
+            end,
+            &events,
+        );
+        // 2 workers: job1 (3 s) | job2 (1 s), job3 (2 s) at 1 s, job4 at 3 s, job5 at 3 s: ends at 4 s.
+        assert_eq!(r.wall_ms, 4000.0);
+        let sleeps: Vec<_> = r
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Sleep)
+            .collect();
+        for s in &sleeps {
+            let at_once = sleeps
+                .iter()
+                .filter(|o| o.start_ms <= s.start_ms && s.start_ms < o.end_ms)
+                .count();
+            assert!(at_once <= 2, "{} at once at {}", at_once, s.start_ms);
+        }
+        assert_eq!(
+            lines(&r),
+            [
+                "after shutdown",
+                "job1: result() = 1",
+                "job2: result() = 2",
+                "job3: result() raised RuntimeError: job3 failed",
+                "job4: result() = 4",
+                "job5: result() = 5"
+            ]
+        );
+        assert_eq!(r.lanes[1].kind, "pooled");
+
+        // shutdown(wait=False) returns at once; result() then waits for each in turn.
+        let (events, end, _) = simulate(&request, &crate::scenario::pool_demo(1, false), 2);
+        let r = request.record(
+            &crate::scenario::pool_demo(1, false),
+            Status::Completed,
+            end,
+            end,
+            &events,
+        );
+        assert_eq!(r.wall_ms, 8000.0); // one worker: 3 + 1 + 2 + 1 + 1
+        assert_eq!(r.output[0].at_ms, 0.0);
+        assert_eq!(r.output[0].text, "after shutdown");
     }
 
     #[test]

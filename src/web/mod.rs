@@ -1,4 +1,4 @@
-//! The `#[wasm_bindgen]` surface that `www/engine-worker.js` and `www/thread-worker.js` call, and nothing
+//! The `#[wasm_bindgen]` surface that `www/engine-worker.js` and the elastic thread workers call, and nothing
 //! else: JSON text in and out, errors as `JsError` with the message a person reads.
 
 use crate::engine::run::{self, Run};
@@ -97,13 +97,16 @@ pub fn threads_total() -> usize {
     threads::total()
 }
 
-/// What a new elastic worker needs to share this instance: `[module, memory]`.
+/// Starts elastic thread workers until `needed` are idle (see `engine::threads`).
 #[wasm_bindgen]
-pub fn thread_init() -> js_sys::Array {
-    js_sys::Array::of2(&wasm_bindgen::module(), &wasm_bindgen::memory())
+pub fn ensure_threads(needed: usize) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        threads::ensure(needed).await?;
+        Ok(JsValue::UNDEFINED)
+    })
 }
 
-/// The body of `thread-worker.js`: serves jobs forever.
+/// The body of an elastic thread worker: serves jobs forever.
 #[wasm_bindgen]
 pub fn thread_worker_main() {
     threads::worker_main();
