@@ -224,9 +224,51 @@ const timelineOf = (request) => (request?.example === example?.id ? timelines.ge
 /** Runs being drawn, by id (an old run may still be ending when a new one starts). @type {Map<number, Timeline | undefined>} */
 const drawing = new Map();
 
+/** The live thread list: what `threading.enumerate()` would say now, and who has ended. */
+const inspector = {
+  /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string}>} */
+  rows: new Map(),
+  names: new Map(),
+  /** @param {any[]} lanes */
+  reset(lanes) {
+    this.rows.clear();
+    this.names = new Map(lanes.map((l) => [l.id, l.name]));
+    const main = lanes.find((l) => l.id === 'main');
+    this.rows.set('main', { name: main?.thread ?? 'MainThread', alive: true, daemon: false });
+    this.render();
+  },
+  /** @param {any} ev */
+  apply(ev) {
+    const row = this.rows.get(ev.lane) ?? { name: this.names.get(ev.lane) ?? ev.lane, alive: false, daemon: ev.daemon };
+    row.alive = ev.life === 'started';
+    row.end = ev.life === 'killed' ? 'killed at exit' : undefined;
+    this.rows.set(ev.lane, row);
+  },
+  end() {
+    const main = this.rows.get('main');
+    if (main) main.alive = false;
+    for (const row of this.rows.values()) row.alive = false;
+    this.render();
+  },
+  render() {
+    const body = /** @type {HTMLElement} */ (document.querySelector('#threads tbody'));
+    body.replaceChildren(
+      ...[...this.rows.values()].map((r) => {
+        const tr = el('tr');
+        tr.dataset.alive = String(r.alive);
+        tr.append(el('td', '', r.name), el('td', '', r.alive ? 'True' : `False${r.end ? ` (${r.end})` : ''}`), el('td', '', r.daemon ? 'True' : 'False'));
+        return tr;
+      }),
+    );
+    const alive = [...this.rows.values()].filter((r) => r.alive).length;
+    $('active-count').textContent = `active_count() = ${alive}`;
+  },
+};
+
 lab.on('start', (/** @type {any} */ s) => {
   const timeline = timelineOf(s.request);
   drawing.set(s.id, timeline);
+  inspector.reset(s.lanes);
   if (timeline) {
     timeline.showPredicted(s.predicted);
     // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
@@ -244,6 +286,9 @@ lab.on('start', (/** @type {any} */ s) => {
 lab.on('events', (/** @type {any} */ d) => {
   if (!drawing.has(d.id)) return;
   drawing.get(d.id)?.apply(d.events);
+  const lives = d.events.filter((/** @type {any} */ ev) => ev.e === 'thread');
+  lives.forEach((/** @type {any} */ ev) => inspector.apply(ev));
+  if (lives.length) inspector.render();
   for (const ev of d.events) {
     if (ev.e !== 'print') continue;
     const line = el('li', 'log-line');
@@ -257,6 +302,7 @@ lab.on('events', (/** @type {any} */ d) => {
 lab.on('done', (/** @type {any} */ d) => {
   drawing.get(d.id)?.finish(d.record);
   drawing.delete(d.id);
+  if (drawing.size === 0) inspector.end();
   updateControls();
 });
 

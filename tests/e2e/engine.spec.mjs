@@ -128,3 +128,19 @@ test('asyncio: one thread, switching at awaits, and computing stalls every other
   const wait = r.spans.find((s) => s.lane === 'task1' && s.kind === 'sleep');
   expect(wait.endMs - wait.startMs).toBeGreaterThan(130);
 });
+
+test('the page lists the threads live: alive while running, daemon flagged, killed at exit', async ({ page }) => {
+  await page.selectOption('#example', 'thread-inspector');
+  await page.fill('#param-timeScale', '0.5');
+  await expect(page.locator('#run')).toBeEnabled();
+  await page.click('#run');
+  const rows = page.locator('#threads tbody tr');
+  await expect(rows).toHaveCount(4);
+  await expect(page.locator('#active-count')).toHaveText('active_count() = 4');
+  await expect(rows.nth(3)).toContainText('Thread-3');
+  await expect(rows.nth(3).locator('td').nth(2)).toHaveText('True'); // the daemon
+  // Thread-1 wakes after 1 s (0.5 s at this scale) and is no longer alive.
+  await expect(rows.nth(1).locator('td').nth(1)).toHaveText('False', { timeout: 3000 });
+  await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 5000 });
+  await expect(rows.nth(3).locator('td').nth(1)).toHaveText('False (killed at exit)');
+});
