@@ -3,6 +3,7 @@
 // `window.threadlab` reports, whoever started the run (this UI, a host page or a script).
 import { createThreadLab } from './threadlab.js';
 import { Timeline, el, fmtSeconds, LANE_COLOURS } from './timeline.js';
+import { createExplorer } from './explorer.js';
 
 const lab = createThreadLab();
 // @ts-ignore: the documented global of the JavaScript API.
@@ -26,6 +27,13 @@ const laneColours = new Map();
 let formValid = false;
 let stopRequested = false;
 let axisMs = 1000;
+/** Rows by physical thread rather than by logical task. */
+let byThread = false;
+/** The last record of each mode, for the comparison. @type {Map<string, any>} */
+const results = new Map();
+/** The last runs of each example, newest first. @type {Map<string, any[]>} */
+const history = new Map();
+const HISTORY = 8;
 
 function showError(/** @type {string} */ message) {
   banner.textContent = message;
@@ -74,8 +82,12 @@ function show(ex) {
   box.replaceChildren();
   timelines.clear();
   laneColours.clear();
-  for (const mode of ex.modes) timelines.set(mode.id, new Timeline(box, mode));
+  for (const mode of ex.modes) timelines.set(mode.id, new Timeline(box, mode, byThread));
   log.replaceChildren();
+  results.clear();
+  renderComparison();
+  renderHistory();
+  explorer.setExample(ex);
   refresh();
 }
 
@@ -123,8 +135,12 @@ function field(spec) {
 function renderForm(ex) {
   const fields = ex.params.map((/** @type {any} */ p) => field(p));
   fields.push(field({ ...lab.info()?.timeScale, name: 'timeScale' }));
+  // Removing a focused, edited field fires its `change` on the way out: not a change of this form.
+  rendering = true;
   form.replaceChildren(...fields);
+  rendering = false;
 }
+let rendering = false;
 
 /** The request the form describes, values as typed so that refusals quote them. */
 function formRequest(/** @type {string} */ mode) {
@@ -187,12 +203,14 @@ function setAxis(/** @type {number} */ ms) {
 }
 
 function updateControls() {
-  runButton.disabled = !formValid || lab.running;
-  stopButton.disabled = !lab.running;
+  const busy = lab.running || explorer.busy;
+  runButton.disabled = !formValid || busy;
+  stopButton.disabled = !busy;
+  explorer.enable(formValid && !busy);
 }
 
-form.addEventListener('input', () => refresh());
-form.addEventListener('change', () => refresh());
+form.addEventListener('input', () => rendering || refresh());
+form.addEventListener('change', () => rendering || refresh());
 form.addEventListener('submit', (e) => e.preventDefault());
 
 // Run plays every mode of the example in turn, each on its own timeline, all on one time axis.
@@ -216,13 +234,23 @@ runButton.addEventListener('click', async () => {
 
 stopButton.addEventListener('click', () => {
   stopRequested = true;
+  explorer.stop();
   lab.cancel();
 });
+
+for (const radio of document.querySelectorAll('input[name="grouping"]')) {
+  radio.addEventListener('change', (e) => {
+    byThread = /** @type {HTMLInputElement} */ (e.target).value === 'thread';
+    for (const t of timelines.values()) t.setGrouping(byThread);
+  });
+}
 
 /** The timeline of a run's mode, if the run belongs to the example on screen. @param {any} request */
 const timelineOf = (request) => (request?.example === example?.id ? timelines.get(request.mode) : undefined);
 /** Runs being drawn, by id (an old run may still be ending when a new one starts). @type {Map<number, Timeline | undefined>} */
 const drawing = new Map();
+/** The mode of each run being drawn, for the log's lines. @type {Map<number, string>} */
+const runModes = new Map();
 
 /** The live thread list: what `threading.enumerate()` would say now, and who has ended. */
 const inspector = {
@@ -268,6 +296,7 @@ const inspector = {
 lab.on('start', (/** @type {any} */ s) => {
   const timeline = timelineOf(s.request);
   drawing.set(s.id, timeline);
+  runModes.set(s.id, s.request?.mode ?? '');
   inspector.reset(s.lanes);
   if (timeline) {
     timeline.showPredicted(s.predicted);
@@ -292,6 +321,10 @@ lab.on('events', (/** @type {any} */ d) => {
   for (const ev of d.events) {
     if (ev.e !== 'print') continue;
     const line = el('li', 'log-line');
+    line.tabIndex = 0;
+    line.dataset.lane = ev.lane;
+    line.dataset.t = String(ev.t);
+    line.dataset.mode = runModes.get(d.id) ?? '';
     line.style.setProperty('--lane-colour', laneColours.get(ev.lane) ?? 'currentColor');
     line.append(el('span', 'log-time', fmtSeconds(ev.t)), el('span', 'log-lane', ev.lane), el('span', 'log-text', ev.text));
     log.append(line);
@@ -302,6 +335,15 @@ lab.on('events', (/** @type {any} */ d) => {
 lab.on('done', (/** @type {any} */ d) => {
   drawing.get(d.id)?.finish(d.record);
   drawing.delete(d.id);
+  runModes.delete(d.id);
+  if (d.record.example === example?.id) {
+    results.set(d.record.mode, d.record);
+    const runs = history.get(example.id) ?? [];
+    runs.unshift(d.record);
+    history.set(example.id, runs.slice(0, HISTORY));
+    renderComparison();
+    renderHistory();
+  }
   if (drawing.size === 0) inspector.end();
   updateControls();
 });
@@ -316,3 +358,138 @@ function frame() {
   }
   requestAnimationFrame(frame);
 }
+
+// ---- Hover and focus: a span or a print mark explains itself. ----
+const tip = $('tip');
+const timelineBox = $('timelines');
+/** @param {Event} e */
+function showTip(e) {
+  const node = /** @type {HTMLElement} */ (e.target);
+  const text = node.dataset?.tip ?? (node.classList?.contains('mark') ? node.title : null);
+  if (!text) return;
+  tip.textContent = text;
+  tip.hidden = false;
+  const r = node.getBoundingClientRect();
+  tip.style.left = `${Math.min(r.left, window.innerWidth - 300)}px`;
+  tip.style.top = `${r.bottom + 6}px`;
+}
+timelineBox.addEventListener('mouseover', showTip);
+timelineBox.addEventListener('focusin', showTip);
+timelineBox.addEventListener('mouseout', () => (tip.hidden = true));
+timelineBox.addEventListener('focusout', () => (tip.hidden = true));
+
+// ---- Output line ↔ span: clicking one highlights the other. ----
+function clearHighlights() {
+  for (const n of document.querySelectorAll('.highlight')) n.classList.remove('highlight');
+}
+/** @param {HTMLElement} line */
+function highlightFromLine(line) {
+  clearHighlights();
+  line.classList.add('highlight');
+  const timeline = timelines.get(line.dataset.mode ?? '');
+  if (!timeline) return;
+  const t = Number(line.dataset.t);
+  const lane = CSS.escape(line.dataset.lane ?? '');
+  timeline.root.querySelector(`.mark[data-lane="${lane}"][data-t="${CSS.escape(line.dataset.t ?? '')}"]`)?.classList.add('highlight');
+  // The span of that lane going on when it printed, or the one that just ended.
+  for (const span of timeline.root.querySelectorAll(`.span.measured[data-lane="${lane}"]`)) {
+    const node = /** @type {HTMLElement} */ (span);
+    const start = Number(node.dataset.start);
+    const end = Number(node.dataset.end ?? Infinity);
+    if (start - 0.5 <= t && t <= end + 0.5) node.classList.add('highlight');
+  }
+}
+/** @param {HTMLElement} node a span or a mark */
+function highlightFromTimeline(node) {
+  clearHighlights();
+  node.classList.add('highlight');
+  const mode = /** @type {HTMLElement} */ (node.closest('.timeline')).dataset.mode;
+  const lane = node.dataset.lane;
+  const start = Number(node.dataset.t ?? node.dataset.start);
+  const end = node.classList.contains('mark') ? start : Number(node.dataset.end ?? Infinity);
+  let first = null;
+  for (const li of log.querySelectorAll('.log-line')) {
+    const line = /** @type {HTMLElement} */ (li);
+    const t = Number(line.dataset.t);
+    if (line.dataset.mode === mode && line.dataset.lane === lane && start - 0.5 <= t && t <= end + 0.5) {
+      line.classList.add('highlight');
+      first ??= line;
+    }
+  }
+  first?.scrollIntoView({ block: 'nearest' });
+}
+log.addEventListener('click', (e) => {
+  const line = /** @type {HTMLElement} */ (e.target).closest('.log-line');
+  if (line) highlightFromLine(/** @type {HTMLElement} */ (line));
+});
+log.addEventListener('keydown', (e) => {
+  const line = /** @type {HTMLElement} */ (e.target).closest('.log-line');
+  if (line && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    highlightFromLine(/** @type {HTMLElement} */ (line));
+  }
+});
+timelineBox.addEventListener('click', (e) => {
+  const node = /** @type {HTMLElement} */ (e.target).closest('.span.measured, .mark');
+  if (node) highlightFromTimeline(/** @type {HTMLElement} */ (node));
+});
+timelineBox.addEventListener('keydown', (e) => {
+  const node = /** @type {HTMLElement} */ (e.target).closest('.span.measured');
+  if (node && (e.key === 'Enter' || e.key === ' ')) {
+    e.preventDefault();
+    highlightFromTimeline(/** @type {HTMLElement} */ (node));
+  }
+});
+
+// ---- Comparison: each mode against the first, and the recent runs. ----
+/** How many workers a mode ran its tasks on: threads started, a pool's max_workers, or 1. @param {any} r */
+function workersOf(r) {
+  if (typeof r.params.max_workers === 'number') return r.params.max_workers;
+  const threads = r.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' && l.id !== 'main').length;
+  return Math.max(1, threads);
+}
+function renderComparison() {
+  const body = /** @type {HTMLElement} */ (document.querySelector('#compare tbody'));
+  if (!example) return;
+  const base = results.get(example.modes[0].id);
+  body.replaceChildren(
+    ...example.modes.map((/** @type {any} */ m) => {
+      const r = results.get(m.id);
+      const tr = el('tr');
+      tr.dataset.mode = m.id;
+      const done = r && r.status === 'completed';
+      const speedup = done && base?.status === 'completed' ? base.wallMs / r.wallMs : null;
+      const workers = r ? workersOf(r) : null;
+      tr.append(
+        el('td', '', m.id),
+        el('td', '', r ? `${fmtSeconds(r.wallMs)}${r.status === 'cancelled' ? ' (stopped)' : ''}` : '—'),
+        el('td', '', r ? fmtSeconds(r.predictedMs) : '—'),
+        el('td', 'speedup', speedup ? `${speedup.toFixed(2)}×` : '—'),
+        el('td', '', workers ? String(workers) : '—'),
+        el('td', 'efficiency', speedup && workers ? speedup / workers >= 0 ? (speedup / workers).toFixed(2) : '—' : '—'),
+      );
+      return tr;
+    }),
+  );
+}
+function renderHistory() {
+  const body = /** @type {HTMLElement} */ (document.querySelector('#history tbody'));
+  const runs = (example && history.get(example.id)) ?? [];
+  body.replaceChildren(
+    ...runs.map((r, i) => {
+      const tr = el('tr');
+      const params = Object.entries(r.params)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}`)
+        .join(' ');
+      tr.append(el('td', '', String(i + 1)), el('td', '', r.mode), el('td', 'params', params),
+        el('td', '', `${r.timeScale}×`), el('td', '', fmtSeconds(r.wallMs)), el('td', '', r.status));
+      return tr;
+    }),
+  );
+}
+
+// ---- Ordering explorer. ----
+const explorer = createExplorer(lab, {
+  request: (mode) => formRequest(mode),
+  busyChanged: () => updateControls(),
+});

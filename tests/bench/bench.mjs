@@ -63,6 +63,46 @@ try {
     }
   }
 
+  // Renderer: a timeline of 64 lanes and 2000 spans, 64 of them open and growing, for 2 s of frames.
+  const frames = await page.evaluate(async () => {
+    const { Timeline } = await import('/timeline.js');
+    const box = document.createElement('div');
+    document.body.append(box);
+    const lanes = Array.from({ length: 64 }, (_, i) => ({ id: `l${i}`, name: `Thread-${i}`, kind: 'thread', thread: `Thread-${i}` }));
+    const t = new Timeline(box, { id: 'bench', title: 'bench' }, false);
+    t.showPredicted({ lanes, spans: [], queueDepth: [], wallMs: 10_000, status: 'completed' });
+    t.setAxis(10_000);
+    const now = performance.timeOrigin + performance.now();
+    t.begin(now - 5000);
+    const events = [];
+    for (let i = 0; i < 2000; i++) {
+      const lane = `l${i % 64}`, start = (Math.floor(i / 64) * 5000) / 32;
+      events.push({ e: 'begin', span: i, lane, label: `span ${i}`, kind: i % 2 ? 'sleep' : 'compute', t: start });
+      if (i < 2000 - 64) events.push({ e: 'end', span: i, t: start + 100 });
+    }
+    t.apply(events);
+    const work = [], gaps = [];
+    let last = performance.now();
+    const until = last + 2000;
+    await new Promise((resolve) => {
+      const tick = () => {
+        const start = performance.now();
+        gaps.push(start - last);
+        last = start;
+        t.frame(performance.timeOrigin + start);
+        work.push(performance.now() - start);
+        if (start < until) requestAnimationFrame(tick);
+        else resolve(undefined);
+      };
+      requestAnimationFrame(tick);
+    });
+    box.remove();
+    return { work, gaps, spans: t.placed.length };
+  });
+  const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+  rows.push(['renderer frame work, 64 lanes / 2000 spans (ms)', fmt(median(frames.work)), `p95 ${fmt(p95(frames.work))}; ${frames.spans} spans placed`]);
+  rows.push(['renderer frame interval (ms)', fmt(median(frames.gaps)), `p95 ${fmt(p95(frames.gaps))}, over ${frames.gaps.length} frames`]);
+
   // Sizes of what a first visit downloads.
   const files = (dir) => readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);

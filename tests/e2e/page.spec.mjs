@@ -1,0 +1,181 @@
+// The learner's page: navigation, validation, lanes, hover, highlighting, comparison, the ordering
+// explorer, Stop, long tasks, and screenshots in light and dark at desktop and 360 px width.
+import { mkdirSync } from 'node:fs';
+import { test, expect } from './fixtures.mjs';
+
+const SHOTS = new URL('./results/screenshots/', import.meta.url).pathname;
+
+test('every example is reachable from the grouped picker, with its lesson, form and code', async ({ page }) => {
+  const examples = await page.evaluate(() => window.threadlab.examples());
+  const groups = await page.locator('#example optgroup').evaluateAll((gs) => gs.map((g) => g.label));
+  expect(groups).toEqual([...new Set(examples.map((e) => e.group))]);
+  for (const ex of examples) {
+    await page.selectOption('#example', ex.id);
+    await expect(page.locator('#title')).toHaveText(ex.title);
+    await expect(page.locator('#lesson')).toHaveText(ex.lesson);
+    await expect(page.locator('#params .field')).toHaveCount(ex.params.length + 1); // + time scale
+    await expect(page.locator('.timeline')).toHaveCount(ex.modes.length);
+    await expect(page.locator('#code-python')).not.toBeEmpty();
+    await expect(page.locator('#code-rust')).toContainText('fn main');
+    await expect(page.locator('#run')).toBeEnabled();
+  }
+});
+
+test('fields follow the schema and bad values are named at the field', async ({ page }) => {
+  await page.selectOption('#example', 'queue-worker');
+  await expect(page.locator('#param-task_done')).toHaveAttribute('type', 'checkbox');
+  await page.fill('#param-numbers', '2, x, 9');
+  const error = page.locator('.field[data-field="numbers"] .field-error');
+  await expect(error).toContainText('has an item ("x") that is not a number');
+  await expect(error).toContainText('allowed: 1 to 20 whole numbers separated by commas');
+  await expect(page.locator('#run')).toBeDisabled();
+  await page.fill('#param-numbers', '4 5');
+  await expect(error).toBeHidden();
+  await expect(page.locator('#code-python')).toContainText('for x in [4, 5]:');
+  await page.selectOption('#example', 'cpu-vs-io');
+  await expect(page.locator('#param-work')).toHaveJSProperty('tagName', 'SELECT');
+  await page.selectOption('#param-work', 'io');
+  await expect(page.locator('#code-python')).toContainText('time.sleep(1)');
+});
+
+test('lanes by task or by thread: asyncio\'s tasks share one thread', async ({ page }) => {
+  await page.selectOption('#example', 'concurrency-vs-parallelism');
+  await page.fill('#param-timeScale', '0.1');
+  await page.click('#run');
+  const asyncio = page.locator('.timeline[data-mode="asyncio"]');
+  const threads = page.locator('.timeline[data-mode="threads"]');
+  await expect(threads).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  await expect(asyncio.locator('.lane:not(.queue-row)')).toHaveCount(5); // main() + 4 tasks
+  await page.check('input[name="grouping"][value="thread"]');
+  await expect(asyncio.locator('.lanes .lane')).toHaveCount(1);
+  await expect(asyncio.locator('.lane-name')).toHaveText(['MainThread']);
+  await expect(threads.locator('.lanes .lane')).toHaveCount(5); // one row per real thread
+  await expect(asyncio.locator('.span.measured.kind-compute')).toHaveCount(8);
+  await page.check('input[name="grouping"][value="task"]');
+  await expect(asyncio.locator('.lanes .lane')).toHaveCount(5);
+});
+
+test('hover or focus on a span tells its label, start, end and duration', async ({ page }) => {
+  await page.fill('#param-timeScale', '0.1');
+  await page.click('#run');
+  const asyncio = page.locator('.timeline[data-mode="asyncio"]');
+  await expect(asyncio).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  const span = asyncio.locator('.span.measured.kind-sleep').first();
+  await span.focus();
+  await expect(page.locator('#tip')).toBeVisible();
+  await expect(page.locator('#tip')).toHaveText(/^order_coffee: await asyncio\.sleep\(1\) \(sleeping \/ waiting on I\/O\), 0\.00\d s to 0\.10\d s, 0\.10\d s$/);
+  await span.blur();
+  await expect(page.locator('#tip')).toBeHidden();
+  await asyncio.locator('.span.measured.kind-sleep').nth(1).hover();
+  await expect(page.locator('#tip')).toContainText('order_food: await asyncio.sleep(5)');
+});
+
+test('clicking an output line highlights what printed it, and the reverse', async ({ page }) => {
+  await page.fill('#param-timeScale', '0.1');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="asyncio"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  const line = page.locator('#log .log-line', { hasText: 'received cake' }).last();
+  await line.click();
+  await expect(line).toHaveClass(/highlight/);
+  const asyncio = page.locator('.timeline[data-mode="asyncio"]');
+  await expect(asyncio.locator('.mark.highlight')).toHaveCount(1);
+  await expect(asyncio.locator('.mark.highlight')).toHaveAttribute('data-lane', 'cake');
+  await expect(asyncio.locator('.span.highlight')).toHaveAttribute('data-lane', 'cake');
+  // The reverse: the food wait in sequential highlights the lines food printed around it.
+  await page.locator('.timeline[data-mode="sequential"] .span.measured[data-lane="food"]').click();
+  const lit = page.locator('#log .log-line.highlight .log-text');
+  await expect(lit).toHaveText(['ordered food', 'received food']);
+});
+
+test('the comparison shows speedup and efficiency, and recent runs are kept', async ({ page }) => {
+  await page.selectOption('#example', 'cpu-vs-io');
+  await page.selectOption('#param-work', 'io');
+  await page.fill('#param-timeScale', '0.1');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 15_000 });
+  const row = page.locator('#compare tr[data-mode="threads"]');
+  const speedup = Number((await row.locator('.speedup').textContent()).replace('×', ''));
+  expect(speedup).toBeGreaterThan(3); // 4 waiting tasks, overlapped
+  await expect(row.locator('td').nth(4)).toHaveText('4');
+  const efficiency = Number(await row.locator('.efficiency').textContent());
+  expect(efficiency).toBeGreaterThan(0.75);
+  await page.fill('#param-tasks', '2');
+  await page.click('#run');
+  await expect(page.locator('#history tbody tr')).toHaveCount(6, { timeout: 15_000 });
+  await expect(page.locator('#history tbody tr').first()).toContainText('tasks=2');
+  await expect(page.locator('#history tbody tr').nth(3)).toContainText('tasks=4');
+});
+
+test('the ordering explorer: threads print in many orders, sequential code in one', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.selectOption('#example', 'two-threads');
+  await page.selectOption('#explore-mode', 'threads');
+  await page.click('#explore');
+  await expect(page.locator('#explore-status')).toContainText('distinct', { timeout: 60_000 });
+  const threaded = Number(await page.locator('#orders').getAttribute('data-distinct'));
+  expect(threaded).toBeGreaterThan(1);
+  await expect(page.locator('#explore-status')).toContainText('in 20 runs of threads');
+
+  await page.selectOption('#example', 'orders');
+  await page.selectOption('#explore-mode', 'sequential');
+  await page.fill('#explore-runs', '5');
+  await page.click('#explore');
+  await expect(page.locator('#explore-status')).toContainText('distinct', { timeout: 60_000 });
+  await expect(page.locator('#orders')).toHaveAttribute('data-distinct', '1');
+  await expect(page.locator('#explore-status')).toContainText('the output is the same every time');
+});
+
+test('Stop ends a run within 100 ms, and the page has no long task during runs', async ({ page }) => {
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask' });
+  });
+  await page.selectOption('#example', 'cpu-vs-io');
+  await page.fill('#param-timeScale', '0.3');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+  await page.selectOption('#example', 'two-threads');
+  await page.fill('#param-timeScale', '0.2');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="sequential"]')).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+  const longTasks = await page.evaluate(() => window.longTasks);
+  console.log(`long tasks during runs: ${longTasks.length} (${longTasks.map((d) => d.toFixed(0)).join(', ')} ms)`);
+  expect(longTasks).toEqual([]);
+
+  await page.selectOption('#example', 'orders');
+  await page.fill('#param-timeScale', '1');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="sequential"] .span.measured').first()).toBeVisible();
+  const stopMs = await page.evaluate(async () => {
+    const done = new Promise((resolve) => {
+      const off = window.threadlab.on('done', () => (off(), resolve(undefined)));
+    });
+    const asked = performance.now();
+    document.getElementById('stop').click();
+    await done;
+    return performance.now() - asked;
+  });
+  console.log(`Stop to run ended: ${stopMs.toFixed(1)} ms`);
+  expect(stopMs).toBeLessThan(100);
+  await expect(page.locator('.timeline[data-mode="sequential"]')).toHaveAttribute('data-status', 'cancelled');
+});
+
+for (const scheme of ['light', 'dark']) {
+  for (const [label, width] of [['desktop', 1280], ['360px', 360]]) {
+    test(`screenshot: ${scheme}, ${label}`, async ({ page }) => {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.setViewportSize({ width, height: 900 });
+      await page.selectOption('#example', 'cpu-vs-io');
+      await page.fill('#param-tasks', '3');
+      await page.fill('#param-timeScale', '0.2');
+      await page.click('#run');
+      await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 20_000 });
+      // Nothing wider than the viewport: the page reads at this width without sideways scrolling.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${SHOTS}${scheme}-${label}.png`, fullPage: true });
+    });
+  }
+}
