@@ -99,7 +99,25 @@ try {
     box.remove();
     return { work, gaps, spans: t.placed.length };
   });
+  // The same page's frame interval with nothing to draw: what headless Chromium paces frames at here.
+  const idle = await page.evaluate(async () => {
+    const gaps = [];
+    let last = performance.now();
+    const until = last + 1500;
+    await new Promise((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
+        if (now < until) requestAnimationFrame(tick);
+        else resolve(undefined);
+      };
+      requestAnimationFrame(tick);
+    });
+    return gaps;
+  });
   const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
+  rows.push(['idle frame interval, baseline (ms)', fmt(median(idle)), `p95 ${fmt(p95(idle))}, over ${idle.length} frames`]);
   rows.push(['renderer frame work, 64 lanes / 2000 spans (ms)', fmt(median(frames.work)), `p95 ${fmt(p95(frames.work))}; ${frames.spans} spans placed`]);
   rows.push(['renderer frame interval (ms)', fmt(median(frames.gaps)), `p95 ${fmt(p95(frames.gaps))}, over ${frames.gaps.length} frames`]);
 

@@ -91,7 +91,10 @@ test('join decides where main prints; names, daemons and is_alive show in the re
 });
 
 test('a queue is FIFO, a full one blocks the producer, and a forgotten task_done can be stopped', async ({ page }) => {
-  const r = await run(page, { example: 'queue-worker', mode: 'threads', timeScale: SCALE, params: { numbers: '5, 1, 7, 3' } });
+  // Slow puts, quick work: the worker empties the queue and waits in get() between items.
+  const r = await run(page, {
+    example: 'queue-worker', mode: 'threads', timeScale: SCALE, params: { numbers: '5, 1, 7, 3', put_every_s: 1, work_s: 0.2 },
+  });
   expect(texts(r).filter((l) => l.includes('squared'))).toEqual(['5 squared is 25', '1 squared is 1', '7 squared is 49', '3 squared is 9']);
   expect(r.queueDepth.length).toBeGreaterThan(0);
   expect(r.spans.some((s) => s.label === 'q.get()')).toBe(true); // the worker waited on an empty queue
