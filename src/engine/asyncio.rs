@@ -249,6 +249,33 @@ fn coroutine(
                         &format!("{} (tasks alive: {alive})", sim::inspect_line(&names)),
                     );
                 }
+                Step::Transfer {
+                    what,
+                    mb,
+                    bandwidth,
+                    latency,
+                } => {
+                    // The same network as the threads', awaited in slices instead of blocked on.
+                    let span = rec.begin(&lane, what, SpanKind::Io);
+                    Sleep {
+                        deadline: now_ms() + rt.request.real_ms(latency),
+                        set: false,
+                    }
+                    .await;
+                    let mut left = mb;
+                    while left > 1e-9 {
+                        rt.token.check(false)?;
+                        let rate = rt.rate(bandwidth);
+                        let start = now_ms();
+                        Sleep {
+                            deadline: start + (left / rate).min(20.0),
+                            set: false,
+                        }
+                        .await;
+                        left -= rate * (now_ms() - start);
+                    }
+                    rec.end(span);
+                }
                 Step::Return(_) => {}
                 Step::Raise(error) => return Err(Stop::Raised(error)),
                 // No example puts a queue.Queue or a thread pool in a coroutine: either would block the

@@ -54,7 +54,12 @@ pub fn rate() -> f64 {
     }
 }
 
-/// Sets the rate (a median measured across threads).
+/// The rate, if it was measured.
+pub fn rate_if_known() -> Option<f64> {
+    Some(f64::from_bits(RATE.load(Ordering::SeqCst))).filter(|r| *r > 0.0)
+}
+
+/// Sets the rate.
 pub fn set_rate(rate: f64) {
     RATE.store(rate.to_bits(), Ordering::SeqCst);
 }

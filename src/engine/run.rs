@@ -60,6 +60,8 @@ pub struct Runtime {
     /// Per function: its future.
     slots: Mutex<Vec<Slot>>,
     ended: Condvar,
+    /// Transfers past their latency right now: they share the simulated network's link.
+    sending: AtomicUsize,
 }
 
 /// A function's future: started (or submitted), ended, and what it gave.
@@ -160,6 +162,7 @@ impl Run {
             pools,
             slots,
             ended: Condvar::new(),
+            sending: AtomicUsize::new(0),
         });
         let (done, finished) = completion::channel::<f64>();
         let job_rt = rt.clone();
@@ -264,6 +267,41 @@ impl Runtime {
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
         }
+    }
+
+    /// A connection's rate now, in MB per real ms: its bandwidth, or its fair share of the link when
+    /// that is smaller (re-read every slice, so rates follow connections coming and going).
+    pub fn rate(&self, bandwidth: f64) -> f64 {
+        let per_ms = self.request.real_ms(1.0);
+        let own = bandwidth / per_ms;
+        let sending = self.sending.load(Ordering::SeqCst).max(1) as f64;
+        match self.program.link_mb_s {
+            link if link > 0.0 => own.min(link / per_ms / sending),
+            _ => own,
+        }
+    }
+
+    /// Receives `mb` on this thread: the latency, then slices of at most 20 ms at the current rate,
+    /// each slice counted by the time it really took, so the error doesn't add up.
+    fn transfer(&self, mb: f64, bandwidth: f64, latency: f64, daemon: bool) -> Result<(), Stop> {
+        self.token.sleep(self.request.real_ms(latency), daemon)?;
+        self.sending.fetch_add(1, Ordering::SeqCst);
+        let mut left = mb;
+        let mut last = self.recorder.now();
+        let result = loop {
+            if left <= 1e-9 {
+                break Ok(());
+            }
+            let rate = self.rate(bandwidth);
+            if let Err(stop) = self.token.sleep((left / rate).min(20.0), daemon) {
+                break Err(stop);
+            }
+            let now = self.recorder.now();
+            left -= rate * (now - last);
+            last = now;
+        };
+        self.sending.fetch_sub(1, Ordering::SeqCst);
+        result
     }
 
     fn all_ended(&self, funcs: &[usize]) -> bool {
@@ -378,6 +416,16 @@ impl Runtime {
                             },
                         )?;
                     }
+                }
+                Step::Transfer {
+                    what,
+                    mb,
+                    bandwidth,
+                    latency,
+                } => {
+                    self.wait(me, lane, what.clone(), SpanKind::Io, || {
+                        self.transfer(*mb, *bandwidth, *latency, me.daemon)
+                    })?;
                 }
                 Step::Return(v) => me.returned.set(Some(*v)),
                 Step::Raise(error) => return Err(Stop::Raised(error.clone())),

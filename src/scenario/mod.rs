@@ -6,12 +6,16 @@
 mod code;
 mod concurrency_vs_parallelism;
 mod cpu_vs_io;
+mod image_downloader;
 mod orders;
 mod params;
+mod pool_downloads;
+mod pool_map_images;
 mod queue_worker;
 mod square_cube;
 mod start_new_thread;
 mod thread_inspector;
+mod two_downloads;
 mod two_threads;
 
 pub use params::{fmt_num, InputError, ParamSpec, ParamType, ParamValue, Params};
@@ -28,9 +32,13 @@ pub static EXAMPLES: &[&Example] = &[
     &start_new_thread::EXAMPLE,
     &thread_inspector::EXAMPLE,
     &queue_worker::EXAMPLE,
+    &pool_downloads::EXAMPLE,
+    &pool_map_images::EXAMPLE,
     &orders::EXAMPLE,
     &concurrency_vs_parallelism::EXAMPLE,
     &cpu_vs_io::EXAMPLE,
+    &two_downloads::EXAMPLE,
+    &image_downloader::EXAMPLE,
 ];
 
 /// The most threads (or tasks) one run may start, besides the main one.
@@ -131,6 +139,51 @@ impl Pattern {
     }
 }
 
+/// The steps of downloading a file of `mb` MB, printing each whole MB received as the tutorials do (a file
+/// under 1 MB prints once, when it is done): a `Transfer` per MB, the first one after the latency.
+pub fn download(file: &str, mb: f64, bandwidth: f64, latency: f64) -> Vec<Step> {
+    let chunks = mb.ceil().max(1.0) as usize;
+    let mut steps = Vec::new();
+    for k in 1..=chunks {
+        let size = (mb - (k - 1) as f64).min(1.0);
+        steps.push(Step::Transfer {
+            what: format!("{file}: MB {k} of {}", fmt_num(mb.ceil())),
+            mb: size,
+            bandwidth,
+            latency: if k == 1 { latency } else { 0.0 },
+        });
+        steps.push(Step::Print(if mb < 1.0 {
+            format!(
+                "{file}: done ({} MB)",
+                fmt_num((mb * 100.0).round() / 100.0)
+            )
+        } else {
+            format!("{file}: {} MB received", fmt_num((k as f64).min(mb)))
+        }));
+    }
+    steps
+}
+
+/// A small, fixed pseudo-random sequence (splitmix64), so that a seed in the parameters repeats a run.
+pub struct Seeded(u64);
+
+impl Seeded {
+    /// The sequence for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Seeded(seed)
+    }
+
+    /// The next number, uniform in `[lo, hi)`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        lo + (hi - lo) * (z >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// Labels of queue waits, shared by the prediction and the real run.
 pub mod labels {
     /// `q.get()` on an empty queue.
@@ -164,6 +217,9 @@ pub struct Program {
     pub queues: Vec<usize>,
     /// Thread pools (`ThreadPoolExecutor`), by index: each one's `max_workers`.
     pub pools: Vec<usize>,
+    /// The simulated network's shared link, in MB per tutorial second: transfers going at once share it
+    /// fairly. 0 is unlimited: each connection gets its own bandwidth.
+    pub link_mb_s: f64,
 }
 
 /// A function of the program, run as a thread, a task or a plain call.
@@ -266,6 +322,19 @@ pub enum Step {
         /// Whether to wait.
         wait: bool,
     },
+    /// Receives `mb` over the simulated network: first the `latency`, then the data at the connection's
+    /// `bandwidth`, or its fair share of the program's shared link when that is smaller. I/O: a thread
+    /// gives up the GIL while it waits on it.
+    Transfer {
+        /// What the span says (`pictures.zip: MB 3 of 5`).
+        what: String,
+        /// Megabytes.
+        mb: f64,
+        /// MB per tutorial second for this connection.
+        bandwidth: f64,
+        /// Tutorial seconds before the first byte.
+        latency: f64,
+    },
     /// `return value`: what `future.result()` gives.
     Return(i64),
     /// `raise RuntimeError(message)`: the function stops here. A thread prints the error; a pool keeps it
@@ -329,6 +398,7 @@ impl Default for Program {
             funcs: Vec::new(),
             queues: Vec::new(),
             pools: Vec::new(),
+            link_mb_s: 0.0,
         }
     }
 }
@@ -637,7 +707,8 @@ mod tests {
             assert!(seen.insert(e.id), "duplicate example id {}", e.id);
             assert!(e.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
             for m in e.modes {
-                assert!(m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+                let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+                assert!(m.id.chars().all(ok), "{}", m.id);
             }
             for p in e.params {
                 assert!(p.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));

@@ -46,6 +46,12 @@ enum Wait {
     Compute {
         left: f64,
     },
+    /// Latency left (ms), then data left (MB) at this connection's bandwidth (MB per real ms).
+    Transfer {
+        latency: f64,
+        left: f64,
+        bandwidth: f64,
+    },
     /// For these functions to end (by function index).
     Join(Vec<usize>),
     /// For every function submitted to the pool to end.
@@ -201,7 +207,33 @@ impl<'a> Sim<'a> {
             .timers
             .peek()
             .map_or(f64::INFINITY, |Reverse((ns, _, _))| *ns as f64 / 1e6);
-        let next = next_compute.min(next_timer);
+        // The network: connections past their latency share the link fairly, each capped by its own
+        // bandwidth (the link in MB per real ms).
+        let link = self.program.link_mb_s / (self.request.time_scale * 1000.0);
+        let sending = self
+            .actors
+            .iter()
+            .filter(|x| matches!(x.wait, Wait::Transfer { latency, .. } if latency <= 0.0))
+            .count();
+        let rate_of = |bandwidth: f64| {
+            if link > 0.0 && sending > 0 {
+                bandwidth.min(link / sending as f64)
+            } else {
+                bandwidth
+            }
+        };
+        let next_transfer = self
+            .actors
+            .iter()
+            .filter_map(|x| match x.wait {
+                Wait::Transfer { latency, .. } if latency > 0.0 => Some(self.now + latency),
+                Wait::Transfer {
+                    left, bandwidth, ..
+                } => Some(self.now + left / rate_of(bandwidth)),
+                _ => None,
+            })
+            .fold(f64::INFINITY, f64::min);
+        let next = next_compute.min(next_timer).min(next_transfer);
         if !next.is_finite() {
             return false;
         }
@@ -213,6 +245,27 @@ impl<'a> Sim<'a> {
                 if *left <= 1e-6 {
                     self.wake(a);
                 }
+            }
+        }
+        for a in 0..self.actors.len() {
+            let Wait::Transfer {
+                latency,
+                left,
+                bandwidth,
+            } = &mut self.actors[a].wait
+            else {
+                continue;
+            };
+            if *latency > 0.0 {
+                *latency -= dt;
+                if *latency <= 1e-9 {
+                    *latency = 0.0;
+                }
+            } else {
+                *left -= rate_of(*bandwidth) * dt;
+            }
+            if *latency <= 0.0 && *left <= 1e-9 {
+                self.wake(a);
             }
         }
         while let Some(Reverse((ns, _, a))) = self.timers.peek().copied() {
@@ -312,6 +365,20 @@ impl<'a> Sim<'a> {
                         self.block(a, &lane, label, SpanKind::WaitJoin, Wait::Shutdown(pool));
                         return;
                     }
+                }
+                Step::Transfer {
+                    what,
+                    mb,
+                    bandwidth,
+                    latency,
+                } => {
+                    let wait = Wait::Transfer {
+                        latency: self.request.real_ms(latency),
+                        left: mb,
+                        bandwidth: bandwidth / self.request.real_ms(1.0),
+                    };
+                    self.block(a, &lane, what, SpanKind::Io, wait);
+                    return;
                 }
                 Step::Return(v) => self.actors[a].returned = Some(v),
                 Step::Raise(error) => {
@@ -860,6 +927,69 @@ mod tests {
         assert_eq!(r.wall_ms, 8000.0); // one worker: 3 + 1 + 2 + 1 + 1
         assert_eq!(r.output[0].at_ms, 0.0);
         assert_eq!(r.output[0].text, "after shutdown");
+    }
+
+    #[test]
+    fn two_downloads_take_10_s_in_threads_and_15_s_in_turn() {
+        assert_eq!(total("two-downloads", "threads", json!({})), 10000.0);
+        assert_eq!(total("two-downloads", "sequential", json!({})), 15000.0);
+        assert_eq!(total("pool-downloads", "pool", json!({})), 10000.0);
+        assert_eq!(total("pool-downloads", "pool-1", json!({})), 15000.0);
+        let r = run(json!({"example": "two-downloads", "mode": "threads"}));
+        let music: Vec<_> = lines(&r)
+            .into_iter()
+            .filter(|l| l.starts_with("music"))
+            .collect();
+        assert_eq!(music.len(), 10);
+        assert_eq!(music[9], "music.zip: 10 MB received");
+        // Per MB, as the tutorial prints: both files' first MB arrive at 1 s.
+        assert_eq!(r.output[0].at_ms, 1000.0);
+        assert_eq!(r.output[1].at_ms, 1000.0);
+    }
+
+    #[test]
+    fn a_shared_link_halves_each_connection_and_stops_threads_helping() {
+        let r =
+            run(json!({"example": "two-downloads", "mode": "threads", "params": {"link_mb_s": 1}}));
+        // Both share 1 MB/s: 0.5 each until pictures is done at 10 s, then music alone at 1 MB/s.
+        let first = r
+            .output
+            .iter()
+            .find(|l| l.text == "pictures.zip: 1 MB received")
+            .unwrap();
+        assert_eq!(first.at_ms, 2000.0);
+        assert_eq!(r.wall_ms, 15000.0);
+        let latency = total("two-downloads", "threads", json!({"latency_s": 0.5}));
+        assert_eq!(latency, 10500.0);
+    }
+
+    #[test]
+    fn pool_map_images_take_8_6_s_in_turn_and_3_3_s_with_three_workers() {
+        assert_eq!(total("pool-map-images", "sequential", json!({})), 8600.0);
+        assert_eq!(total("pool-map-images", "pool", json!({})), 3300.0);
+        let r = run(json!({"example": "pool-map-images", "mode": "pool"}));
+        let results: Vec<_> = lines(&r)
+            .into_iter()
+            .filter(|l| l.contains("result()"))
+            .collect();
+        assert_eq!(results[0], "download(image1): result() = 2000");
+        assert_eq!(results[4], "download(image5): result() = 800");
+    }
+
+    #[test]
+    fn eight_queue_workers_make_the_image_downloader_several_times_faster() {
+        let seq = total("image-downloader", "sequential", json!({}));
+        let queue = total("image-downloader", "queue", json!({}));
+        let speedup = seq / queue;
+        assert!((3.5..8.0).contains(&speedup), "{seq} / {queue} = {speedup}");
+        let r = run(json!({"example": "image-downloader", "mode": "queue", "params": {"seed": 7}}));
+        let again =
+            run(json!({"example": "image-downloader", "mode": "queue", "params": {"seed": 7}}));
+        assert_eq!(lines(&r), lines(&again), "a seed repeats a run");
+        let stuck = run(
+            json!({"example": "image-downloader", "mode": "queue", "params": {"task_done": false}}),
+        );
+        assert_eq!(stuck.status, Status::Deadlocked);
     }
 
     #[test]

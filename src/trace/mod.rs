@@ -11,6 +11,8 @@ use serde_json::Value;
 pub enum SpanKind {
     /// Waiting on a timer: `time.sleep` or `await asyncio.sleep`.
     Sleep,
+    /// Waiting on the network: a download's latency and transfer.
+    Io,
     /// Running CPU-bound code.
     Compute,
     /// Waiting for another thread or task to end: `t.join()`, `await task`.

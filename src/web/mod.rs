@@ -35,14 +35,18 @@ pub fn take_panic() -> Option<String> {
 /// Sets the core count predictions assume (`navigator.hardwareConcurrency`), then measures how fast one
 /// core computes, on every thread of the rayon pool at once and off the calling thread, so the engine
 /// worker stays free meanwhile. Resolves to the kernel's iterations per ms: the fastest thread's, because
-/// anything else running on the machine can only make a measurement slower, never faster.
+/// anything else running on the machine can only make a measurement slower, never faster. The engine
+/// worker calls it at start-up and once more a few seconds later.
 #[wasm_bindgen]
 pub fn calibrate(cores: usize) -> js_sys::Promise {
     run::set_cores(cores);
     let (done, rate) = crate::engine::completion::channel::<f64>();
     rayon::spawn(move || {
+        // Keep the best rate ever measured: a later calibration only ever corrects an early one that
+        // ran before the browser had optimised the kernel.
+        let before = compute::rate_if_known().unwrap_or(0.0);
         let rates = rayon::broadcast(|_| compute::calibrate(300.0));
-        let best = rates.into_iter().fold(0.0, f64::max);
+        let best = rates.into_iter().fold(before, f64::max);
         compute::set_rate(best);
         done.send(best);
     });

@@ -14,8 +14,8 @@ test('every example runs in every mode near its prediction, with the predicted l
   test.setTimeout(120_000);
   const examples = await page.evaluate(() => window.threadlab.examples());
   expect(examples.map((e) => e.id)).toEqual([
-    'two-threads', 'square-cube', 'start-new-thread', 'thread-inspector', 'queue-worker', 'orders',
-    'concurrency-vs-parallelism', 'cpu-vs-io',
+    'two-threads', 'square-cube', 'start-new-thread', 'thread-inspector', 'queue-worker', 'pool-downloads',
+    'pool-map-images', 'orders', 'concurrency-vs-parallelism', 'cpu-vs-io', 'two-downloads', 'image-downloader',
   ]);
   // Warm-up: the first compute of a page can run before the browser has optimised the kernel.
   await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02 });
@@ -121,15 +121,23 @@ test('a queue is FIFO, a full one blocks the producer, and a forgotten task_done
 });
 
 test('asyncio: one thread, switching at awaits, and computing stalls every other task', async ({ page }) => {
-  const r = await run(page, { example: 'concurrency-vs-parallelism', mode: 'asyncio', timeScale: SCALE });
+  // Computing longer than waiting: each task's wait is over while another task still computes.
+  const r = await run(page, {
+    example: 'concurrency-vs-parallelism', mode: 'asyncio', timeScale: SCALE, params: { compute_s: 1, wait_s: 0.5 },
+  });
   expect(r.lanes.every((l) => l.thread === 'MainThread')).toBe(true);
   const computes = r.spans.filter((s) => s.kind === 'compute');
   for (let i = 0; i < computes.length; i++) {
     for (let j = i + 1; j < computes.length; j++) expect(overlap(computes[i], computes[j])).toBe(false);
   }
-  // Task 1's 100 ms wait ended while others computed: it could only go on when the loop was free.
+  // Task 1's wait was due 50 ms after it began, in the middle of task 2's compute; it went on only when
+  // that compute let the loop go.
   const wait = r.spans.find((s) => s.lane === 'task1' && s.kind === 'sleep');
-  expect(wait.endMs - wait.startMs).toBeGreaterThan(130);
+  const due = wait.startMs + 50;
+  const blocker = computes.find((c) => c.lane !== 'task1' && c.startMs <= due && due <= c.endMs);
+  expect(blocker, 'a compute was running when the wait was due').toBeTruthy();
+  expect(wait.endMs).toBeGreaterThanOrEqual(blocker.endMs - 1);
+  expect(wait.endMs - wait.startMs).toBeGreaterThan(55);
 });
 
 test('the page lists the threads live: alive while running, daemon flagged, killed at exit', async ({ page }) => {
@@ -146,4 +154,33 @@ test('the page lists the threads live: alive while running, daemon flagged, kill
   await expect(rows.nth(1).locator('td').nth(1)).toHaveText('False', { timeout: 3000 });
   await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 5000 });
   await expect(rows.nth(3).locator('td').nth(1)).toHaveText('False (killed at exit)');
+});
+
+test('downloads: progress per MB, two bars together, a pool of 1 serialises, a shared link halves', async ({ page }) => {
+  const both = await run(page, { example: 'two-downloads', mode: 'threads', timeScale: SCALE });
+  const got = (r, file) => r.output.filter((l) => l.text.startsWith(file));
+  expect(got(both, 'pictures').length).toBe(5);
+  expect(got(both, 'music').length).toBe(10);
+  expect(got(both, 'music').at(-1).text).toBe('music.zip: 10 MB received');
+  // Both first megabytes arrive together, after about 1 s (0.1 s at this scale).
+  expect(Math.abs(got(both, 'pictures')[0].atMs - got(both, 'music')[0].atMs)).toBeLessThan(15);
+  expect(Math.abs(got(both, 'pictures')[0].atMs - 100)).toBeLessThan(20);
+
+  const one = await run(page, { example: 'pool-downloads', mode: 'pool-1', timeScale: SCALE });
+  const firstMusic = one.spans.filter((s) => s.lane === 'music')[0];
+  const lastPictures = one.spans.filter((s) => s.lane === 'pictures').at(-1);
+  expect(firstMusic.startMs).toBeGreaterThanOrEqual(lastPictures.endMs - 1); // waited for a free worker
+  expect(Math.abs(one.wallMs - 1500)).toBeLessThan(60);
+
+  const shared = await run(page, { example: 'two-downloads', mode: 'threads', timeScale: SCALE, params: { link_mb_s: 1 } });
+  expect(Math.abs(got(shared, 'pictures')[0].atMs - 200)).toBeLessThan(25); // half of 1 MB/s each
+  expect(Math.abs(shared.wallMs - 1500)).toBeLessThan(60); // a full link: threads stop helping
+
+  const mapped = await run(page, { example: 'pool-map-images', mode: 'pool', timeScale: SCALE });
+  expect(mapped.output.filter((l) => l.text.includes('result()')).map((l) => l.text)).toEqual([
+    'download(image1): result() = 2000', 'download(image2): result() = 1000', 'download(image3): result() = 1500',
+    'download(image4): result() = 800', 'download(image5): result() = 800',
+  ]);
+  const starts = mapped.threads.map((t) => t.startMs);
+  expect(starts[3]).toBeGreaterThan(100); // the 4th waits for a worker to free
 });
