@@ -95,12 +95,17 @@ async function startRun(id, requestJson) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  const run = { id, handle, request: requestJson };
+  /** @type {{id: number, handle: any, request: string, processes: Worker[]}} */
+  const run = { id, handle, request: requestJson, processes: [] };
   current = run;
-  send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()) });
+  const info = JSON.parse(handle.info());
+  send({ type: 'threadlab:started', id, ...info });
+  if (info.lanes.some((/** @type {any} */ l) => l.kind === 'process')) serveProcesses(run);
   if (stopEarly.delete(id)) handle.cancel();
   handle.promise().then(
     (recordJson) => {
+      // A run's processes end with it (a cancelled run's are killed here, as terminate() would).
+      for (const p of run.processes) p.terminate();
       // The last events, then the record: the page has seen every event before it sees `done`.
       send({ type: 'threadlab:events', id, events: JSON.parse(handle.drain()) });
       send({ type: 'threadlab:done', id, record: JSON.parse(recordJson) });
@@ -109,6 +114,46 @@ async function startRun(id, requestJson) {
     },
     (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
   );
+}
+
+// Processes: workers with their own wasm instance and memory (see src/engine/process.rs). The main
+// program asks for them through the run handle; this worker starts them and carries their messages.
+const processSource = `
+  self.addEventListener('message', async ({ data }) => {
+    const pkg = await import(data.mainJS);
+    // No memory passed: the process gets a fresh one of its own.
+    await pkg.default({ module_or_path: data.module });
+    try {
+      pkg.process_main(data.spec);
+    } catch (e) {
+      self.postMessage(JSON.stringify({ type: 'threadlab:proc-exit', func: JSON.parse(data.spec).func, t: 0, code: 1, error: String(e) }));
+    }
+  }, { once: true });`;
+const processURL = URL.createObjectURL(new Blob([processSource], { type: 'text/javascript' }));
+const mainJS = new URL('./pkg/threadlab.js', import.meta.url).href;
+
+/** @param {{id: number, handle: any, processes: Worker[]}} run */
+async function serveProcesses(run) {
+  for (;;) {
+    const request = await run.handle.next_process_request();
+    if (request == null) return;
+    const spec = JSON.parse(request);
+    const worker = new Worker(processURL, { type: 'module', name: `threadlab-process-${spec.func + 1}` });
+    run.processes.push(worker);
+    worker.addEventListener('message', ({ data }) => {
+      if (current !== run && !run.processes.includes(worker)) return;
+      const m = JSON.parse(data);
+      try {
+        if (m.type === 'threadlab:proc-started') run.handle.process_started(spec.span, m.t);
+        else if (m.type === 'threadlab:proc-events') run.handle.process_events(m.func, JSON.stringify(m.events));
+        else if (m.type === 'threadlab:proc-put') run.handle.process_put(m.queue, m.item);
+        else if (m.type === 'threadlab:proc-exit') run.handle.process_exit(m.func, m.t);
+      } catch {
+        // The run ended and its handle was freed: late messages of a killed process are dropped.
+      }
+    });
+    worker.postMessage({ mainJS, module: wasm.thread_module(), spec: request });
+  }
 }
 
 self.addEventListener('message', async ({ data }) => {

@@ -286,7 +286,10 @@ fn coroutine(
                 | Step::JoinQueue(_)
                 | Step::Submit { .. }
                 | Step::Result(_)
-                | Step::Shutdown { .. } => {
+                | Step::Shutdown { .. }
+                | Step::Append(_)
+                | Step::ShowGlobal(_)
+                | Step::Drain(_) => {
                     rec.print(
                         &lane,
                         "(a blocking queue or pool would block the event loop)",

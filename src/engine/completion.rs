@@ -57,3 +57,45 @@ impl<T> Future for Receiver<T> {
         }
     }
 }
+
+/// A queue of values sent from any thread to one future-consuming receiver on the engine worker; `None`
+/// closes it.
+pub struct Mailbox<T> {
+    slot: Mutex<(std::collections::VecDeque<Option<T>>, Option<Waker>)>,
+}
+
+impl<T> Default for Mailbox<T> {
+    fn default() -> Self {
+        Mailbox {
+            slot: Mutex::new((std::collections::VecDeque::new(), None)),
+        }
+    }
+}
+
+impl<T> Mailbox<T> {
+    /// Sends a value (`None` closes the mailbox) and wakes the receiver.
+    pub fn send(&self, value: Option<T>) {
+        let waker = {
+            let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+            slot.0.push_back(value);
+            slot.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    /// The next value; `None` once closed.
+    pub fn next(&self) -> impl Future<Output = Option<T>> + '_ {
+        std::future::poll_fn(move |cx| {
+            let mut slot = self.slot.lock().unwrap_or_else(|e| e.into_inner());
+            match slot.0.pop_front() {
+                Some(value) => Poll::Ready(value),
+                None => {
+                    slot.1 = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+    }
+}

@@ -98,6 +98,17 @@ impl BlockingQueue {
         Ok(got.expect("wait_until returned with an item"))
     }
 
+    /// `get` without waiting: the first item, if there is one.
+    pub fn try_get(&self, rec: &Recorder) -> Option<i64> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let item = s.items.pop_front()?;
+        let depth = s.items.len();
+        drop(s);
+        rec.depth(self.index, depth);
+        self.changed.notify_all();
+        Some(item)
+    }
+
     /// `task_done`: one item finished.
     pub fn task_done(&self) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());

@@ -70,6 +70,55 @@ impl Recorder {
         self.log(|log, t| log.depth(queue, depth, t));
     }
 
+    /// Records an event another memory (a process) timed on the shared clock, renumbering its span ids
+    /// into this run's: `ids` maps the process's ids to ours.
+    pub fn ingest(&self, event: Event, ids: &mut std::collections::HashMap<u32, u32>) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        match event {
+            Event::Begin {
+                span,
+                lane,
+                label,
+                kind,
+                t,
+            } => {
+                let ours = inner.log.begin(&lane, label, kind, t);
+                ids.insert(span, ours);
+            }
+            Event::End { span, t } => {
+                if let Some(ours) = ids.get(&span) {
+                    inner.log.end(*ours, t);
+                }
+            }
+            Event::Print { lane, text, t } => inner.log.print(&lane, &text, t),
+            Event::Thread {
+                lane,
+                life,
+                daemon,
+                t,
+            } => inner.log.life(&lane, life, daemon, t),
+            Event::Depth { queue, depth, t } => inner.log.depth(queue, depth, t),
+        }
+    }
+
+    /// When span `span` began, if it did.
+    pub fn span_start(&self, span: u32) -> Option<f64> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        inner.log.events.iter().find_map(|e| match e {
+            Event::Begin { span: s, t, .. } if *s == span => Some(*t),
+            _ => None,
+        })
+    }
+
+    /// Closes a span at a given time.
+    pub fn end_at(&self, span: u32, t: f64) {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .log
+            .end(span, t);
+    }
+
     /// The events recorded since the last drain.
     pub fn drain(&self) -> Vec<Event> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());

@@ -11,7 +11,7 @@ use super::cancel::{wait_until, CancelToken, Stop};
 use super::gil::{Gil, Holder};
 use super::queue::BlockingQueue;
 use super::recorder::Recorder;
-use super::{asyncio, completion, compute, threads};
+use super::{asyncio, completion, compute, process, threads};
 use crate::scenario::{exception_line, labels, result_line, Pattern, Program, RunRequest, Step};
 use crate::sim;
 use crate::trace::{Life, RunRecord, SpanKind, Status};
@@ -36,9 +36,12 @@ pub fn cores() -> usize {
 
 /// Elastic workers a request needs at once: the main thread, and one per thread it may start.
 pub fn threads_needed(request: &RunRequest) -> usize {
+    let program = request.program();
     match request.mode.pattern {
         Pattern::Asyncio => 1,
-        _ => 1 + request.program().starts(),
+        // Processes are workers of their own, started by the engine worker.
+        Pattern::Processes => 1 + program.pools.iter().sum::<usize>(),
+        _ => 1 + program.starts(),
     }
 }
 
@@ -62,6 +65,8 @@ pub struct Runtime {
     ended: Condvar,
     /// Transfers past their latency right now: they share the simulated network's link.
     sending: AtomicUsize,
+    /// Processes to start, for the engine worker: (function, its start span); closed at the end.
+    pub process_requests: completion::Mailbox<(usize, u32)>,
 }
 
 /// A function's future: started (or submitted), ended, and what it gave.
@@ -163,7 +168,13 @@ impl Run {
             slots,
             ended: Condvar::new(),
             sending: AtomicUsize::new(0),
+            process_requests: completion::Mailbox::default(),
         });
+        // The main program's global `results` starts empty every run.
+        process::RESULTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         let (done, finished) = completion::channel::<f64>();
         let job_rt = rt.clone();
         if rt.request.mode.pattern.is_asyncio() {
@@ -218,6 +229,7 @@ fn main_thread(rt: Arc<Runtime>, done: completion::Sender<f64>) {
     let end = rt.recorder.now();
     rt.token.exit();
     rt.settle();
+    rt.process_requests.send(None);
     done.send(end);
 }
 
@@ -256,6 +268,10 @@ impl Runtime {
     /// Waits (briefly, whatever the token says) until every started thread has stopped, so that no thread
     /// of this run is alive when its end is reported.
     fn settle(&self) {
+        // Processes aren't threads of this memory: the engine worker terminates their workers.
+        if self.request.mode.pattern.is_processes() {
+            return;
+        }
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         for _ in 0..200 {
             if slots.iter().all(|slot| !slot.pending()) {
@@ -304,6 +320,42 @@ impl Runtime {
         result
     }
 
+    /// When span `span` of this run began.
+    pub fn recorder_span_start(&self, span: u32) -> Option<f64> {
+        self.recorder.span_start(span)
+    }
+
+    /// A process said it runs: its start span ends; the measured cost feeds the prediction.
+    pub fn process_started(&self, span: u32, t: f64) {
+        self.recorder.end_at(span, t);
+    }
+
+    /// A process ended: `join` returns.
+    pub fn process_exited(&self, i: usize, t: f64) {
+        let f = &self.program.funcs[i];
+        self.recorder.ingest(
+            crate::trace::Event::Thread {
+                lane: f.id.clone(),
+                life: Life::Finished,
+                daemon: f.daemon,
+                t,
+            },
+            &mut Default::default(),
+        );
+        let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        slots[i].ended = true;
+        slots[i].outcome = Some(Ok(None));
+        drop(slots);
+        self.ended.notify_all();
+    }
+
+    /// An item a process put arrives in the main program's queue.
+    pub fn process_put(&self, queue: usize, item: i64) {
+        if let Some(q) = self.queues.get(queue) {
+            let _ = q.put(item, &self.recorder, &self.token, false);
+        }
+    }
+
     fn all_ended(&self, funcs: &[usize]) -> bool {
         let slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         funcs.iter().all(|&i| !slots[i].pending())
@@ -312,8 +364,30 @@ impl Runtime {
     /// Starts function `i` as a thread (`pool` None) or submits it to a pool.
     fn start(self: &Arc<Self>, i: usize, pool: Option<usize>) {
         self.slots.lock().unwrap_or_else(|e| e.into_inner())[i].started = true;
+        if pool.is_none() && self.request.mode.pattern.is_processes() {
+            let f = &self.program.funcs[i];
+            self.recorder.life(&f.id, Life::Started, f.daemon);
+            let span = self
+                .recorder
+                .begin(&f.id, labels::PROCESS_START.into(), SpanKind::Start);
+            self.process_requests.send(Some((i, span)));
+            return;
+        }
+        // A thread's start is drawn too, for contrast with a process's: from start() to its first step.
+        let started = pool.is_none().then(|| {
+            self.recorder.begin(
+                &self.program.funcs[i].id,
+                labels::THREAD_START.into(),
+                SpanKind::Start,
+            )
+        });
         let rt = self.clone();
-        let body = move || rt.run_function(i, pool.is_some());
+        let body = move || {
+            if let Some(span) = started {
+                rt.recorder.end(span);
+            }
+            rt.run_function(i, pool.is_some())
+        };
         match pool {
             // FIFO, as ThreadPoolExecutor's work queue: the first submitted runs first.
             Some(p) => self.pools[p].spawn_fifo(body),
@@ -426,6 +500,22 @@ impl Runtime {
                     self.wait(me, lane, what.clone(), SpanKind::Io, || {
                         self.transfer(*mb, *bandwidth, *latency, me.daemon)
                     })?;
+                }
+                Step::Append(x) => process::RESULTS
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(*x),
+                Step::ShowGlobal(who) => {
+                    let seen = process::RESULTS
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .clone();
+                    rec.print(lane, &crate::scenario::global_line(who, &seen));
+                }
+                Step::Drain(queue) => {
+                    while let Some(item) = self.queues[*queue].try_get(rec) {
+                        rec.print(lane, &item.to_string());
+                    }
                 }
                 Step::Return(v) => me.returned.set(Some(*v)),
                 Step::Raise(error) => return Err(Stop::Raised(error.clone())),

@@ -31,6 +31,11 @@ pub static EXAMPLE: Example = Example {
             title: "threads without a GIL (Rust, free-threaded Python)",
             pattern: Pattern::Threads,
         },
+        ModeSpec {
+            id: "processes",
+            title: "processes: a GIL each (multiprocessing)",
+            pattern: Pattern::Processes,
+        },
     ],
     params: &[
         ParamSpec::integer("tasks", "Tasks", 4.0, 1.0, 32.0).help("How many tasks of equal size."),
@@ -57,10 +62,10 @@ fn program(params: &Params, mode: &ModeSpec) -> Program {
     let threaded = mode.pattern != Pattern::Sequential;
     let funcs = (1..=n)
         .map(|i| {
-            let name = if threaded {
-                format!("Thread-{i}")
-            } else {
-                format!("task({i})")
+            let name = match mode.pattern {
+                Pattern::Sequential => format!("task({i})"),
+                Pattern::Processes => format!("Process-{i}"),
+                _ => format!("Thread-{i}"),
             };
             Func::new(
                 format!("task{i}"),
@@ -104,6 +109,11 @@ fn code(params: &Params, mode: &ModeSpec) -> Code {
     let header = format!("import sys\nimport threading\nimport time\n\ndef task(i):\n{work_py}    print(f\"task {{i}} done\")\n\n");
     let python = match mode.pattern {
         Pattern::Sequential => format!("{header}for i in range(1, {}):\n    task(i)\n", n + 1),
+        Pattern::Processes => format!(
+            "{header}if __name__ == \"__main__\":\n    procs = [multiprocessing.Process(target=task, args=(i,)) for i in range(1, {})]\n    \
+             for p in procs:\n        p.start()\n    for p in procs:\n        p.join()\n",
+            n + 1
+        ).replace("import sys\n", "import multiprocessing\n"),
         pattern => format!(
             "{header}{}threads = [threading.Thread(target=task, args=(i,)) for i in range(1, {})]\n\
              for t in threads:\n    t.start()\nfor t in threads:\n    t.join()\n",

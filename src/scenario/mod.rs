@@ -11,6 +11,7 @@ mod orders;
 mod params;
 mod pool_downloads;
 mod pool_map_images;
+mod processes;
 mod queue_worker;
 mod square_cube;
 mod start_new_thread;
@@ -39,6 +40,9 @@ pub static EXAMPLES: &[&Example] = &[
     &cpu_vs_io::EXAMPLE,
     &two_downloads::EXAMPLE,
     &image_downloader::EXAMPLE,
+    &processes::PROCESSES,
+    &processes::GLOBAL_NOT_SHARED,
+    &processes::PROCESS_QUEUE,
 ];
 
 /// The most threads (or tasks) one run may start, besides the main one.
@@ -104,6 +108,9 @@ pub enum Pattern {
     ThreadsGil,
     /// Coroutines on one thread's event loop (`asyncio.run`): they switch only at awaits.
     Asyncio,
+    /// `multiprocessing.Process`: each started function in a process of its own, a worker with its own
+    /// wasm instance and memory, talking to the main program only by messages.
+    Processes,
 }
 
 impl Pattern {
@@ -115,6 +122,11 @@ impl Pattern {
     /// Whether threads must hold the GIL to run.
     pub fn has_gil(self) -> bool {
         self == Pattern::ThreadsGil
+    }
+
+    /// Whether a started function runs in a process of its own.
+    pub fn is_processes(self) -> bool {
+        self == Pattern::Processes
     }
 
     /// How a sleep step reads in this pattern's Python: the span's label.
@@ -196,6 +208,10 @@ pub mod labels {
     pub const WAIT_GIL: &str = "waiting for the GIL";
     /// `pool.shutdown(wait=True)`.
     pub const SHUTDOWN: &str = "pool.shutdown(wait=True)";
+    /// A process starting: a worker, a fresh wasm instance, the program rebuilt in it.
+    pub const PROCESS_START: &str = "starting a process";
+    /// A thread starting: a job handed to an idle worker that shares the memory.
+    pub const THREAD_START: &str = "starting a thread";
 
     /// `q.put(x)` on a full queue.
     pub fn put(item: i64) -> String {
@@ -335,6 +351,12 @@ pub enum Step {
         /// Tutorial seconds before the first byte.
         latency: f64,
     },
+    /// `results.append(x)` to the program's global list `results`: in a process, its own copy.
+    Append(i64),
+    /// Prints the global list as this thread or process sees it: `{who} sees results = [...]`.
+    ShowGlobal(String),
+    /// `while not q.empty(): print(q.get())`: prints what the queue holds now, without waiting.
+    Drain(usize),
     /// `return value`: what `future.result()` gives.
     Return(i64),
     /// `raise RuntimeError(message)`: the function stops here. A thread prints the error; a pool keeps it
@@ -383,6 +405,12 @@ pub fn result_line(name: &str, outcome: &Result<Option<i64>, String>) -> String 
         Ok(None) => format!("{name}: result() = None"),
         Err(e) => format!("{name}: result() raised {e}"),
     }
+}
+
+/// What `Step::ShowGlobal` prints.
+pub fn global_line(who: &str, results: &[i64]) -> String {
+    let items: Vec<String> = results.iter().map(|x| x.to_string()).collect();
+    format!("{who} sees results = [{}]", items.join(", "))
 }
 
 /// What a thread prints when its function raises, as Python's threading does.
@@ -621,6 +649,8 @@ impl RunRequest {
                 ("pooled", format!("ThreadPoolExecutor-{p}"))
             } else if pattern.is_asyncio() {
                 ("task", main_thread.clone())
+            } else if pattern.is_processes() {
+                ("process", f.name.clone())
             } else {
                 ("thread", f.name.clone())
             };

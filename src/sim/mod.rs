@@ -15,6 +15,21 @@ use crate::trace::{Event, EventLog, Life, RunRecord, SpanKind, Status};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What starting a process costs, in real ms: measured by the engine on this machine (its running
+/// average), 80 until the first process has started.
+static PROCESS_START_MS: AtomicU64 = AtomicU64::new(0x4054_0000_0000_0000); // 80.0
+
+/// The cost of starting a process the prediction assumes, in real ms.
+pub fn process_start_ms() -> f64 {
+    f64::from_bits(PROCESS_START_MS.load(Ordering::SeqCst))
+}
+
+/// Sets the cost of starting a process, as measured.
+pub fn set_process_start_ms(ms: f64) {
+    PROCESS_START_MS.store(ms.to_bits(), Ordering::SeqCst);
+}
 
 /// The predicted run record of a request on a machine with `cores` cores.
 pub fn predict(request: &RunRequest, cores: usize) -> RunRecord {
@@ -75,6 +90,8 @@ struct Actor {
     pool: Option<usize>,
     returned: Option<i64>,
     raised: Option<String>,
+    /// Whose memory it writes globals to: 0 for the main program's, its own index for a process.
+    memory: usize,
 }
 
 /// A function's future.
@@ -112,6 +129,8 @@ struct Sim<'a> {
     timers: BinaryHeap<Reverse<(u64, u64, usize)>>,
     seq: u64,
     queues: Vec<Queue>,
+    /// The global list `results`, per memory (index 0: the main program's).
+    globals: std::collections::HashMap<usize, Vec<i64>>,
     out: EventLog,
 }
 
@@ -133,6 +152,7 @@ impl<'a> Sim<'a> {
             pool: None,
             returned: None,
             raised: None,
+            memory: 0,
         };
         Sim {
             request,
@@ -163,6 +183,7 @@ impl<'a> Sim<'a> {
                     maxsize,
                 })
                 .collect(),
+            globals: Default::default(),
             out: EventLog::default(),
         }
     }
@@ -380,6 +401,23 @@ impl<'a> Sim<'a> {
                     self.block(a, &lane, what, SpanKind::Io, wait);
                     return;
                 }
+                Step::Append(x) => {
+                    let memory = self.actors[a].memory;
+                    self.globals.entry(memory).or_default().push(x);
+                }
+                Step::ShowGlobal(who) => {
+                    let memory = self.actors[a].memory;
+                    let seen = self.globals.get(&memory).cloned().unwrap_or_default();
+                    self.out
+                        .print(&lane, &crate::scenario::global_line(&who, &seen), self.now);
+                }
+                Step::Drain(queue) => {
+                    while let Some(item) = self.queues[queue].items.pop_front() {
+                        let depth = self.queues[queue].items.len();
+                        self.out.depth(queue, depth, self.now);
+                        self.out.print(&lane, &item.to_string(), self.now);
+                    }
+                }
                 Step::Return(v) => self.actors[a].returned = Some(v),
                 Step::Raise(error) => {
                     let actor = &mut self.actors[a];
@@ -515,13 +553,32 @@ impl<'a> Sim<'a> {
             pool,
             returned: None,
             raised: None,
+            memory: 0,
         });
+        let b = self.actors.len() - 1;
         if let Some(p) = pool {
             self.pools[p].running += 1;
         }
         self.futures[i] = Future::Running;
         self.out.life(&f.id, Life::Started, f.daemon, self.now);
-        self.ready.push_back(self.actors.len() - 1);
+        if self.pattern.is_processes() {
+            // A process has a memory of its own, and takes a while to start.
+            self.actors[b].memory = b;
+            let lane = f.id.clone();
+            let until = self.now + process_start_ms();
+            self.block(
+                b,
+                &lane,
+                labels::PROCESS_START.into(),
+                SpanKind::Start,
+                Wait::Sleep,
+            );
+            self.timers
+                .push(Reverse(((until * 1e6).round() as u64, self.seq, b)));
+            self.seq += 1;
+        } else {
+            self.ready.push_back(b);
+        }
     }
 
     fn rewind(&mut self, a: usize) {
@@ -990,6 +1047,35 @@ mod tests {
             json!({"example": "image-downloader", "mode": "queue", "params": {"task_done": false}}),
         );
         assert_eq!(stuck.status, Status::Deadlocked);
+    }
+
+    #[test]
+    fn processes_run_in_parallel_with_their_own_memory_and_send_results_back() {
+        set_process_start_ms(80.0);
+        let r = run(json!({"example": "processes", "mode": "processes"}));
+        assert_eq!(r.wall_ms, 12080.0); // 4 numbers × 3 s, side by side, after the start
+        assert!(r
+            .spans
+            .iter()
+            .any(|s| s.kind == SpanKind::Start && s.end_ms == 80.0));
+        assert!(r.lanes.iter().skip(1).all(|l| l.kind == "process"));
+        let r = run(json!({"example": "global-not-shared", "mode": "processes"}));
+        assert_eq!(
+            lines(&r).last(),
+            Some(&"the main program sees results = []")
+        );
+        assert!(lines(&r).contains(&"the process sees results = [4, 9, 64, 81]"));
+        let r = run(json!({"example": "global-not-shared", "mode": "threads"}));
+        assert_eq!(
+            lines(&r).last(),
+            Some(&"the main program sees results = [4, 9, 64, 81]")
+        );
+        let r = run(json!({"example": "process-queue", "mode": "processes"}));
+        assert_eq!(lines(&r)[4..], ["4", "9", "64", "81"]);
+        assert_eq!(
+            total("cpu-vs-io", "processes", json!({"work": "cpu"})),
+            2080.0
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// What a span shows its lane doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SpanKind {
     /// Waiting on a timer: `time.sleep` or `await asyncio.sleep`.
@@ -15,6 +15,8 @@ pub enum SpanKind {
     Io,
     /// Running CPU-bound code.
     Compute,
+    /// A process being started: from `p.start()` to its first instruction.
+    Start,
     /// Waiting for another thread or task to end: `t.join()`, `await task`.
     WaitJoin,
     /// Waiting on a queue: `q.get()` on an empty queue, `q.put()` on a full one, `q.join()`.
@@ -26,7 +28,7 @@ pub enum SpanKind {
 }
 
 /// A thread's (or task's) life event, for `threading.enumerate()` and the page's thread list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Life {
     /// `start()` was called and it runs.
@@ -38,7 +40,7 @@ pub enum Life {
 }
 
 /// One thing that happened during a run, at `t` ms from the run's start.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(tag = "e", rename_all = "lowercase")]
 pub enum Event {
     /// A span opens on a lane.

@@ -110,6 +110,12 @@ pub fn ensure_threads(needed: usize) -> js_sys::Promise {
     })
 }
 
+/// The compiled module, for a process worker to instantiate with a memory of its own.
+#[wasm_bindgen]
+pub fn thread_module() -> JsValue {
+    wasm_bindgen::module()
+}
+
 /// The body of an elastic thread worker: serves jobs forever.
 #[wasm_bindgen]
 pub fn thread_worker_main() {
@@ -126,6 +132,7 @@ pub fn now_ms() -> f64 {
 /// [`threads_needed`] workers idle.
 #[wasm_bindgen]
 pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
+    let json = request;
     let request = parse(request)?;
     let needed = run::threads_needed(&request);
     if threads::idle() < needed {
@@ -138,7 +145,20 @@ pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
     let promise = wasm_bindgen_futures::future_to_promise(async move {
         Ok(JsValue::from_str(&to_json(&record.await)))
     });
-    Ok(RunHandle { run, promise })
+    Ok(RunHandle {
+        run,
+        promise,
+        request: json.to_string(),
+        process_ids: Default::default(),
+    })
+}
+
+/// The body of a process worker: runs one function of the program in this (separate) instance.
+#[wasm_bindgen]
+pub fn process_main(spec: &str) -> Result<(), JsError> {
+    let spec =
+        serde_json::from_str(spec).map_err(|e| JsError::new(&format!("bad process spec: {e}")))?;
+    crate::engine::process::main(spec).map_err(|e| JsError::new(&e))
 }
 
 /// A run in progress, as JavaScript holds it.
@@ -146,6 +166,11 @@ pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
 pub struct RunHandle {
     run: Rc<Run>,
     promise: js_sys::Promise,
+    /// The request as given, for the processes to rebuild the program from.
+    request: String,
+    /// Per process: its span ids to ours.
+    process_ids:
+        std::cell::RefCell<std::collections::HashMap<usize, std::collections::HashMap<u32, u32>>>,
 }
 
 #[wasm_bindgen]
@@ -173,6 +198,58 @@ impl RunHandle {
     /// Ends the run: every thread's wait and compute stops, and the promise resolves with `cancelled`.
     pub fn cancel(&self) {
         self.run.cancel();
+    }
+
+    /// Resolves to the next process to start, as the JSON spec its worker takes, or to null when the run
+    /// has ended. The process's start span id comes along as `span`.
+    pub fn next_process_request(&self) -> js_sys::Promise {
+        let rt = self.run.rt.clone();
+        let request = self.request.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match rt.process_requests.next().await {
+                Some((func, span)) => JsValue::from_str(&to_json(&serde_json::json!({
+                    "func": func,
+                    "span": span,
+                    "request": request,
+                    "t0": rt.recorder.t0(),
+                    "rate": compute::rate(),
+                }))),
+                None => JsValue::NULL,
+            })
+        })
+    }
+
+    /// A process runs: its start span (id `span`) ends at `t`.
+    pub fn process_started(&self, span: u32, t: f64) {
+        self.run.rt.process_started(span, t);
+        let started = t - self.run.rt.recorder_span_start(span).unwrap_or(t);
+        if started > 0.0 {
+            // A running average, so the prediction follows this machine.
+            let ms = 0.7 * sim::process_start_ms() + 0.3 * started;
+            sim::set_process_start_ms(ms);
+        }
+    }
+
+    /// Events a process recorded (JSON array), into this run's record.
+    pub fn process_events(&self, func: usize, events: &str) -> Result<(), JsError> {
+        let events: Vec<crate::trace::Event> =
+            serde_json::from_str(events).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut ids = self.process_ids.borrow_mut();
+        let ids = ids.entry(func).or_default();
+        for event in events {
+            self.run.rt.recorder.ingest(event, ids);
+        }
+        Ok(())
+    }
+
+    /// An item a process put in queue `queue`.
+    pub fn process_put(&self, queue: usize, item: f64) {
+        self.run.rt.process_put(queue, item as i64);
+    }
+
+    /// A process ended at `t`.
+    pub fn process_exit(&self, func: usize, t: f64) {
+        self.run.rt.process_exited(func, t);
     }
 }
 

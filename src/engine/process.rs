@@ -1,0 +1,135 @@
+//! The inside of a process: a worker with its own wasm instance and its own memory runs one function of
+//! the program and talks to the main program only by messages (posted to the engine worker, which
+//! delivers them: events to the run's recorder, queue items to the run's queue, the exit to `join`).
+//!
+//! The process rebuilds the program from the same request (an example's program is a pure function of
+//! its parameters), so only the request crosses, never memory. Its globals are its own: `results` in
+//! here is a different list from the main program's, because it lives in a different memory.
+
+use super::cancel::CancelToken;
+use super::clock::now_ms;
+use super::compute;
+use crate::scenario::{global_line, RunRequest, Step};
+use crate::trace::{Event, EventLog, SpanKind};
+use serde::Deserialize;
+use std::sync::Mutex;
+use wasm_bindgen::prelude::*;
+
+/// The program's global list `results`, in this wasm instance's memory.
+pub static RESULTS: Mutex<Vec<i64>> = Mutex::new(Vec::new());
+
+#[wasm_bindgen(inline_js = "export function postToParent(message) { self.postMessage(message); }")]
+extern "C" {
+    #[wasm_bindgen(js_name = postToParent)]
+    fn post_to_parent(message: &JsValue);
+}
+
+/// What the engine worker hands a process.
+#[derive(Deserialize)]
+pub struct Spec {
+    /// The run request, as JSON, to rebuild the program from.
+    pub request: String,
+    /// Which function to run.
+    pub func: usize,
+    /// The run's zero on the shared clock.
+    pub t0: f64,
+    /// The compute kernel's calibrated rate, so "1 s of compute" is the same here.
+    pub rate: f64,
+}
+
+fn post(kind: &str, func: usize, payload: serde_json::Value) {
+    let mut message = serde_json::json!({"type": kind, "func": func});
+    if let (Some(m), serde_json::Value::Object(p)) = (message.as_object_mut(), payload) {
+        m.extend(p);
+    }
+    post_to_parent(&JsValue::from_str(&message.to_string()));
+}
+
+/// Runs the process's function to its end, posting every event as it happens.
+pub fn main(spec: Spec) -> Result<(), String> {
+    let request =
+        RunRequest::parse(&spec.request).map_err(|e| crate::scenario::errors_message(&e))?;
+    compute::set_rate(spec.rate);
+    RESULTS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    let program = request.program();
+    let f = program.funcs.get(spec.func).ok_or("no such function")?;
+    let (t0, func) = (spec.t0, spec.func);
+    post(
+        "threadlab:proc-started",
+        func,
+        serde_json::json!({"t": now_ms() - t0}),
+    );
+    let token = CancelToken::default();
+    let mut log = EventLog::default();
+    let send = |log: &mut EventLog| {
+        let events: Vec<Event> = std::mem::take(&mut log.events);
+        post(
+            "threadlab:proc-events",
+            func,
+            serde_json::json!({"events": events}),
+        );
+    };
+    let lane = f.id.clone();
+    let pattern = request.mode.pattern;
+    for step in &f.steps {
+        let now = || now_ms() - t0;
+        match step {
+            Step::Print(text) => log.print(&lane, text, now()),
+            Step::Sleep { seconds } => {
+                let span = log.begin(&lane, pattern.sleep_label(*seconds), SpanKind::Sleep, now());
+                send(&mut log);
+                let _ = token.sleep(request.real_ms(*seconds), false);
+                log.end(span, now());
+            }
+            Step::Compute { seconds } => {
+                let span = log.begin(
+                    &lane,
+                    pattern.compute_label(*seconds),
+                    SpanKind::Compute,
+                    now(),
+                );
+                send(&mut log);
+                compute::work(request.real_ms(*seconds), || true);
+                log.end(span, now());
+            }
+            Step::Transfer {
+                what,
+                mb,
+                bandwidth,
+                latency,
+            } => {
+                let span = log.begin(&lane, what.clone(), SpanKind::Io, now());
+                send(&mut log);
+                let _ = token.sleep(request.real_ms(latency + mb / bandwidth), false);
+                log.end(span, now());
+            }
+            Step::Append(x) => RESULTS.lock().unwrap_or_else(|e| e.into_inner()).push(*x),
+            Step::ShowGlobal(who) => {
+                let seen = RESULTS.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                log.print(&lane, &global_line(who, &seen), now());
+            }
+            Step::Put { queue, item } => {
+                // Sent, not shared: the item is copied into a message, as multiprocessing pickles it.
+                send(&mut log);
+                post(
+                    "threadlab:proc-put",
+                    func,
+                    serde_json::json!({"queue": queue, "item": item}),
+                );
+            }
+            Step::Return(_) => {}
+            other => log.print(
+                &lane,
+                &format!("({other:?} is not supported inside a process)"),
+                now(),
+            ),
+        }
+        send(&mut log);
+    }
+    post(
+        "threadlab:proc-exit",
+        func,
+        serde_json::json!({"t": now_ms() - t0, "code": 0}),
+    );
+    Ok(())
+}
