@@ -112,6 +112,12 @@ build() {
   wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-reference-types --enable-multivalue \
     www/pkg/threadlab_bg.wasm -o www/pkg/threadlab_bg.wasm
+  # The file real-network downloads fetch by default: 100 MB, the most any download may ask for.
+  if [ "$(stat -c %s www/files/data.bin 2>/dev/null || echo 0)" != 100000000 ]; then
+    step "writing www/files/data.bin (100 MB) for real-network downloads"
+    mkdir -p www/files
+    head -c 100000000 /dev/zero >www/files/data.bin
+  fi
   local raw gz
   raw=$(stat -c %s www/pkg/threadlab_bg.wasm)
   gz=$(gzip -9c www/pkg/threadlab_bg.wasm | wc -c)

@@ -2,7 +2,7 @@
 // lets it share wasm memory between workers (SharedArrayBuffer) and so run real threads.
 // Usage: node tools/serve.mjs [--port N] [--root DIR]   (--port 0 picks a free port)
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -43,9 +43,41 @@ const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = normalize(join(root, path));
     if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error(), { code: 'ENOENT' });
-    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    let info = await stat(file);
+    if (info.isDirectory()) {
+      file = join(file, 'index.html');
+      info = await stat(file);
+    }
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    // Byte ranges, so a real download can be fetched one MB at a time (as static hosts allow too).
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(range[2] ? Number(range[2]) : info.size - 1, info.size - 1);
+      if (start > end) {
+        res.writeHead(416, { ...headers, 'Content-Range': `bytes */${info.size}` });
+        res.end();
+        return;
+      }
+      const body = Buffer.alloc(end - start + 1);
+      const fh = await open(file);
+      try {
+        await fh.read(body, 0, body.length, start);
+      } finally {
+        await fh.close();
+      }
+      res.writeHead(206, {
+        ...headers,
+        'Content-Type': type,
+        'Accept-Ranges': 'bytes',
+        'Content-Range': `bytes ${start}-${end}/${info.size}`,
+        'Content-Length': body.length,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     const body = await readFile(file);
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'Content-Type': type, 'Accept-Ranges': 'bytes' });
     res.end(req.method === 'HEAD' ? undefined : body);
   } catch (e) {
     const missing = e.code === 'ENOENT' || e.code === 'EISDIR' || e instanceof URIError;

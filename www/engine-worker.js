@@ -40,6 +40,7 @@ const booted = (async () => {
   const threads = Math.max(2, navigator.hardwareConcurrency || 2);
   await wasm.initThreadPool(threads);
   const poolMs = performance.now() - started;
+  wasm.set_base_url(self.location.href);
   return { threads, poolMs, catalog: JSON.parse(wasm.catalog()) };
 })();
 

@@ -289,7 +289,9 @@ fn coroutine(
                 | Step::Shutdown { .. }
                 | Step::Append(_)
                 | Step::ShowGlobal(_)
-                | Step::Drain(_) => {
+                | Step::Drain(_)
+                | Step::Fetch { .. }
+                | Step::Progress { .. } => {
                     rec.print(
                         &lane,
                         "(a blocking queue or pool would block the event loop)",

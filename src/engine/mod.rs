@@ -8,6 +8,7 @@ pub mod clock;
 pub mod completion;
 pub mod compute;
 pub mod gil;
+pub mod net;
 pub mod process;
 pub mod queue;
 pub mod recorder;

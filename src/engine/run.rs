@@ -11,7 +11,7 @@ use super::cancel::{wait_until, CancelToken, Stop};
 use super::gil::{Gil, Holder};
 use super::queue::BlockingQueue;
 use super::recorder::Recorder;
-use super::{asyncio, completion, compute, process, threads};
+use super::{asyncio, completion, compute, net, process, threads};
 use crate::scenario::{exception_line, labels, result_line, Pattern, Program, RunRequest, Step};
 use crate::sim;
 use crate::trace::{Life, RunRecord, SpanKind, Status};
@@ -89,6 +89,10 @@ struct Me {
     daemon: bool,
     /// What the function returned, for `future.result()`.
     returned: Cell<Option<i64>>,
+    /// Real downloads: bytes received per file, and the files that failed (the rest of such a file is
+    /// skipped, and the thread goes on).
+    received: RefCell<std::collections::HashMap<String, u64>>,
+    failed: RefCell<std::collections::HashSet<String>>,
 }
 
 impl Me {
@@ -97,6 +101,8 @@ impl Me {
             holder: (id, name.into()),
             daemon,
             returned: Cell::new(None),
+            received: RefCell::default(),
+            failed: RefCell::default(),
         }
     }
 }
@@ -500,6 +506,38 @@ impl Runtime {
                     self.wait(me, lane, what.clone(), SpanKind::Io, || {
                         self.transfer(*mb, *bandwidth, *latency, me.daemon)
                     })?;
+                }
+                Step::Fetch {
+                    file,
+                    url,
+                    offset,
+                    len,
+                    ..
+                } => {
+                    if me.failed.borrow().contains(file) {
+                        continue;
+                    }
+                    let label = format!("GET {file}");
+                    let got = self.wait(me, lane, label, SpanKind::Io, || {
+                        // The request blocks this thread, not a cancel: that waits for its answer.
+                        token.check(me.daemon)?;
+                        Ok(net::fetch_range(url, *offset, *len))
+                    })?;
+                    match got {
+                        Ok(bytes) => {
+                            *me.received.borrow_mut().entry(file.clone()).or_default() += bytes
+                        }
+                        Err(error) => {
+                            rec.print(lane, &format!("{file}: download failed: {error}"));
+                            me.failed.borrow_mut().insert(file.clone());
+                        }
+                    }
+                }
+                Step::Progress { file, total } => {
+                    if !me.failed.borrow().contains(file) {
+                        let got = me.received.borrow().get(file).copied().unwrap_or(0);
+                        rec.print(lane, &crate::scenario::progress_line(file, got, *total));
+                    }
                 }
                 Step::Append(x) => process::RESULTS
                     .lock()

@@ -2,8 +2,8 @@
 
 use super::code::{py, rs};
 use super::{
-    download, Code, Example, Func, Handler, ModeSpec, ParamSpec, Params, Pattern, Program, Seeded,
-    Step,
+    download_by, Code, Example, Func, Handler, ModeSpec, ParamSpec, Params, Pattern, Program,
+    Seeded, Step,
 };
 use std::sync::Arc;
 
@@ -49,6 +49,8 @@ pub static EXAMPLE: Example = Example {
             .unit("MB/s")
             .help("What all connections share; 0 is unlimited."),
         ParamSpec::toggle("task_done", "Workers call task_done()", true).help("Without it, q.join() never returns."),
+        super::NETWORK,
+        super::URL,
     ],
     program,
     code,
@@ -76,7 +78,7 @@ fn program(params: &Params, mode: &ModeSpec) -> Program {
         let steps = sizes
             .iter()
             .enumerate()
-            .flat_map(|(i, mb)| download(&image(i), *mb, bw, latency))
+            .flat_map(|(i, mb)| download_by(params, &image(i), *mb, bw, latency))
             .collect();
         return Program {
             main: vec![Step::Call(0)],
@@ -86,9 +88,16 @@ fn program(params: &Params, mode: &ModeSpec) -> Program {
     }
     let each = {
         let sizes = sizes.clone();
+        let params = params.clone();
         Handler(Arc::new(move |i: i64| {
             let i = i as usize;
-            download(&format!("img-{:02}.jpg", i + 1), sizes[i], bw, latency)
+            download_by(
+                &params,
+                &format!("img-{:02}.jpg", i + 1),
+                sizes[i],
+                bw,
+                latency,
+            )
         }))
     };
     let workers = params.count("workers");

@@ -176,6 +176,66 @@ pub fn download(file: &str, mb: f64, bandwidth: f64, latency: f64) -> Vec<Step> 
     steps
 }
 
+/// Bytes in a MB, as the tutorials count them.
+pub const MB: f64 = 1_000_000.0;
+
+/// The steps of downloading `mb` MB of `url` for real: one ranged request per MB, each followed by the
+/// progress it really made. An empty `url` is the playground's own file of bytes.
+pub fn fetch(file: &str, url: &str, mb: f64, bandwidth: f64, latency: f64) -> Vec<Step> {
+    let total = (mb * MB).round() as u64;
+    let chunks = total.div_ceil(MB as u64).max(1);
+    let mut steps = Vec::new();
+    for k in 0..chunks {
+        let offset = k * MB as u64;
+        steps.push(Step::Fetch {
+            file: file.into(),
+            url: url.into(),
+            offset,
+            len: (total - offset).min(MB as u64),
+            bandwidth,
+            latency: if k == 0 { latency } else { 0.0 },
+        });
+        steps.push(Step::Progress {
+            file: file.into(),
+            total,
+        });
+    }
+    steps
+}
+
+/// What `Step::Progress` prints once `received` of `total` bytes have arrived.
+pub fn progress_line(file: &str, received: u64, total: u64) -> String {
+    let mb = |b: u64| fmt_num((b as f64 / MB * 100.0).round() / 100.0);
+    if (total as f64) < MB {
+        format!("{file}: done ({} MB)", mb(received))
+    } else {
+        format!("{file}: {} MB received", mb(received))
+    }
+}
+
+/// The network parameter every download example has: simulated (the default) or real.
+pub const NETWORK: ParamSpec = ParamSpec::choice("network", "Network", "simulated", &["simulated", "real"])
+    .help("simulated follows the model below; real downloads for real (the playground's own file, or the address).");
+
+/// The address a real download fetches.
+pub const URL: ParamSpec = ParamSpec::url("url", "Address (real network)", 500)
+    .help("Empty downloads the playground's own file; another server must allow it (CORS) and byte ranges.");
+
+/// The download steps of a file: simulated or real, as the parameters say.
+pub fn download_by(
+    params: &Params,
+    file: &str,
+    mb: f64,
+    bandwidth: f64,
+    latency: f64,
+) -> Vec<Step> {
+    if params.choice("network") == "real" {
+        fetch(file, &params.text("url"), mb, bandwidth, latency)
+    } else {
+        download(file, mb, bandwidth, latency)
+    }
+}
+
 /// A small, fixed pseudo-random sequence (splitmix64), so that a seed in the parameters repeats a run.
 pub struct Seeded(u64);
 
@@ -350,6 +410,30 @@ pub enum Step {
         bandwidth: f64,
         /// Tutorial seconds before the first byte.
         latency: f64,
+    },
+    /// Downloads bytes `offset .. offset + len` of `url` for real (a blocking request in a thread); the
+    /// prediction treats it as a `Transfer` of the same size at `bandwidth` after `latency`.
+    Fetch {
+        /// The file it is part of, for progress and errors.
+        file: String,
+        /// The address; empty for the playground's own file of bytes.
+        url: String,
+        /// First byte.
+        offset: u64,
+        /// How many bytes.
+        len: u64,
+        /// For the prediction: MB per tutorial second.
+        bandwidth: f64,
+        /// For the prediction: tutorial seconds before the first byte.
+        latency: f64,
+    },
+    /// Prints how much of `file` (of `total` bytes) has arrived: `file: 3 MB received`, or for a file under
+    /// 1 MB, `file: done (0.4 MB)`. Counted from the bytes really received.
+    Progress {
+        /// The file.
+        file: String,
+        /// Its size in bytes.
+        total: u64,
     },
     /// `results.append(x)` to the program's global list `results`: in a process, its own copy.
     Append(i64),

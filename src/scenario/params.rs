@@ -20,6 +20,8 @@ pub enum ParamType {
     Bool,
     /// One of `options` (`work`: `cpu` or `io`).
     Choice,
+    /// A web address: empty, or `http://` or `https://` and at most `max_len` characters, no credentials.
+    Url,
 }
 
 /// A parameter's default, written as a constant in the example's file.
@@ -33,6 +35,8 @@ pub enum Default {
     Bool(bool),
     /// For choices.
     Choice(&'static str),
+    /// For addresses.
+    Text(&'static str),
 }
 
 impl Serialize for Default {
@@ -53,6 +57,8 @@ pub enum ParamValue {
     Bool(bool),
     /// A choice.
     Choice(&'static str),
+    /// An address.
+    Text(String),
 }
 
 impl From<Default> for ParamValue {
@@ -62,6 +68,7 @@ impl From<Default> for ParamValue {
             Default::List(xs) => ParamValue::List(xs.to_vec()),
             Default::Bool(b) => ParamValue::Bool(b),
             Default::Choice(c) => ParamValue::Choice(c),
+            Default::Text(t) => ParamValue::Text(t.to_string()),
         }
     }
 }
@@ -171,6 +178,16 @@ impl ParamSpec {
         }
     }
 
+    /// A web address (empty for the playground's own files), at most `max_len` characters.
+    pub const fn url(name: &'static str, label: &'static str, max_len: usize) -> Self {
+        ParamSpec {
+            ty: ParamType::Url,
+            default: Default::Text(""),
+            max_len,
+            ..Self::number(name, label, 0.0, 0.0, 0.0)
+        }
+    }
+
     /// Sets the unit.
     pub const fn unit(mut self, unit: &'static str) -> Self {
         self.unit = unit;
@@ -200,6 +217,10 @@ impl ParamSpec {
             ),
             ParamType::Bool => "true or false".into(),
             ParamType::Choice => format!("one of {}", self.options.join(", ")),
+            ParamType::Url => format!(
+                "empty (the playground's own files) or an http:// or https:// address of at most {} characters, without a user name or password",
+                self.max_len
+            ),
         }
     }
 
@@ -244,6 +265,33 @@ impl ParamSpec {
                 Value::String(s) if s == "true" => Ok(ParamValue::Bool(true)),
                 Value::String(s) if s == "false" => Ok(ParamValue::Bool(false)),
                 _ => Err(refuse("is not true or false")),
+            },
+            ParamType::Url => match value {
+                Value::String(s) => {
+                    let s = s.trim();
+                    let lower = s.to_ascii_lowercase();
+                    let authority = s
+                        .split("://")
+                        .nth(1)
+                        .unwrap_or("")
+                        .split('/')
+                        .next()
+                        .unwrap_or("");
+                    if s.is_empty() {
+                        Ok(ParamValue::Text(String::new()))
+                    } else if s.chars().count() > self.max_len {
+                        Err(refuse("is too long"))
+                    } else if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                        Err(refuse("is not an http:// or https:// address"))
+                    } else if authority.contains('@') {
+                        Err(refuse("carries credentials"))
+                    } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                        Err(refuse("has spaces or control characters"))
+                    } else {
+                        Ok(ParamValue::Text(s.to_string()))
+                    }
+                }
+                _ => Err(refuse("is not an address")),
             },
             ParamType::Choice => match value {
                 Value::String(s) => match self.options.iter().find(|o| **o == s.as_str()) {
@@ -325,6 +373,14 @@ impl Params {
         match self.value(name) {
             ParamValue::Choice(c) => c,
             other => panic!("parameter {name} is {other:?}, not a choice"),
+        }
+    }
+
+    /// An address (empty for the default).
+    pub fn text(&self, name: &str) -> String {
+        match self.value(name) {
+            ParamValue::Text(t) => t.clone(),
+            other => panic!("parameter {name} is {other:?}, not an address"),
         }
     }
 
@@ -519,6 +575,29 @@ mod tests {
             c.check("work", &json!("gpu")).unwrap_err().to_string(),
             "work: \"gpu\" is not one of the choices; allowed: one of cpu, io"
         );
+    }
+
+    #[test]
+    fn addresses_are_http_without_credentials() {
+        let u = ParamSpec::url("url", "URL", 200);
+        let ok = |v: &str| u.check("url", &json!(v)).map_err(|e| e.to_string());
+        assert_eq!(ok(""), Ok(ParamValue::Text(String::new())));
+        assert_eq!(
+            ok("https://example.org/a.bin"),
+            Ok(ParamValue::Text("https://example.org/a.bin".into()))
+        );
+        assert!(ok("ftp://example.org/a")
+            .unwrap_err()
+            .contains("is not an http:// or https:// address"));
+        assert!(ok("javascript:alert(1)")
+            .unwrap_err()
+            .contains("is not an http://"));
+        assert!(ok("https://me:pw@example.org/")
+            .unwrap_err()
+            .contains("carries credentials"));
+        assert!(ok(&format!("https://e.org/{}", "a".repeat(300)))
+            .unwrap_err()
+            .contains("is too long"));
     }
 
     #[test]

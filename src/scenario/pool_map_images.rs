@@ -1,7 +1,9 @@
 //! `pool-map-images`: `ThreadPoolExecutor(3).map` over five image downloads of different sizes.
 
 use super::code::{py, rs};
-use super::{download, Code, Example, Func, ModeSpec, ParamSpec, Params, Pattern, Program, Step};
+use super::{
+    download_by, Code, Example, Func, ModeSpec, ParamSpec, Params, Pattern, Program, Step,
+};
 
 /// The catalogue entry.
 pub static EXAMPLE: Example = Example {
@@ -38,6 +40,8 @@ pub static EXAMPLE: Example = Example {
         ParamSpec::number("link_mb_s", "Shared link", 0.0, 0.0, 1000.0)
             .unit("MB/s")
             .help("What all connections share; 0 is unlimited."),
+        super::NETWORK,
+        super::URL,
     ],
     program,
     code,
@@ -51,7 +55,7 @@ fn program(params: &Params, mode: &ModeSpec) -> Program {
         .enumerate()
         .map(|(i, kb)| {
             let file = format!("image{}.jpg", i + 1);
-            let mut steps = download(&file, *kb as f64 / 1000.0, bw, latency);
+            let mut steps = download_by(params, &file, *kb as f64 / 1000.0, bw, latency);
             // What map gives back for this link: the bytes received, in KB.
             steps.push(Step::Return(*kb));
             Func::new(

@@ -1,7 +1,9 @@
 //! `two-downloads`: two threads download two files at once over a simulated network.
 
 use super::code::{py, rs};
-use super::{download, Code, Example, Func, ModeSpec, ParamSpec, Params, Pattern, Program, Step};
+use super::{
+    download, fetch, Code, Example, Func, ModeSpec, ParamSpec, Params, Pattern, Program, Step,
+};
 
 /// The catalogue entry.
 pub static EXAMPLE: Example = Example {
@@ -32,7 +34,7 @@ pub static EXAMPLE: Example = Example {
 };
 
 /// The network parameters the download examples share.
-pub const PARAMS: [ParamSpec; 5] = [
+pub const PARAMS: [ParamSpec; 8] = [
     ParamSpec::number("pictures_mb", "pictures.zip", 5.0, 0.0, 100.0)
         .unit("MB")
         .help("The first file's size."),
@@ -54,23 +56,34 @@ pub const PARAMS: [ParamSpec; 5] = [
     ParamSpec::number("link_mb_s", "Shared link", 0.0, 0.0, 1000.0)
         .unit("MB/s")
         .help("What all connections share; 0 is unlimited."),
+    super::NETWORK,
+    ParamSpec::url("pictures_url", "pictures.zip address (real network)", 500)
+        .help("Empty downloads the playground's own file; another server must allow it (CORS) and byte ranges."),
+    ParamSpec::url("music_url", "music.zip address (real network)", 500)
+        .help("Empty downloads the playground's own file; another server must allow it (CORS) and byte ranges."),
 ];
 
 /// The two files' download functions, for this example and `pool-downloads`.
 pub fn files(params: &Params, named: impl Fn(usize, &str) -> String) -> Vec<Func> {
     let (bw, latency) = (params.num("bandwidth_mb_s"), params.num("latency_s"));
-    [("pictures.zip", "pictures_mb"), ("music.zip", "music_mb")]
-        .iter()
-        .enumerate()
-        .map(|(i, (file, size))| {
-            let id = file.trim_end_matches(".zip");
-            Func::new(
-                id,
-                named(i, id),
-                download(file, params.num(size), bw, latency),
-            )
-        })
-        .collect()
+    let real = params.choice("network") == "real";
+    [
+        ("pictures.zip", "pictures_mb", "pictures_url"),
+        ("music.zip", "music_mb", "music_url"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (file, size, url))| {
+        let id = file.trim_end_matches(".zip");
+        let (mb, url) = (params.num(size), params.text(url));
+        let steps = if real {
+            fetch(file, &url, mb, bw, latency)
+        } else {
+            download(file, mb, bw, latency)
+        };
+        Func::new(id, named(i, id), steps)
+    })
+    .collect()
 }
 
 fn program(params: &Params, mode: &ModeSpec) -> Program {

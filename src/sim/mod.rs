@@ -92,6 +92,8 @@ struct Actor {
     raised: Option<String>,
     /// Whose memory it writes globals to: 0 for the main program's, its own index for a process.
     memory: usize,
+    /// Bytes of each file fetched so far.
+    received: std::collections::HashMap<String, u64>,
 }
 
 /// A function's future.
@@ -153,6 +155,7 @@ impl<'a> Sim<'a> {
             returned: None,
             raised: None,
             memory: 0,
+            received: Default::default(),
         };
         Sim {
             request,
@@ -401,6 +404,31 @@ impl<'a> Sim<'a> {
                     self.block(a, &lane, what, SpanKind::Io, wait);
                     return;
                 }
+                Step::Fetch {
+                    file,
+                    len,
+                    bandwidth,
+                    latency,
+                    ..
+                } => {
+                    // Predicted as the model's transfer of the same bytes.
+                    *self.actors[a].received.entry(file.clone()).or_default() += len;
+                    let wait = Wait::Transfer {
+                        latency: self.request.real_ms(latency),
+                        left: len as f64 / crate::scenario::MB,
+                        bandwidth: bandwidth / self.request.real_ms(1.0),
+                    };
+                    self.block(a, &lane, format!("GET {file}"), SpanKind::Io, wait);
+                    return;
+                }
+                Step::Progress { file, total } => {
+                    let got = self.actors[a].received.get(&file).copied().unwrap_or(0);
+                    self.out.print(
+                        &lane,
+                        &crate::scenario::progress_line(&file, got, total),
+                        self.now,
+                    );
+                }
                 Step::Append(x) => {
                     let memory = self.actors[a].memory;
                     self.globals.entry(memory).or_default().push(x);
@@ -554,6 +582,7 @@ impl<'a> Sim<'a> {
             returned: None,
             raised: None,
             memory: 0,
+            received: Default::default(),
         });
         let b = self.actors.len() - 1;
         if let Some(p) = pool {

@@ -53,6 +53,12 @@ pub fn calibrate(cores: usize) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move { Ok(JsValue::from_f64(rate.await)) })
 }
 
+/// Sets the address real downloads resolve against (the engine worker's own).
+#[wasm_bindgen]
+pub fn set_base_url(url: &str) {
+    crate::engine::net::set_base(url);
+}
+
 /// The catalogue: examples with modes and parameter schemas, and the time scale's limits.
 #[wasm_bindgen]
 pub fn catalog() -> String {

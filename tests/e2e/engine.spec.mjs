@@ -217,3 +217,28 @@ test('processes: their own memory, results only through a queue, a start that co
   const cu = procs.spans.filter((s) => s.lane === 'cube' && s.kind === 'sleep');
   expect(overlap(sq[0], cu[0])).toBe(true);
 });
+
+test('real network: the served file arrives MB by MB, and a bad address fails alone', async ({ page }) => {
+  const real = await run(page, { example: 'two-downloads', mode: 'threads', timeScale: SCALE, params: { network: 'real' } });
+  expect(real.status).toBe('completed');
+  const lines = texts(real);
+  expect(lines.filter((l) => l.startsWith('pictures.zip')).at(-1)).toBe('pictures.zip: 5 MB received');
+  expect(lines.filter((l) => l.startsWith('music.zip'))).toHaveLength(10);
+  expect(real.spans.filter((s) => s.kind === 'io' && s.label === 'GET music.zip')).toHaveLength(10);
+
+  const oneBad = await run(page, {
+    example: 'two-downloads', mode: 'threads', timeScale: SCALE,
+    params: { network: 'real', pictures_url: 'http://127.0.0.1:1/nowhere.zip' },
+  });
+  expect(oneBad.status).toBe('completed');
+  const bad = texts(oneBad).filter((l) => l.startsWith('pictures.zip'));
+  expect(bad).toHaveLength(1);
+  expect(bad[0]).toMatch(/^pictures\.zip: download failed: network error or blocked by the server's CORS policy/);
+  expect(texts(oneBad).filter((l) => l.startsWith('music.zip')).at(-1)).toBe('music.zip: 10 MB received');
+
+  const refused = await run(page, { example: 'two-downloads', params: { music_url: 'ftp://example.org/a' } }).then(
+    () => 'accepted',
+    (e) => e.message,
+  );
+  expect(refused).toContain('params.music_url: "ftp://example.org/a" is not an http:// or https:// address');
+});
