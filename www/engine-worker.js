@@ -148,7 +148,7 @@ async function serveProcesses(run) {
         if (m.type === 'threadlab:proc-started') run.handle.process_started(spec.span, m.t);
         else if (m.type === 'threadlab:proc-events') run.handle.process_events(m.func, JSON.stringify(m.events));
         else if (m.type === 'threadlab:proc-put') run.handle.process_put(m.queue, m.item);
-        else if (m.type === 'threadlab:proc-exit') run.handle.process_exit(m.func, m.t);
+        else if (m.type === 'threadlab:proc-exit') run.handle.process_exit(m.func, m.t, m.code ?? 1);
       } catch {
         // The run ended and its handle was freed: late messages of a killed process are dropped.
       }

@@ -336,9 +336,17 @@ impl Runtime {
         self.recorder.end_at(span, t);
     }
 
-    /// A process ended: `join` returns.
-    pub fn process_exited(&self, i: usize, t: f64) {
+    /// A process ended with `code`: its exit status is logged on its lane, and `join` returns.
+    pub fn process_exited(&self, i: usize, t: f64, code: i32) {
         let f = &self.program.funcs[i];
+        self.recorder.ingest(
+            crate::trace::Event::Print {
+                lane: f.id.clone(),
+                text: format!("{}: exitcode = {code}", f.name),
+                t,
+            },
+            &mut Default::default(),
+        );
         self.recorder.ingest(
             crate::trace::Event::Thread {
                 lane: f.id.clone(),

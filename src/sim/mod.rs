@@ -655,6 +655,10 @@ impl<'a> Sim<'a> {
             Some(e) => Err(e.clone()),
             None => Ok(actor.returned),
         });
+        if self.pattern.is_processes() {
+            let line = format!("{}: exitcode = 0", self.actors[a].name);
+            self.out.print(&lane, &line, self.now);
+        }
         self.out.life(&lane, Life::Finished, daemon, self.now);
         if let Some(p) = pool {
             self.pools[p].running -= 1;
@@ -1100,7 +1104,16 @@ mod tests {
             Some(&"the main program sees results = [4, 9, 64, 81]")
         );
         let r = run(json!({"example": "process-queue", "mode": "processes"}));
-        assert_eq!(lines(&r)[4..], ["4", "9", "64", "81"]);
+        assert_eq!(
+            lines(&r)[4..],
+            [
+                "Process-1 (calc_square): exitcode = 0",
+                "4",
+                "9",
+                "64",
+                "81"
+            ]
+        );
         assert_eq!(
             total("cpu-vs-io", "processes", json!({"work": "cpu"})),
             2080.0

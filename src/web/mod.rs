@@ -253,9 +253,9 @@ impl RunHandle {
         self.run.rt.process_put(queue, item as i64);
     }
 
-    /// A process ended at `t`.
-    pub fn process_exit(&self, func: usize, t: f64) {
-        self.run.rt.process_exited(func, t);
+    /// A process ended at `t` with exit status `code`.
+    pub fn process_exit(&self, func: usize, t: f64, code: i32) {
+        self.run.rt.process_exited(func, t, code);
     }
 }
 

@@ -202,7 +202,7 @@ test('processes: their own memory, results only through a queue, a start that co
   expect(texts(shared).at(-1)).toBe('the main program sees results = [4, 9, 64, 81]');
 
   const queued = await run(page, { example: 'process-queue', mode: 'processes', timeScale: SCALE });
-  expect(texts(queued).filter((l) => !l.startsWith('put'))).toEqual(['4', '9', '64', '81']);
+  expect(texts(queued).filter((l) => !l.startsWith('put'))).toEqual(['Process-1 (calc_square): exitcode = 0', '4', '9', '64', '81']);
   expect(queued.threads[0].end).toBe('finished');
 
   const procs = await run(page, { example: 'processes', mode: 'processes', timeScale: SCALE });
