@@ -179,7 +179,7 @@ async function refresh() {
   predictions[0].lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) =>
     laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]),
   );
-  setAxis(Math.max(...predictions.map((p) => p.wallMs)) * 1.05);
+  setAxis(Math.max(...predictions.map((p) => p.wallMs)) * AXIS_ROOM);
 }
 
 /** The program of the chosen mode, in Python and in Rust, from the current parameters. */
@@ -197,6 +197,10 @@ async function showCode() {
 }
 $('code-mode').addEventListener('change', () => showCode());
 
+/** Room past the longest prediction, so that a run a little slower than predicted doesn't rescale. */
+const AXIS_ROOM = 1.15;
+
+/** Rescales every timeline: each re-lays all its spans, so it is done rarely, in big steps. */
 function setAxis(/** @type {number} */ ms) {
   axisMs = ms;
   for (const t of timelines.values()) t.setAxis(ms);
@@ -301,7 +305,7 @@ lab.on('start', (/** @type {any} */ s) => {
   if (timeline) {
     timeline.showPredicted(s.predicted);
     // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
-    if (s.predicted.wallMs * 1.05 > axisMs) setAxis(s.predicted.wallMs * 1.05);
+    if (s.predicted.wallMs * AXIS_ROOM > axisMs) setAxis(s.predicted.wallMs * AXIS_ROOM);
     timeline.setAxis(axisMs);
     timeline.begin(s.t0);
   }
@@ -354,7 +358,8 @@ function frame() {
   const now = performance.timeOrigin + performance.now();
   for (const timeline of drawing.values()) {
     const elapsed = timeline?.frame(now) ?? 0;
-    if (elapsed > axisMs) setAxis(elapsed * 1.1);
+    // Grow by half at once: re-laying hundreds of spans in every timeline each frame would block the page.
+    if (elapsed > axisMs) setAxis(elapsed * 1.5);
   }
   requestAnimationFrame(frame);
 }

@@ -13,7 +13,9 @@ export const LANE_COLOURS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#0072B
 
 /** What each span kind means, for labels and the legend. */
 export const KIND_NAMES = {
-  sleep: 'sleeping / waiting on I/O',
+  start: 'starting',
+  sleep: 'sleeping',
+  io: 'waiting on the network',
   compute: 'computing',
   'wait-join': 'waiting for another thread',
   'wait-queue': 'waiting on a queue',

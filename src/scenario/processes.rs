@@ -188,12 +188,18 @@ fn global_program(params: &Params, mode: &ModeSpec) -> Program {
 
 fn global_code(params: &Params, mode: &ModeSpec) -> Code {
     let (numbers, delay) = (params.list("numbers"), params.num("delay_s"));
+    let who = if mode.pattern.is_processes() {
+        "the process"
+    } else {
+        "the thread"
+    };
     let (head, class) = header(params, mode);
     Code {
         python: format!(
             "{head}results = []\n\ndef calc_square(numbers):\n    for n in numbers:\n        results.append(n * n)\n        \
-             time.sleep({d})\n    print(\"inside:\", results)\n\nif __name__ == \"__main__\":\n    \
-             p = {class}(target=calc_square, args=({l},))\n    p.start()\n    p.join()\n    print(\"outside:\", results)\n",
+             time.sleep({d})\n    print(\"{who} sees results =\", results)\n\nif __name__ == \"__main__\":\n    \
+             p = {class}(target=calc_square, args=({l},))\n    p.start()\n    p.join()\n    \
+             print(\"the main program sees results =\", results)\n",
             d = py(delay),
             l = list(&numbers)
         ),
