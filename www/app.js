@@ -4,6 +4,7 @@
 import { createThreadLab } from './threadlab.js';
 import { Timeline, el, fmtSeconds, LANE_COLOURS } from './timeline.js';
 import { createExplorer } from './explorer.js';
+import { embedCode, readFragment, writeFragment } from './state.js';
 
 const lab = createThreadLab();
 // @ts-ignore: the documented global of the JavaScript API.
@@ -32,7 +33,7 @@ let byThread = false;
 /** The last record of each mode, for the comparison. @type {Map<string, any>} */
 const results = new Map();
 /** The last runs of each example, newest first. @type {Map<string, any[]>} */
-const history = new Map();
+const recentRuns = new Map();
 const HISTORY = 8;
 
 function showError(/** @type {string} */ message) {
@@ -62,13 +63,88 @@ lab.ready.then(
       groups.get(ex.group).append(new Option(ex.title, ex.id));
     }
     picker.addEventListener('change', () => show(examples.find((e) => e.id === picker.value)));
-    show(examples.find((e) => e.id === 'orders') ?? examples[0]);
+    applyFragment(examples);
+    window.addEventListener('hashchange', () => applyFragment(examples));
   },
   (/** @type {Error} */ e) => {
     status.textContent = 'The engine did not start.';
     showError(e.message);
   },
 );
+
+/**
+ * Opens the state a link carries: its example, then each of its values, each checked on its own; a bad
+ * one is refused with a visible message and its field keeps its default.
+ * @param {any[]} examples
+ */
+async function applyFragment(examples) {
+  const state = readFragment();
+  const wanted = state.get('example');
+  const refusals = [];
+  let ex = examples.find((e) => e.id === (wanted ?? 'orders'));
+  if (!ex) {
+    refusals.push(`example: "${wanted}" is not an example id; allowed: one of ${examples.map((e) => e.id).join(', ')}`);
+    ex = examples.find((e) => e.id === 'orders') ?? examples[0];
+  }
+  show(ex);
+  const mode = state.get('mode');
+  if (mode != null && !ex.modes.some((/** @type {any} */ m) => m.id === mode)) {
+    refusals.push(`mode: "${mode}" is not a mode of example "${ex.id}"; allowed: one of ${ex.modes.map((/** @type {any} */ m) => m.id).join(', ')}`);
+  } else if (mode != null) {
+    /** @type {HTMLSelectElement} */ ($('code-mode')).dataset.want = mode;
+  }
+  for (const [name, value] of state) {
+    if (['example', 'mode', 'embed', 'autorun'].includes(name)) continue;
+    const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
+    if (!input) {
+      refusals.push(`${name}: is not a parameter of example "${ex.id}"`);
+      continue;
+    }
+    const spec = name === 'timeScale' ? {} : ex.params.find((/** @type {any} */ p) => p.name === name);
+    const params = name === 'timeScale' ? {} : { [name]: spec?.type === 'bool' ? value === 'true' ? true : value === 'false' ? false : value : value };
+    const request = { example: ex.id, params, ...(name === 'timeScale' ? { timeScale: value } : {}) };
+    const errors = await lab.validate(request);
+    if (errors.length) {
+      refusals.push(...errors.map((/** @type {any} */ e) => `${e.field}: ${e.value} ${e.problem}; allowed: ${e.allowed}`));
+    } else if (input.type === 'checkbox') {
+      input.checked = value === 'true';
+    } else {
+      input.value = value;
+    }
+  }
+  if (refusals.length) showError(`This link's values were refused, and their defaults stand:\n${refusals.join('\n')}`);
+  else banner.hidden = true;
+  document.body.classList.toggle('embed', state.get('embed') === '1');
+  await refresh();
+  if (state.get('autorun') === '1' && formValid && !lab.running) runButton.click();
+}
+
+/** Keeps the fragment in step with the form (replacing, not adding, a history entry). */
+function saveFragment() {
+  if (!example) return;
+  const request = formRequest(example.modes[0].id);
+  const mode = /** @type {HTMLSelectElement} */ ($('code-mode')).value || example.modes[0].id;
+  const embed = readFragment().get('embed');
+  let hash = writeFragment(example.id, mode, String(request.timeScale), request.params);
+  if (embed) hash += `&embed=${encodeURIComponent(embed)}`;
+  if (location.hash !== hash) window.history.replaceState(null, '', hash);
+}
+
+/** Copies text, or, where the clipboard is not allowed (some iframes), shows it selected to copy by hand. */
+async function copy(/** @type {string} */ text, /** @type {string} */ what) {
+  const out = /** @type {HTMLTextAreaElement} */ ($('share-text'));
+  out.value = text;
+  out.hidden = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    $('share-status').textContent = `${what} copied.`;
+  } catch {
+    out.select();
+    $('share-status').textContent = `Copy the ${what.toLowerCase()} below (the browser did not allow copying it for you).`;
+  }
+}
+$('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
+$('copy-embed').addEventListener('click', () => copy(embedCode(location.href), 'Embed code'));
 
 /** Renders an example: lesson, form, one timeline per mode, an empty log. @param {any} ex */
 function show(ex) {
@@ -171,6 +247,7 @@ async function refresh() {
   }
   formValid = errors.length === 0;
   updateControls();
+  if (formValid) saveFragment();
   if (!formValid || lab.running) return;
   const predictions = await Promise.all(example.modes.map((/** @type {any} */ m) => lab.predict(formRequest(m.id))));
   if (shown !== example) return;
@@ -189,13 +266,20 @@ async function showCode() {
     select.replaceChildren(...example.modes.map((/** @type {any} */ m) => new Option(m.title, m.id)));
     select.dataset.example = example.id;
   }
+  if (select.dataset.want) {
+    select.value = select.dataset.want;
+    delete select.dataset.want;
+  }
   const shown = example;
   const code = await lab.code(formRequest(select.value));
   if (shown !== example) return;
   $('code-python').textContent = code.python;
   $('code-rust').textContent = code.rust;
 }
-$('code-mode').addEventListener('change', () => showCode());
+$('code-mode').addEventListener('change', () => {
+  showCode();
+  saveFragment();
+});
 
 /** Room past the longest prediction, so that a run a little slower than predicted doesn't rescale. */
 const AXIS_ROOM = 1.15;
@@ -342,9 +426,9 @@ lab.on('done', (/** @type {any} */ d) => {
   runModes.delete(d.id);
   if (d.record.example === example?.id) {
     results.set(d.record.mode, d.record);
-    const runs = history.get(example.id) ?? [];
+    const runs = recentRuns.get(example.id) ?? [];
     runs.unshift(d.record);
-    history.set(example.id, runs.slice(0, HISTORY));
+    recentRuns.set(example.id, runs.slice(0, HISTORY));
     renderComparison();
     renderHistory();
   }
@@ -479,7 +563,7 @@ function renderComparison() {
 }
 function renderHistory() {
   const body = /** @type {HTMLElement} */ (document.querySelector('#history tbody'));
-  const runs = (example && history.get(example.id)) ?? [];
+  const runs = (example && recentRuns.get(example.id)) ?? [];
   body.replaceChildren(
     ...runs.map((r, i) => {
       const tr = el('tr');

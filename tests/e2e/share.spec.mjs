@@ -1,0 +1,68 @@
+// State in the URL: links round-trip, bad values are refused one by one, markup stays text, embed code.
+import { test, expect } from './fixtures.mjs';
+
+// A link opened fresh, as a student opens it (not a fragment change of an open page).
+const open = async (page, hash) => {
+  await page.goto('about:blank');
+  await page.goto(`/${hash}`);
+  await page.evaluate(() => window.threadlab.ready);
+  await expect(page.locator('#run')).toBeEnabled();
+};
+
+const formValues = (page) =>
+  page.locator('#params input, #params select').evaluateAll((els) =>
+    Object.fromEntries(els.map((e) => [e.name, e.type === 'checkbox' ? e.checked : e.value])),
+  );
+
+test('a link round-trips every example with its values', async ({ page, context }) => {
+  const examples = await page.evaluate(() => window.threadlab.examples());
+  const other = await context.newPage();
+  for (const ex of examples) {
+    await page.selectOption('#example', ex.id);
+    await page.fill('#param-timeScale', '0.35');
+    const first = ex.params.find((p) => p.type === 'number' || p.type === 'integer');
+    if (first) await page.fill(`#param-${first.name}`, String(first.max));
+    await expect(page).toHaveURL(/timeScale=0\.35/);
+    const values = await formValues(page);
+    await open(other, new URL(page.url()).hash);
+    await expect(other.locator('#title')).toHaveText(ex.title);
+    expect(await formValues(other), ex.id).toEqual(values);
+  }
+});
+
+test('bad values in a link are refused one by one, and their defaults stand', async ({ page }) => {
+  await open(page, '#example=orders&mode=threads&coffee_s=-1&food_s=abc&cake_s=4&tea=1');
+  const banner = page.locator('#error');
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('params.coffee_s: "-1" is out of range; allowed: a number from 0 to 60 s');
+  await expect(banner).toContainText('params.food_s: "abc" is not a number');
+  await expect(banner).toContainText('mode: "threads" is not a mode of example "orders"');
+  await expect(banner).toContainText('tea: is not a parameter of example "orders"');
+  expect(await formValues(page)).toMatchObject({ coffee_s: '1', food_s: '5', cake_s: '4' });
+  await expect(page.locator('#run')).toBeEnabled();
+});
+
+test('markup in a link is shown as text, never run', async ({ page }) => {
+  let dialogs = 0;
+  page.on('dialog', (d) => (dialogs++, d.dismiss()));
+  await open(page, `#example=${encodeURIComponent('<img src=x onerror=alert(1)>')}`);
+  await expect(page.locator('#error')).toContainText('example: "<img src=x onerror=alert(1)>" is not an example id');
+  await expect(page.locator('img')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+  await expect(page.locator('#title')).toHaveText(/Ordering at a café/);
+});
+
+test('copy link and embed code carry the state', async ({ page }) => {
+  await open(page, '#example=square-cube&mode=threads&delay_s=0.5');
+  await page.click('#copy-embed');
+  const code = await page.locator('#share-text').inputValue();
+  expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#example=square-cube&amp;mode=threads&amp;timeScale=1&amp;numbers=2%2C\+3%2C\+8%2C\+9&amp;delay_s=0\.5&amp;embed=1" title="ThreadLab"/);
+  await page.click('#copy-link');
+  expect(await page.locator('#share-text').inputValue()).toBe(page.url());
+  await expect(page.locator('#code-mode')).toHaveValue('threads');
+
+  // The embed layout: the example without the page's chrome; autorun starts it.
+  await open(page, '#example=orders&timeScale=0.05&embed=1&autorun=1');
+  await expect(page.locator('header.top')).toBeHidden();
+  await expect(page.locator('.timeline[data-mode="asyncio"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+});
