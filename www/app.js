@@ -144,6 +144,21 @@ async function copy(/** @type {string} */ text, /** @type {string} */ what) {
   }
 }
 $('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
+
+/** The last run that ended, for the downloads. @type {any} */
+let lastRecord = null;
+/** Saves JSON as a file the browser downloads. @param {any} value @param {string} name */
+function download(value, name) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(value, null, 1)], { type: 'application/json' }));
+  const a = /** @type {HTMLAnchorElement} */ (el('a'));
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+const fileName = (/** @type {any} */ r, /** @type {string} */ what) => `threadlab-${r.example}-${r.mode}-${what}.json`;
+$('save-trace').addEventListener('click', async () => download(await lab.chromeTrace(lastRecord), fileName(lastRecord, 'trace')));
+$('save-record').addEventListener('click', () => download(lastRecord, fileName(lastRecord, 'record')));
 $('copy-embed').addEventListener('click', () => copy(embedCode(location.href), 'Embed code'));
 
 /** Renders an example: lesson, form, one timeline per mode, an empty log. @param {any} ex */
@@ -424,6 +439,9 @@ lab.on('done', (/** @type {any} */ d) => {
   drawing.get(d.id)?.finish(d.record);
   drawing.delete(d.id);
   runModes.delete(d.id);
+  lastRecord = d.record;
+  /** @type {HTMLButtonElement} */ ($('save-trace')).disabled = false;
+  /** @type {HTMLButtonElement} */ ($('save-record')).disabled = false;
   if (d.record.example === example?.id) {
     results.set(d.record.mode, d.record);
     const runs = recentRuns.get(example.id) ?? [];

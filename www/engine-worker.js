@@ -187,6 +187,9 @@ self.addEventListener('message', async ({ data }) => {
       case 'threadlab:predict':
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.predict(data.request)) });
         break;
+      case 'threadlab:trace':
+        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.chrome_trace(data.request)) });
+        break;
       case 'threadlab:code':
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.code(data.request)) });
         break;

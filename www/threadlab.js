@@ -214,6 +214,15 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     },
 
     /**
+     * A run record as a Chrome trace (`{traceEvents, ...}`) that Perfetto and chrome://tracing open:
+     * processes as pid, lanes as tid, metadata naming both, spans as complete events, lines as instants.
+     * @param {RunRecord} record @returns {Promise<any>}
+     */
+    chromeTrace(record) {
+      return ask('threadlab:trace', /** @type {any} */ (record));
+    },
+
+    /**
      * Observes every run, whoever started it: 'start' ({id, request, t0, lanes, predicted}),
      * 'events' ({id, events}), 'done' ({id, record}), 'error' (Error), 'ready'. Returns an unsubscribe.
      * @param {'start' | 'events' | 'done' | 'error' | 'ready'} type @param {Function} fn

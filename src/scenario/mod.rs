@@ -723,7 +723,8 @@ impl RunRequest {
                 "task"
             } else {
                 "thread"
-            },
+            }
+            .into(),
             thread: main_thread.clone(),
         }];
         for (i, f) in program.funcs.iter().enumerate() {
@@ -741,7 +742,7 @@ impl RunRequest {
             lanes.push(Lane {
                 id: f.id.clone(),
                 name: f.name.clone(),
-                kind,
+                kind: kind.into(),
                 thread,
             });
         }
@@ -749,7 +750,7 @@ impl RunRequest {
             lanes.push(Lane {
                 id: "gil".into(),
                 name: "GIL".into(),
-                kind: "gil",
+                kind: "gil".into(),
                 thread: String::new(),
             });
         }

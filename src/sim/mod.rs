@@ -1121,6 +1121,54 @@ mod tests {
     }
 
     #[test]
+    fn the_chrome_trace_names_processes_and_threads_and_never_overlaps_a_track() {
+        let r = run(json!({"example": "processes", "mode": "processes"}));
+        let trace = crate::trace::chrome_trace(&r);
+        let events = trace["traceEvents"].as_array().unwrap();
+        let names: Vec<_> = events
+            .iter()
+            .filter(|e| e["name"] == "process_name")
+            .map(|e| e["args"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "ThreadLab: processes (processes)",
+                "Process-1 (calc_square)",
+                "Process-2 (calc_cube)"
+            ]
+        );
+        let mut by_track: std::collections::HashMap<(u64, u64), Vec<(f64, f64)>> =
+            Default::default();
+        for e in events.iter().filter(|e| e["ph"] == "X") {
+            let key = (e["pid"].as_u64().unwrap(), e["tid"].as_u64().unwrap());
+            let (ts, dur) = (e["ts"].as_f64().unwrap(), e["dur"].as_f64().unwrap());
+            by_track.entry(key).or_default().push((ts, ts + dur));
+        }
+        for spans in by_track.values_mut() {
+            spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+            assert!(
+                spans.windows(2).all(|w| w[0].1 <= w[1].0),
+                "overlap in {spans:?}"
+            );
+        }
+        assert!(events
+            .iter()
+            .any(|e| e["ph"] == "i" && e["name"] == "square: 4"));
+        // asyncio tasks get a track each, named with the thread they share.
+        let r = run(json!({"example": "orders", "mode": "asyncio"}));
+        let trace = crate::trace::chrome_trace(&r);
+        let threads: Vec<_> = trace["traceEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["name"] == "thread_name")
+            .map(|e| e["args"]["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(threads[1], "order_coffee (on MainThread)");
+    }
+
+    #[test]
     fn every_example_and_mode_predicts_a_finite_run() {
         for e in crate::scenario::EXAMPLES {
             for m in e.modes {

@@ -95,20 +95,20 @@ pub enum Event {
 }
 
 /// One row of a timeline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Lane {
     /// Stable within the example (`coffee`).
     pub id: String,
     /// What Python would call it (`order_coffee`).
     pub name: String,
-    /// `call` (a plain function call), `task` (an asyncio task); later `thread`, `process`.
-    pub kind: &'static str,
+    /// `thread`, `call` (a plain function call), `task` (an asyncio task), `pooled`, `process`, `gil`.
+    pub kind: String,
     /// The physical thread it runs on, as Python would name it (`MainThread`).
     pub thread: String,
 }
 
 /// A closed span of a lane.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Span {
     /// The lane's id.
@@ -124,7 +124,7 @@ pub struct Span {
 }
 
 /// A printed line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputLine {
     /// When, ms from the run's start.
@@ -136,7 +136,7 @@ pub struct OutputLine {
 }
 
 /// One thread's (or task's) life, for the thread inspector.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ThreadLife {
     /// The lane's id.
@@ -152,7 +152,7 @@ pub struct ThreadLife {
 }
 
 /// A queue's depth from a moment on.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DepthSample {
     /// Which queue.
@@ -164,7 +164,7 @@ pub struct DepthSample {
 }
 
 /// How a run ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The program ended.
@@ -177,7 +177,7 @@ pub enum Status {
 }
 
 /// The run record that `threadlab.run()` resolves to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunRecord {
     /// Example id.
@@ -367,6 +367,77 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
         }
     }
     (spans, output)
+}
+
+/// The run as a Chrome trace (the JSON that Perfetto and `chrome://tracing` open): the main program is
+/// process 1 and each `process` lane a process of its own; every lane is a thread (asyncio tasks get a
+/// track each, though they share one thread); spans are complete events, printed lines instant events;
+/// metadata events name every process and thread.
+pub fn chrome_trace(record: &RunRecord) -> Value {
+    use serde_json::json;
+    let mut events = Vec::new();
+    let mut pid_of = std::collections::HashMap::new();
+    let mut tid_of = std::collections::HashMap::new();
+    let title = format!("{} ({})", record.example, record.mode);
+    events.push(
+        json!({"name": "process_name", "ph": "M", "pid": 1, "tid": 0,
+                       "args": {"name": format!("ThreadLab: {title}")}}),
+    );
+    let mut next_pid = 2;
+    for (i, lane) in record.lanes.iter().enumerate() {
+        let pid = if lane.kind == "process" {
+            let pid = next_pid;
+            next_pid += 1;
+            events.push(
+                json!({"name": "process_name", "ph": "M", "pid": pid, "tid": 0,
+                               "args": {"name": lane.name}}),
+            );
+            pid
+        } else {
+            1
+        };
+        let tid = i as u64 + 1;
+        let name = match lane.kind.as_str() {
+            "task" | "call" => format!("{} (on {})", lane.name, lane.thread),
+            _ => lane.name.clone(),
+        };
+        events.push(
+            json!({"name": "thread_name", "ph": "M", "pid": pid, "tid": tid,
+                           "args": {"name": name}}),
+        );
+        events.push(
+            json!({"name": "thread_sort_index", "ph": "M", "pid": pid, "tid": tid,
+                           "args": {"sort_index": i}}),
+        );
+        pid_of.insert(lane.id.as_str(), pid);
+        tid_of.insert(lane.id.as_str(), tid);
+    }
+    let us = |ms: f64| (ms * 1000.0).round();
+    for s in &record.spans {
+        let (Some(pid), Some(tid)) = (pid_of.get(s.lane.as_str()), tid_of.get(s.lane.as_str()))
+        else {
+            continue;
+        };
+        events.push(
+            json!({"name": s.label, "cat": s.kind, "ph": "X", "pid": pid, "tid": tid,
+                           "ts": us(s.start_ms), "dur": us(s.end_ms - s.start_ms).max(0.0)}),
+        );
+    }
+    for line in &record.output {
+        let (Some(pid), Some(tid)) = (
+            pid_of.get(line.lane.as_str()),
+            tid_of.get(line.lane.as_str()),
+        ) else {
+            continue;
+        };
+        events.push(
+            json!({"name": line.text, "cat": "print", "ph": "i", "s": "t", "pid": pid, "tid": tid,
+                           "ts": us(line.at_ms)}),
+        );
+    }
+    json!({"traceEvents": events, "displayTimeUnit": "ms",
+           "otherData": {"example": record.example, "mode": record.mode, "status": record.status,
+                         "wallMs": record.wall_ms, "predictedMs": record.predicted_ms}})
 }
 
 #[cfg(test)]

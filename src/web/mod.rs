@@ -82,6 +82,14 @@ pub fn predict(request: &str) -> Result<String, JsError> {
     Ok(to_json(&sim::predict(&parse(request)?, run::cores())))
 }
 
+/// A run record (JSON) as a Chrome trace (JSON) that Perfetto and `chrome://tracing` open.
+#[wasm_bindgen]
+pub fn chrome_trace(record: &str) -> Result<String, JsError> {
+    let record: crate::trace::RunRecord = serde_json::from_str(record)
+        .map_err(|e| JsError::new(&format!("not a run record: {e}")))?;
+    Ok(to_json(&crate::trace::chrome_trace(&record)))
+}
+
 /// The request's program as the tutorial's Python and as idiomatic Rust: `{python, rust}` as JSON.
 #[wasm_bindgen]
 pub fn code(request: &str) -> Result<String, JsError> {

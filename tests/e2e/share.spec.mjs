@@ -66,3 +66,29 @@ test('copy link and embed code carry the state', async ({ page }) => {
   await expect(page.locator('header.top')).toBeHidden();
   await expect(page.locator('.timeline[data-mode="asyncio"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
 });
+
+test('a run downloads as a Chrome trace with processes as pid and lanes as tid, and as its record', async ({ page }) => {
+  await open(page, '#example=global-not-shared&timeScale=0.1');
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  const [traceFile] = await Promise.all([page.waitForEvent('download'), page.click('#save-trace')]);
+  expect(traceFile.suggestedFilename()).toBe('threadlab-global-not-shared-threads-trace.json');
+  const trace = JSON.parse(await (await import('node:fs/promises')).readFile(await traceFile.path(), 'utf8'));
+  const meta = trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.pid, e.tid, e.args.name]);
+  expect(meta).toEqual([[1, 1, 'MainThread'], [1, 2, 'Thread-1 (calc_square)']]);
+  expect(trace.traceEvents.some((e) => e.ph === 'X' && e.tid === 2 && e.name === 'time.sleep(0.5)')).toBe(true);
+  expect(trace.traceEvents.some((e) => e.ph === 'i' && e.name === 'the main program sees results = [4, 9, 64, 81]')).toBe(true);
+
+  // The process mode's trace has a pid per process.
+  const processes = await page.evaluate(async () => {
+    const record = await window.threadlab.run({ example: 'global-not-shared', mode: 'processes', timeScale: 0.1 });
+    return window.threadlab.chromeTrace(record);
+  });
+  const pids = processes.traceEvents.filter((e) => e.name === 'process_name').map((e) => [e.pid, e.args.name]);
+  expect(pids).toEqual([[1, 'ThreadLab: global-not-shared (processes)'], [2, 'Process-1 (calc_square)']]);
+
+  const [recordFile] = await Promise.all([page.waitForEvent('download'), page.click('#save-record')]);
+  const record = JSON.parse(await (await import('node:fs/promises')).readFile(await recordFile.path(), 'utf8'));
+  expect(record.example).toBe('global-not-shared');
+  expect(record.spans.length).toBeGreaterThan(0);
+});
