@@ -7,6 +7,21 @@ import { createExplorer } from './explorer.js';
 import { embedCode, readFragment, writeFragment } from './state.js';
 
 const lab = createThreadLab();
+
+// Inside an iframe, the page tells its host how tall it is, so a host script can size the iframe to fit:
+// `{type: 'threadlab:height', height}` in CSS pixels, posted on every change (see README.md). The height
+// is no secret, so any host may read it. This runs before the engine starts, so it works even where the
+// engine can't (a host without cross-origin isolation).
+if (window.parent !== window) {
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height !== last) {
+      last = height;
+      window.parent.postMessage({ type: 'threadlab:height', height }, '*');
+    }
+  }).observe(document.body);
+}
 // @ts-ignore: the documented global of the JavaScript API.
 window.threadlab = lab;
 

@@ -47,8 +47,12 @@ const booted = (async () => {
 // How fast one core computes, measured on the pool threads in the background (about 200 ms), so that
 // "1 s of compute" takes 1 s here. Runs wait for it; nothing else does.
 const calibrated = booted.then(() => wasm.calibrate(navigator.hardwareConcurrency || 2));
-// Once more when the page has settled: the first measurement can catch the browser still optimising.
-calibrated.then(() => setTimeout(() => wasm.calibrate(navigator.hardwareConcurrency || 2), 3000));
+// Once more when the page has settled: the first measurement can catch the browser still optimising. (If
+// the engine can't start, `threadlab:fatal` has said why; no rejection may surface again unhandled.)
+calibrated.then(
+  () => setTimeout(() => wasm.calibrate(navigator.hardwareConcurrency || 2), 3000),
+  () => {},
+);
 
 /** Starts elastic thread workers (src/engine/threads.rs) until `needed` are idle. */
 const ensureThreads = (/** @type {number} */ needed) => wasm.ensure_threads(needed);

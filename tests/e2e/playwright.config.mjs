@@ -20,7 +20,10 @@ export default defineConfig({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       // Without these, Chromium's background connections are refused by this machine's closed network.
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
+        '--disable-component-update', '--disable-sync',
+        // The embedding test puts a host page and the playground on two loopback origins; Chromium's Local
+        // Network Access checks treat the (Playwright-served) host as public and block the iframe.
+        '--disable-features=LocalNetworkAccessChecks'],
     },
   },
   webServer: {

@@ -92,3 +92,27 @@ test('a run downloads as a Chrome trace with processes as pid and lanes as tid, 
   expect(record.example).toBe('global-not-shared');
   expect(record.spans.length).toBeGreaterThan(0);
 });
+
+test('inside an iframe the page posts its height to the host', async ({ page, baseURL }) => {
+  // A host page on another origin (localhost, against the page's 127.0.0.1), as course material would be,
+  // and not cross-origin isolated: the engine can't start there, but the size protocol must still work.
+  const host = baseURL.replace('127.0.0.1', 'localhost') + 'host.html';
+  await page.route(host, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>host</title><body></body>' }),
+  );
+  await page.goto(host);
+  await page.evaluate((src) => {
+    window.heights = [];
+    addEventListener('message', (e) => e.data?.type === 'threadlab:height' && window.heights.push(e.data.height));
+    const frame = document.createElement('iframe');
+    frame.src = src;
+    frame.style.width = '480px';
+    document.body.append(frame);
+  }, `${baseURL}#example=orders&embed=1`);
+  await expect.poll(() => page.evaluate(() => window.heights.length), { timeout: 10_000 }).toBeGreaterThan(0);
+  const height = await page.evaluate(() => window.heights.at(-1));
+  expect(height).toBeGreaterThan(100);
+  // It says why real threads can't run here.
+  const frame = page.frames().find((f) => f.url().startsWith(baseURL));
+  await expect(frame.locator('#error')).toContainText('not cross-origin isolated');
+});
