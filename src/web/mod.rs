@@ -103,18 +103,6 @@ pub fn threads_needed(request: &str) -> usize {
     RunRequest::parse(request).map_or(0, |r| run::threads_needed(&r))
 }
 
-/// Elastic workers waiting for a job.
-#[wasm_bindgen]
-pub fn threads_idle() -> usize {
-    threads::idle()
-}
-
-/// Elastic workers started so far.
-#[wasm_bindgen]
-pub fn threads_total() -> usize {
-    threads::total()
-}
-
 /// Starts elastic thread workers until `needed` are idle (see `engine::threads`).
 #[wasm_bindgen]
 pub fn ensure_threads(needed: usize) -> js_sys::Promise {
