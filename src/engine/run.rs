@@ -378,9 +378,14 @@ impl Runtime {
     /// Starts function `i` as a thread (`pool` None) or submits it to a pool.
     fn start(self: &Arc<Self>, i: usize, pool: Option<usize>) {
         self.slots.lock().unwrap_or_else(|e| e.into_inner())[i].started = true;
-        if pool.is_none() && self.request.mode.pattern.is_processes() {
-            let f = &self.program.funcs[i];
+        // A thread or process is alive once start() returns, as Python's is_alive() says; recording it
+        // here, in the caller, also keeps threads listed in the order they were started. A pooled task
+        // lives from when a worker takes it.
+        let f = &self.program.funcs[i];
+        if pool.is_none() {
             self.recorder.life(&f.id, Life::Started, f.daemon);
+        }
+        if pool.is_none() && self.request.mode.pattern.is_processes() {
             let span = self
                 .recorder
                 .begin(&f.id, labels::PROCESS_START.into(), SpanKind::Start);
@@ -389,11 +394,8 @@ impl Runtime {
         }
         // A thread's start is drawn too, for contrast with a process's: from start() to its first step.
         let started = pool.is_none().then(|| {
-            self.recorder.begin(
-                &self.program.funcs[i].id,
-                labels::THREAD_START.into(),
-                SpanKind::Start,
-            )
+            self.recorder
+                .begin(&f.id, labels::THREAD_START.into(), SpanKind::Start)
         });
         let rt = self.clone();
         let body = move || {
@@ -412,7 +414,9 @@ impl Runtime {
     /// Function `i`'s thread, from its start to its end: a plain thread, or a pool worker's task.
     fn run_function(self: &Arc<Self>, i: usize, pooled: bool) {
         let f = &self.program.funcs[i];
-        self.recorder.life(&f.id, Life::Started, f.daemon);
+        if pooled {
+            self.recorder.life(&f.id, Life::Started, f.daemon);
+        }
         let me = Me::new(i + 1, &f.name, f.daemon);
         let ran = self
             .acquire(&me, &f.id)

@@ -78,22 +78,21 @@ fn square_cube(params: &Params, mode: &ModeSpec) -> Program {
     }
 }
 
-fn header(params: &Params, mode: &ModeSpec) -> (String, &'static str) {
-    let module = if mode.pattern.is_processes() {
+/// The Python imports and the class that starts the function, for this mode.
+fn header(mode: &ModeSpec) -> (&'static str, &'static str) {
+    if mode.pattern.is_processes() {
         (
             "import multiprocessing\nimport time\n\n",
             "multiprocessing.Process",
         )
     } else {
         ("import threading\nimport time\n\n", "threading.Thread")
-    };
-    let _ = params;
-    (module.0.to_string(), module.1)
+    }
 }
 
 fn square_cube_code(params: &Params, mode: &ModeSpec) -> Code {
     let (numbers, delay) = (params.list("numbers"), params.num("delay_s"));
-    let (head, class) = header(params, mode);
+    let (head, class) = header(mode);
     Code {
         python: format!(
             "{head}def calc_square(numbers):\n    for n in numbers:\n        time.sleep({d})\n        \
@@ -193,7 +192,7 @@ fn global_code(params: &Params, mode: &ModeSpec) -> Code {
     } else {
         "the thread"
     };
-    let (head, class) = header(params, mode);
+    let (head, class) = header(mode);
     Code {
         python: format!(
             "{head}results = []\n\ndef calc_square(numbers):\n    for n in numbers:\n        results.append(n * n)\n        \
