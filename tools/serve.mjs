@@ -1,6 +1,8 @@
 // Serves a folder on 127.0.0.1 with the headers that make the page cross-origin isolated, which is what
 // lets it share wasm memory between workers (SharedArrayBuffer) and so run real threads.
-// Usage: node tools/serve.mjs [--port N] [--root DIR]   (--port 0 picks a free port)
+// Usage: node tools/serve.mjs [--port N] [--root DIR] [--no-isolation]   (--port 0 picks a free port)
+// --no-isolation serves as a host that can't set headers would (GitHub Pages): no COOP/COEP, so the page
+// falls back to its service worker, or, in a frame, to simulated runs.
 import { createServer } from 'node:http';
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -12,6 +14,27 @@ const opt = (name, fallback) => {
 };
 const port = Number(opt('--port', process.env.PORT ?? '8000'));
 const root = resolve(opt('--root', 'www'));
+const isolation = !args.includes('--no-isolation');
+
+// The headers come from the folder's `_headers` file (the format Netlify and Cloudflare Pages read), so what
+// the tests see is what a deployment sends. Only its `/*` block is used.
+const ISOLATION_HEADERS = ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'];
+const siteHeaders = await readFile(join(root, '_headers'), 'utf8').then(
+  (text) => {
+    const out = {};
+    let inBlock = false;
+    for (const line of text.split('\n')) {
+      if (/^\S/.test(line)) inBlock = line.trim() === '/*';
+      const m = /^\s+([\w-]+):\s*(.*)$/.exec(line);
+      if (inBlock && m && (isolation || !ISOLATION_HEADERS.includes(m[1].toLowerCase()))) out[m[1]] = m[2].trim();
+    }
+    return out;
+  },
+  () => {
+    console.error(`serve: ${join(root, '_headers')} is missing: the page would not be cross-origin isolated`);
+    process.exit(2);
+  },
+);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`serve: --port must be a whole number from 0 to 65535, got "${opt('--port')}"`);
   process.exit(2);
@@ -32,13 +55,7 @@ const TYPES = {
 };
 
 const server = createServer(async (req, res) => {
-  const headers = {
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'Cross-Origin-Embedder-Policy': 'require-corp',
-    'Cross-Origin-Resource-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-cache',
-  };
+  const headers = { ...siteHeaders, 'Cache-Control': 'no-cache' };
   try {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = normalize(join(root, path));

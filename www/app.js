@@ -5,7 +5,10 @@ import { createThreadLab } from './threadlab.js';
 import { Timeline, el, fmtSeconds, LANE_COLOURS } from './timeline.js';
 import { createExplorer } from './explorer.js';
 import { embedCode, readFragment, writeFragment } from './state.js';
+import { isolate } from './coi.js';
 
+// On a host that can't send the isolation headers, a service worker adds them (one reload, first visit).
+await isolate();
 const lab = createThreadLab();
 
 // Inside an iframe, the page tells its host how tall it is, so a host script can size the iframe to fit:
@@ -58,12 +61,44 @@ function showError(/** @type {string} */ message) {
 
 lab.on('error', (/** @type {Error} */ e) => showError(e.message));
 
+/**
+ * Where the page is not cross-origin isolated (an LMS iframe, a host without the headers) no thread can
+ * share memory, so runs are the prediction played back. Say so in one sentence, and offer the same state in
+ * a tab of its own, where real threads work if the host sends the headers or the service worker adds them.
+ */
+function showSimulatedNotice() {
+  const notice = $('notice');
+  const link = /** @type {HTMLAnchorElement} */ (el('a', '', 'Open it in a new tab for real threads.'));
+  link.id = 'open-real';
+  link.target = '_blank';
+  link.rel = 'noopener';
+  const refreshLink = () => {
+    const url = new URL(location.href);
+    url.hash = url.hash.replace(/(^#|&)(embed|autorun)=[^&]*/g, '$1').replace(/&&+/g, '&').replace(/^#&/, '#');
+    link.href = url.href;
+  };
+  refreshLink();
+  link.addEventListener('focus', refreshLink);
+  link.addEventListener('mouseover', refreshLink);
+  notice.replaceChildren(
+    el('strong', '', 'Simulated: '),
+    'this page is not cross-origin isolated, so its threads can\'t share memory; each run here is the ' +
+      'prediction played back in real time, not a real run. ',
+    link,
+  );
+  notice.hidden = false;
+  /** @type {HTMLButtonElement} */ ($('explore')).title = 'The explorer needs real threads: a prediction always prints in one order.';
+  explorerDisabled = true;
+}
+let explorerDisabled = false;
+
 lab.ready.then(
-  ({ threads, crossOriginIsolated }) => {
+  ({ threads, simulated }) => {
     const info = lab.info();
-    status.textContent =
-      `Engine ready: ${threads} worker threads, ${crossOriginIsolated ? 'cross-origin isolated' : 'not isolated'}, ` +
-      `pool started in ${Math.round(info?.poolMs ?? 0)} ms.`;
+    status.textContent = simulated
+      ? 'Engine ready: simulated playback (this page is not cross-origin isolated).'
+      : `Engine ready: ${threads} worker threads, cross-origin isolated, pool started in ${Math.round(info?.poolMs ?? 0)} ms.`;
+    if (simulated) showSimulatedNotice();
     document.body.dataset.ready = 'true';
     const examples = lab.examples();
     // The catalogue grouped by lesson, in the catalogue's order.
@@ -324,7 +359,7 @@ function updateControls() {
   const busy = lab.running || explorer.busy;
   runButton.disabled = !formValid || busy;
   stopButton.disabled = !busy;
-  explorer.enable(formValid && !busy);
+  explorer.enable(formValid && !busy && !explorerDisabled);
 }
 
 form.addEventListener('input', () => rendering || refresh());
@@ -421,7 +456,7 @@ lab.on('start', (/** @type {any} */ s) => {
     // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
     if (s.predicted.wallMs * AXIS_ROOM > axisMs) setAxis(s.predicted.wallMs * AXIS_ROOM);
     timeline.setAxis(axisMs);
-    timeline.begin(s.t0);
+    timeline.begin(s.t0, s.simulated === true);
   }
   const mode = example?.modes.find((/** @type {any} */ m) => m.id === s.request?.mode);
   const heading = el('li', 'log-mode', mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
@@ -584,7 +619,7 @@ function renderComparison() {
       const workers = r ? workersOf(r) : null;
       tr.append(
         el('td', '', m.id),
-        el('td', '', r ? `${fmtSeconds(r.wallMs)}${r.status === 'cancelled' ? ' (stopped)' : ''}` : '—'),
+        el('td', '', r ? `${fmtSeconds(r.wallMs)}${r.status === 'cancelled' ? ' (stopped)' : ''}${r.simulated ? ' (simulated)' : ''}` : '—'),
         el('td', '', r ? fmtSeconds(r.predictedMs) : '—'),
         el('td', 'speedup', speedup ? `${speedup.toFixed(2)}×` : '—'),
         el('td', '', workers ? String(workers) : '—'),
@@ -604,7 +639,7 @@ function renderHistory() {
         .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}`)
         .join(' ');
       tr.append(el('td', '', String(i + 1)), el('td', '', r.mode), el('td', 'params', params),
-        el('td', '', `${r.timeScale}×`), el('td', '', fmtSeconds(r.wallMs)), el('td', '', r.status));
+        el('td', '', `${r.timeScale}×`), el('td', '', fmtSeconds(r.wallMs)), el('td', '', r.simulated ? `${r.status}, simulated` : r.status));
       return tr;
     }),
   );

@@ -26,31 +26,46 @@ function reportPanic() {
   if (panic) send({ type: 'threadlab:panic', id: current?.id ?? null, message: panic });
 }
 
+// Without cross-origin isolation the memory can't be shared with other workers, so no thread can start:
+// the engine then plays each run's prediction back in real time instead, marked simulated. (Chromium still
+// creates the module's shared memory for this one worker; a browser that refuses lands in `fatal`.)
+const simulated = !self.crossOriginIsolated;
+
 const booted = (async () => {
-  if (!self.crossOriginIsolated) {
+  const started = performance.now();
+  try {
+    await init();
+  } catch (e) {
+    if (!simulated) throw e;
     throw new Error(
-      'this page is not cross-origin isolated, so it cannot share memory between threads ' +
-        '(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)',
+      `this page is not cross-origin isolated, and this browser can't load the engine without it (${messageOf(e)}); ` +
+        'open it in a tab of its own on a host that sends Cross-Origin-Opener-Policy: same-origin and ' +
+        'Cross-Origin-Embedder-Policy: require-corp',
     );
   }
-  const started = performance.now();
-  await init();
+  const cores = navigator.hardwareConcurrency || 2;
+  if (simulated) {
+    wasm.set_cores(cores);
+    return { threads: 0, simulated, poolMs: performance.now() - started, catalog: JSON.parse(wasm.catalog()) };
+  }
   // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
   // work can go on at once.
-  const threads = Math.max(2, navigator.hardwareConcurrency || 2);
+  const threads = Math.max(2, cores);
   await wasm.initThreadPool(threads);
   const poolMs = performance.now() - started;
   wasm.set_base_url(self.location.href);
-  return { threads, poolMs, catalog: JSON.parse(wasm.catalog()) };
+  return { threads, simulated, poolMs, catalog: JSON.parse(wasm.catalog()) };
 })();
 
 // How fast one core computes, measured on the pool threads in the background (about 200 ms), so that
-// "1 s of compute" takes 1 s here. Runs wait for it; nothing else does.
-const calibrated = booted.then(() => wasm.calibrate(navigator.hardwareConcurrency || 2));
+// "1 s of compute" takes 1 s here. Runs wait for it; nothing else does. (A simulated engine has no pool.)
+const calibrated = booted.then(({ simulated }) =>
+  simulated ? null : wasm.calibrate(navigator.hardwareConcurrency || 2),
+);
 // Once more when the page has settled: the first measurement can catch the browser still optimising. (If
 // the engine can't start, `threadlab:fatal` has said why; no rejection may surface again unhandled.)
 calibrated.then(
-  () => setTimeout(() => wasm.calibrate(navigator.hardwareConcurrency || 2), 3000),
+  (rate) => rate != null && setTimeout(() => wasm.calibrate(navigator.hardwareConcurrency || 2), 3000),
   () => {},
 );
 
@@ -60,7 +75,7 @@ const ensureThreads = (/** @type {number} */ needed) => wasm.ensure_threads(need
 booted.then(
   async (info) => {
     // A few threads up front, so that the usual runs start at once.
-    await ensureThreads(4);
+    if (!info.simulated) await ensureThreads(4);
     send({ type: 'threadlab:ready', ...info });
     send({ type: 'threadlab:calibrated', computeRate: await calibrated });
   },
@@ -72,6 +87,7 @@ const stopEarly = new Set();
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
+  if (simulated) return startPlayback(id, requestJson);
   const needed = wasm.threads_needed(requestJson);
   if (needed === 0) {
     // Invalid: let start_run word the refusal. A refused request leaves the run that is going alone.
@@ -119,6 +135,44 @@ async function startRun(id, requestJson) {
     },
     (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
   );
+}
+
+// Without isolation: the prediction played back in real time (src/sim, `Playback`), drawn as a run is, its
+// record marked `simulated`. It has a real run's life: polls drain what is due, a newer run or Stop
+// cancels it, and a program that never ends by itself plays until it is stopped.
+/** @param {number} id @param {string} requestJson */
+function startPlayback(id, requestJson) {
+  let play;
+  try {
+    play = wasm.simulate_run(requestJson);
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  current?.handle.cancel();
+  let timer = 0;
+  let ended = false;
+  const finish = (/** @type {boolean} */ cancelled) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    const { events, record } = JSON.parse(play.finish(cancelled));
+    send({ type: 'threadlab:events', id, events });
+    send({ type: 'threadlab:done', id, record });
+    if (current === run) current = null;
+    play.free();
+  };
+  const run = {
+    id,
+    request: requestJson,
+    processes: [],
+    handle: { drain: () => (ended ? '[]' : play.drain()), cancel: () => finish(true) },
+  };
+  current = run;
+  send({ type: 'threadlab:started', id, ...JSON.parse(play.info()) });
+  if (stopEarly.delete(id)) return finish(true);
+  const left = play.remaining_ms();
+  if (left !== undefined) timer = setTimeout(() => finish(false), left);
 }
 
 // Processes: workers with their own wasm instance and memory (see src/engine/process.rs). The main

@@ -15,7 +15,7 @@
  * @typedef {{atMs: number, lane: string, text: string}} OutputLine
  * @typedef {{example: string, mode: string, params: Record<string, number>, timeScale: number,
  *            status: 'completed' | 'cancelled', wallMs: number, predictedMs: number, lanes: Lane[],
- *            spans: Span[], output: OutputLine[]}} RunRecord
+ *            spans: Span[], output: OutputLine[], simulated?: true}} RunRecord
  * @typedef {{e: 'begin', span: number, lane: string, label: string, kind: string, t: number}
  *         | {e: 'end', span: number, t: number}
  *         | {e: 'print', lane: string, text: string, t: number}} TraceEvent
@@ -37,7 +37,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, poolMs: number, computeRate: number | null, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, poolMs: number, computeRate: number | null, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -54,11 +54,12 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
         info = {
           threads: data.threads,
           crossOriginIsolated: self.crossOriginIsolated,
+          simulated: data.simulated,
           poolMs: data.poolMs,
           computeRate: null,
           timeScale: data.catalog.timeScale,
         };
-        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated });
+        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated });
         emit('ready', info);
       } else if (data.type === 'threadlab:calibrated') {
         if (info) info.computeRate = data.computeRate;
@@ -147,7 +148,11 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   }
 
   return {
-    /** Resolves to `{threads, crossOriginIsolated}` once the wasm and its thread pool are up. */
+    /**
+     * Resolves to `{threads, crossOriginIsolated, simulated}` once the wasm and its thread pool are up.
+     * `simulated` is true where the page is not cross-origin isolated: no thread can share memory there,
+     * so every run is the prediction played back in real time, and its record says `simulated: true`.
+     */
     ready,
 
     /** The catalogue (after `ready`): examples with `id, title, lesson, modes, params` (the schema). */
@@ -156,7 +161,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       return structuredClone(catalog);
     },
 
-    /** Pool size, its start-up time in ms, isolation, the time scale's schema (after `ready`), or null before. */
+    /** Pool size, its start-up time in ms, isolation, simulated, the time scale's schema (after `ready`), or null before. */
     info() {
       return info && { ...info };
     },

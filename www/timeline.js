@@ -73,6 +73,7 @@ export class Timeline {
     this.depth = [];
     this.t0 = 0;
     this.predictedMs = 0;
+    this.simulated = false;
 
     this.root = el('section', 'timeline');
     this.root.dataset.mode = mode.id;
@@ -210,9 +211,15 @@ export class Timeline {
     this.queueRow.replaceChildren(name, track);
   }
 
-  /** A real run starts: clear the measured spans, keep the predicted ones. @param {number} t0 */
-  begin(t0) {
+  /**
+   * A run starts: clear the measured spans, keep the predicted ones. A simulated run (no cross-origin
+   * isolation) is the prediction played back, and says so.
+   * @param {number} t0 @param {boolean} [simulated]
+   */
+  begin(t0, simulated = false) {
     this.t0 = t0;
+    this.simulated = simulated;
+    this.root.classList.toggle('simulated', simulated);
     this.open.clear();
     this.depth = [];
     this.placed = this.placed.filter((p) => {
@@ -222,7 +229,9 @@ export class Timeline {
     });
     this.root.classList.add('running');
     delete this.root.dataset.status;
-    this.figures.textContent = `running… predicted ${fmtSeconds(this.predictedMs)}`;
+    this.figures.textContent = simulated
+      ? `simulated: playing the prediction, ${fmtSeconds(this.predictedMs)}…`
+      : `running… predicted ${fmtSeconds(this.predictedMs)}`;
   }
 
   /** @param {any[]} events */
@@ -298,6 +307,11 @@ export class Timeline {
     this.drawDepth();
     const gap = record.wallMs - record.predictedMs;
     const status = record.status === 'cancelled' ? 'stopped after' : 'measured';
+    if (record.simulated) {
+      this.figures.textContent = `simulated (the prediction played back, no real threads): ${record.status === 'cancelled' ? 'stopped after ' : ''}${fmtSeconds(record.wallMs)}`;
+      this.root.dataset.status = record.status;
+      return;
+    }
     this.figures.textContent =
       `${status} ${fmtSeconds(record.wallMs)} · predicted ${fmtSeconds(record.predictedMs)}` +
       (record.status === 'completed' ? ` (${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(0)} ms)` : '');

@@ -785,6 +785,7 @@ impl RunRequest {
             output: d.output,
             threads: d.threads,
             queue_depth: d.queue_depth,
+            simulated: false,
         }
     }
 }

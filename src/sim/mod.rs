@@ -705,6 +705,68 @@ impl<'a> Sim<'a> {
     }
 }
 
+/// A prediction played back in real time: what a page runs instead when it can't share memory between
+/// threads (no cross-origin isolation). It hands out the predicted events as their time comes, so the page
+/// draws them exactly as it draws a real run's, and its record says `simulated`.
+pub struct Playback {
+    request: RunRequest,
+    program: Program,
+    /// The predicted events, by time (stable, so simultaneous events keep the prediction's order).
+    events: Vec<Event>,
+    /// How many have been handed out.
+    given: usize,
+    end: f64,
+    status: Status,
+}
+
+impl Playback {
+    /// Predicts `request` on `cores` cores, ready to play from 0 ms.
+    pub fn new(request: RunRequest, cores: usize) -> Playback {
+        let program = request.program();
+        let (mut events, end, status) = simulate(&request, &program, cores);
+        events.sort_by(|a, b| a.t().total_cmp(&b.t()));
+        Playback {
+            request,
+            program,
+            events,
+            given: 0,
+            end,
+            status,
+        }
+    }
+
+    /// When the playback ends, in ms from its start; `None` when the program never ends by itself (a
+    /// `q.join()` whose `task_done()` never comes): like a real run, it then waits until it is stopped.
+    pub fn end_ms(&self) -> Option<f64> {
+        (self.status == Status::Completed).then_some(self.end)
+    }
+
+    /// The events due by `at` ms that were not handed out yet.
+    pub fn due(&mut self, at: f64) -> Vec<Event> {
+        let due = self.events[self.given..].partition_point(|e| e.t() <= at);
+        let out = self.events[self.given..self.given + due].to_vec();
+        self.given += due;
+        out
+    }
+
+    /// The record: of the whole prediction when it completed, or, `cancelled` at `at` ms, of what had been
+    /// played by then (spans still open end there).
+    pub fn record(&self, cancelled_at: Option<f64>) -> RunRecord {
+        let (status, wall, events) = match cancelled_at {
+            Some(at) => {
+                let played = self.events.partition_point(|e| e.t() <= at);
+                (Status::Cancelled, at, &self.events[..played])
+            }
+            None => (self.status, self.end, &self.events[..]),
+        };
+        let mut record = self
+            .request
+            .record(&self.program, status, wall, self.end, events);
+        record.simulated = true;
+        record
+    }
+}
+
 /// What `Step::Inspect` prints, given the names of the live threads (main first).
 pub fn inspect_line(alive: &[&str]) -> String {
     format!(
@@ -732,6 +794,44 @@ mod tests {
         let r = run(json!({"example": example, "mode": mode, "params": params}));
         assert_eq!(r.status, Status::Completed, "{example} {mode}");
         (r.wall_ms * 1000.0).round() / 1000.0
+    }
+
+    #[test]
+    fn a_playback_hands_out_the_prediction_as_its_time_comes() {
+        let request =
+            RunRequest::from_value(&json!({"example": "orders", "mode": "asyncio"})).unwrap();
+        let mut play = Playback::new(request, 2);
+        assert_eq!(play.end_ms(), Some(5000.0));
+        let first = play.due(0.0);
+        assert!(!first.is_empty() && first.iter().all(|e| e.t() == 0.0));
+        let middle = play.due(2500.0);
+        assert!(middle.iter().all(|e| e.t() > 0.0 && e.t() <= 2500.0));
+        assert!(play.due(2500.0).is_empty(), "nothing is handed out twice");
+        let rest = play.due(f64::INFINITY);
+        assert!(rest.iter().all(|e| e.t() > 2500.0));
+
+        let done = play.record(None);
+        assert!(done.simulated);
+        assert_eq!((done.status, done.wall_ms), (Status::Completed, 5000.0));
+        assert_eq!(done.output.len(), 6);
+
+        // Stopped at 2.5 s: three orders and the coffee (1 s); cake (4 s) and food (5 s) are cut there.
+        let stopped = play.record(Some(2500.0));
+        assert_eq!(
+            (stopped.status, stopped.wall_ms),
+            (Status::Cancelled, 2500.0)
+        );
+        assert_eq!(stopped.output.len(), 4);
+        assert!(stopped.spans.iter().all(|s| s.end_ms <= 2500.0));
+    }
+
+    #[test]
+    fn a_playback_of_a_program_that_never_ends_waits_to_be_stopped() {
+        let request = RunRequest::from_value(
+            &json!({"example": "queue-worker", "mode": "threads", "params": {"task_done": false}}),
+        )
+        .unwrap();
+        assert_eq!(Playback::new(request, 2).end_ms(), None);
     }
 
     #[test]

@@ -204,6 +204,10 @@ pub struct RunRecord {
     pub threads: Vec<ThreadLife>,
     /// Queue depths over time (empty when the program uses no queue).
     pub queue_depth: Vec<DepthSample>,
+    /// The prediction played back in real time, not a real run: what a page that can't share memory
+    /// between threads shows (absent from the JSON when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 /// Everything a run record holds that comes from its events.
@@ -271,6 +275,19 @@ pub struct EventLog {
     /// Every event so far.
     pub events: Vec<Event>,
     spans: u32,
+}
+
+impl Event {
+    /// When it happened, in ms from the run's start.
+    pub fn t(&self) -> f64 {
+        match self {
+            Event::Begin { t, .. }
+            | Event::End { t, .. }
+            | Event::Thread { t, .. }
+            | Event::Print { t, .. }
+            | Event::Depth { t, .. } => *t,
+        }
+    }
 }
 
 impl EventLog {

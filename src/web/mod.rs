@@ -155,6 +155,71 @@ pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
     })
 }
 
+/// Sets the core count predictions assume (`navigator.hardwareConcurrency`) without calibrating: for a page
+/// that has no thread pool to calibrate on.
+#[wasm_bindgen]
+pub fn set_cores(cores: usize) {
+    run::set_cores(cores);
+}
+
+/// Starts a simulated run: the prediction played back in real time from now, for a page that can't share
+/// memory between threads. It has the shape of [`RunHandle`] (`info`, `drain`), and the engine worker ends
+/// it with [`SimulatedRun::finish`].
+#[wasm_bindgen]
+pub fn simulate_run(request: &str) -> Result<SimulatedRun, JsError> {
+    let request = parse(request)?;
+    Ok(SimulatedRun {
+        t0: clock::now_ms(),
+        play: sim::Playback::new(request, run::cores()),
+    })
+}
+
+/// A prediction being played back in real time (see [`simulate_run`]).
+#[wasm_bindgen]
+pub struct SimulatedRun {
+    t0: f64,
+    play: sim::Playback,
+}
+
+#[wasm_bindgen]
+impl SimulatedRun {
+    /// `{t0, lanes, predicted, simulated: true}` as JSON, as [`RunHandle::info`] gives for a real run.
+    pub fn info(&self) -> String {
+        let predicted = self.play.record(None);
+        to_json(&serde_json::json!({
+            "t0": self.t0,
+            "lanes": predicted.lanes,
+            "predicted": predicted,
+            "simulated": true,
+        }))
+    }
+
+    /// The events due by now and not yet drained, as a JSON array.
+    pub fn drain(&mut self) -> String {
+        to_json(&self.play.due(clock::now_ms() - self.t0))
+    }
+
+    /// When the playback ends, in ms from now (at least 0), or undefined when the program never ends by
+    /// itself and waits to be stopped.
+    pub fn remaining_ms(&self) -> Option<f64> {
+        let left = self.play.end_ms()? - (clock::now_ms() - self.t0);
+        Some(left.max(0.0))
+    }
+
+    /// Ends the playback: the rest of its events (all of them, or, `cancelled`, those due by now), then
+    /// `{events, record}` as JSON.
+    pub fn finish(&mut self, cancelled: bool) -> String {
+        let at = if cancelled {
+            Some(clock::now_ms() - self.t0)
+        } else {
+            None
+        };
+        let events = self.play.due(at.unwrap_or(f64::INFINITY));
+        let record = self.play.record(at);
+        to_json(&serde_json::json!({ "events": events, "record": record }))
+    }
+}
+
 /// The body of a process worker: runs one function of the program in this (separate) instance.
 #[wasm_bindgen]
 pub fn process_main(spec: &str) -> Result<(), JsError> {

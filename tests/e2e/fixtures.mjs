@@ -4,8 +4,11 @@ import { test as base, expect } from '@playwright/test';
 export const test = base.extend({
   page: async ({ page }, use) => {
     const problems = [];
+    // A test that provokes an error on purpose names it: `page.expectError(/Refused to execute/)`.
+    const expected = [];
+    page.expectError = (pattern) => expected.push(pattern);
     page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+      if (m.type() === 'error' && !expected.some((p) => p.test(m.text()))) problems.push(`console error: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto('/');
