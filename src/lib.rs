@@ -4,10 +4,11 @@
 //! The crate has two halves (see ARCHITECTURE.md):
 //! - pure parts that build and test natively and never name a web crate: [`scenario`] (what an example
 //!   is, its parameters and their validation), [`sim`] (the same program in virtual time: the prediction)
-//!   and [`trace`] (events, lanes, spans, output and the run record);
+//!   [`trace`] (events, lanes, spans, output and the run record) and [`kernel`] (the compute step's work);
 //! - wasm-only parts: `engine` (runs a scenario for real on worker threads and futures) and `web` (the
 //!   `#[wasm_bindgen]` surface the page's engine worker calls).
 
+pub mod kernel;
 pub mod scenario;
 pub mod sim;
 pub mod trace;

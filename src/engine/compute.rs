@@ -8,40 +8,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Iterations per ms, as f64 bits; 0 until calibrated.
 static RATE: AtomicU64 = AtomicU64::new(0);
 
-/// The kernel: `iterations` rounds of xorshift, which no compiler can skip or vectorise away.
-pub fn kernel(iterations: u64, seed: u64) -> u64 {
-    let mut x = seed | 1;
-    for _ in 0..iterations {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x = black_box(x);
-    }
-    x
-}
+pub use crate::kernel::kernel;
 
-/// Measures this thread's speed for about `ms` and keeps the rate; returns iterations per ms.
-///
-/// Browsers first compile wasm with a quick baseline compiler and swap in optimised code later, between
-/// calls (never inside a running loop), and the two differ about threefold. So the kernel is called in
-/// batches of a few ms until the time is up, and the best rate, the optimised one, is kept.
+/// Measures this thread's speed for about `ms` (see [`crate::kernel::best_rate`]) and keeps the rate;
+/// returns iterations per ms.
 pub fn calibrate(ms: f64) -> f64 {
-    let started = now_ms();
-    let mut batch = 10_000u64;
-    let mut best: f64 = 0.0;
-    loop {
-        let start = now_ms();
-        black_box(kernel(batch, 7));
-        let took = now_ms() - start;
-        if took < 2.0 {
-            batch *= 2;
-            continue;
-        }
-        best = best.max(batch as f64 / took);
-        if now_ms() - started >= ms {
-            break;
-        }
-    }
+    let best = crate::kernel::best_rate(ms, now_ms);
     RATE.store(best.to_bits(), Ordering::SeqCst);
     best
 }
