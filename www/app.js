@@ -173,7 +173,9 @@ async function applyFragment(examples) {
 function saveFragment() {
   if (!example) return;
   const request = formRequest(example.modes[0].id);
-  const mode = /** @type {HTMLSelectElement} */ ($('code-mode')).value || example.modes[0].id;
+  const select = /** @type {HTMLSelectElement} */ ($('code-mode'));
+  // A link's mode waits in `want` until the code pane has its options.
+  const mode = select.dataset.want || select.value || example.modes[0].id;
   const embed = readFragment().get('embed');
   let hash = writeFragment(example.id, mode, String(request.timeScale), request.params);
   if (embed) hash += `&embed=${encodeURIComponent(embed)}`;
@@ -295,11 +297,21 @@ function formRequest(/** @type {string} */ mode) {
   return { example: example.id, mode, params, timeScale };
 }
 
+let refreshes = 0;
 /** Validates the form, marks bad fields, and redraws the predictions on the shared axis. */
 async function refresh() {
-  const shown = example;
-  const errors = await lab.validate(formRequest(example.modes[0].id));
-  if (shown !== example) return;
+  // Only the newest refresh may touch the page: an older one's answers can arrive after it.
+  const generation = ++refreshes;
+  const stale = () => generation !== refreshes;
+  // One reading of the form for the check and the predictions: it may change while they are awaited.
+  const requests = example.modes.map((/** @type {any} */ m) => formRequest(m.id));
+  const errors = await lab.validate(requests[0]);
+  // Values are the same for every mode, but a cap may hold for one mode only (processes, say).
+  if (!errors.length) {
+    const others = await Promise.all(requests.slice(1).map((r) => lab.validate(r)));
+    others.forEach((e, i) => errors.push(...e.map((x) => ({ ...x, mode: requests[i + 1].mode }))));
+  }
+  if (stale()) return;
   for (const row of form.querySelectorAll('.field')) {
     const name = /** @type {HTMLElement} */ (row).dataset.field;
     const err = errors.find((e) => e.field === `params.${name}` || e.field === name);
@@ -310,12 +322,22 @@ async function refresh() {
     msg.textContent = err ? `${input.value.trim() || '(empty)'} ${err.problem}; allowed: ${err.allowed}.` : '';
     input.setAttribute('aria-invalid', err ? 'true' : 'false');
   }
+  // A refusal of the whole run (a cap: too many processes, too long, too much to download) has no field.
+  const fields = new Set([...form.querySelectorAll('.field')].map((r) => /** @type {HTMLElement} */ (r).dataset.field));
+  const whole = errors.filter((e) => !fields.has(e.field.replace(/^params\./, '')));
+  const formError = $('form-error');
+  formError.hidden = whole.length === 0;
+  formError.textContent = whole
+    .map((e) => `This run is refused${e.mode ? ` (mode ${e.mode})` : ''}: ${e.value} ${e.problem}; allowed: ${e.allowed}.`)
+    .join('\n');
   formValid = errors.length === 0;
   updateControls();
-  if (formValid) saveFragment();
+  // Values that are each allowed belong in the link, even when together they are over a cap.
+  if (errors.length === whole.length) saveFragment();
   if (!formValid || lab.running) return;
-  const predictions = await Promise.all(example.modes.map((/** @type {any} */ m) => lab.predict(formRequest(m.id))));
-  if (shown !== example) return;
+  // Another mode may be over a cap where the first is not: then it has no prediction to draw.
+  const predictions = await Promise.all(requests.map((r) => lab.predict(r).catch(() => null)));
+  if (stale() || predictions.some((p) => p == null)) return;
   predictions.forEach((p, i) => timelines.get(example.modes[i].id)?.showPredicted(p));
   showCode();
   predictions[0].lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) =>
@@ -422,7 +444,7 @@ const inspector = {
   apply(ev) {
     const row = this.rows.get(ev.lane) ?? { name: this.names.get(ev.lane) ?? ev.lane, alive: false, daemon: ev.daemon };
     row.alive = ev.life === 'started';
-    row.end = ev.life === 'killed' ? 'killed at exit' : undefined;
+    row.end = ev.life === 'killed' ? 'killed at exit' : ev.life === 'raised' ? 'raised an exception' : undefined;
     this.rows.set(ev.lane, row);
   },
   end() {

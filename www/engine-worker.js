@@ -69,14 +69,23 @@ calibrated.then(
   () => {},
 );
 
-/** Starts elastic thread workers (src/engine/threads.rs) until `needed` are idle. */
-const ensureThreads = (/** @type {number} */ needed) => wasm.ensure_threads(needed);
+/**
+ * Starts elastic thread workers (src/engine/threads.rs) until `needed` are idle. One call at a time: a
+ * worker still starting isn't counted idle yet, so two calls at once would each start the same ones.
+ */
+let threadsStarting = Promise.resolve();
+const ensureThreads = (/** @type {number} */ needed) => {
+  const next = threadsStarting.then(() => wasm.ensure_threads(needed));
+  threadsStarting = next.catch(() => {});
+  return next;
+};
 
 booted.then(
   async (info) => {
-    // A few threads up front, so that the usual runs start at once.
-    if (!info.simulated) await ensureThreads(4);
     send({ type: 'threadlab:ready', ...info });
+    // A few threads up front, after `ready` (starting them takes a few hundred ms on 2 cores), so that the
+    // usual runs start at once; a run that comes sooner waits for them, as it waits for the calibration.
+    if (!info.simulated) ensureThreads(4).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));
     send({ type: 'threadlab:calibrated', computeRate: await calibrated });
   },
   (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
@@ -116,17 +125,20 @@ async function startRun(id, requestJson) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  /** @type {{id: number, handle: any, request: string, processes: Worker[]}} */
-  const run = { id, handle, request: requestJson, processes: [] };
+  /** @type {{id: number, handle: any, request: string, processes: Worker[], downloads: AbortController}} */
+  const run = { id, handle, request: requestJson, processes: [], downloads: new AbortController() };
   current = run;
   const info = JSON.parse(handle.info());
   send({ type: 'threadlab:started', id, ...info });
   if (info.lanes.some((/** @type {any} */ l) => l.kind === 'process')) serveProcesses(run);
+  serveDownloads(run);
   if (stopEarly.delete(id)) handle.cancel();
   handle.promise().then(
     (recordJson) => {
-      // A run's processes end with it (a cancelled run's are killed here, as terminate() would).
+      // A run's processes end with it (a cancelled run's are killed here, as terminate() would), and so
+      // do its downloads still waiting for an answer.
       for (const p of run.processes) p.terminate();
+      run.downloads.abort();
       // The last events, then the record: the page has seen every event before it sees `done`.
       send({ type: 'threadlab:events', id, events: JSON.parse(handle.drain()) });
       send({ type: 'threadlab:done', id, record: JSON.parse(recordJson) });
@@ -173,6 +185,52 @@ function startPlayback(id, requestJson) {
   if (stopEarly.delete(id)) return finish(true);
   const left = play.remaining_ms();
   if (left !== undefined) timer = setTimeout(() => finish(false), left);
+}
+
+// Real downloads: a thread of the run blocks on each while this worker's event loop fetches it, so that a
+// Stop aborts a request that may never be answered, and a timeout bounds each. Only the byte count matters.
+const DOWNLOAD_TIMEOUT_MS = 15_000;
+
+/** @param {{handle: any, downloads: AbortController}} run */
+async function serveDownloads(run) {
+  for (;;) {
+    const request = await run.handle.next_fetch_request();
+    if (request == null) return;
+    const { id, url, offset, len } = JSON.parse(request);
+    const answer = (/** @type {number} */ bytes, /** @type {string} */ error) => {
+      try {
+        run.handle.fetch_done(id, bytes, error);
+      } catch {
+        // The run ended and its handle was freed: nobody waits for this answer.
+      }
+    };
+    fetchRange(url, offset, len, run.downloads.signal).then(
+      (bytes) => answer(bytes, ''),
+      (/** @type {any} */ e) => {
+        if (run.downloads.signal.aborted) return;
+        answer(0, e?.name === 'TimeoutError'
+          ? `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`
+          : e instanceof TypeError
+            ? `network error or blocked by the server's CORS policy (${e.message})`
+            : messageOf(e));
+      },
+    );
+  }
+}
+
+/** Bytes `offset .. offset + len` of `url`; resolves to how many arrived. @param {string} url @param {number} offset @param {number} len @param {AbortSignal} signal */
+async function fetchRange(url, offset, len, signal) {
+  const response = await fetch(url, {
+    headers: { Range: `bytes=${offset}-${offset + Math.max(len, 1) - 1}` },
+    credentials: 'omit',
+    cache: 'no-store',
+    signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]),
+  });
+  const body = (await response.arrayBuffer()).byteLength;
+  // Just the range asked for; a server that ignores ranges sends everything: count this request's part.
+  if (response.status === 206) return Math.min(body, len);
+  if (response.status === 200) return Math.max(0, Math.min(body - offset, len));
+  throw new Error(`HTTP ${response.status} from ${url}`);
 }
 
 // Processes: workers with their own wasm instance and memory (see src/engine/process.rs). The main
@@ -239,6 +297,11 @@ self.addEventListener('message', async ({ data }) => {
         if (current && (data.id == null || current.id === data.id)) current.handle.cancel();
         else if (data.id != null) stopEarly.add(data.id);
         break;
+      case 'threadlab:stats': {
+        const processWorkers = current?.processes.length ?? 0;
+        send({ type: 'threadlab:predicted', id: data.id, record: { ...JSON.parse(wasm.stats()), processWorkers } });
+        break;
+      }
       case 'threadlab:validate':
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;
@@ -259,7 +322,10 @@ self.addEventListener('message', async ({ data }) => {
 });
 
 // Errors outside a handler (a trap inside an asyncio task, say) still reach the page.
-self.addEventListener('error', (e) => send({ type: 'threadlab:panic', id: current?.id ?? null, message: e.message }));
+self.addEventListener('error', (e) => {
+  send({ type: 'threadlab:panic', id: current?.id ?? null, message: e.message });
+  e.preventDefault(); // reported: not again as the page's worker error
+});
 self.addEventListener('unhandledrejection', (e) =>
   send({ type: 'threadlab:panic', id: current?.id ?? null, message: messageOf(e.reason) }),
 );

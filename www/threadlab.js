@@ -70,9 +70,14 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       }
     });
     worker.addEventListener('error', (e) => {
-      const error = new Error(`ThreadLab's engine worker failed to load: ${e.message ?? 'unknown error'}`);
+      // Before `ready`, the worker could not load; after, it crashed (it reports what it can catch itself
+      // as `threadlab:panic`, so this is what escaped it).
+      const error = info
+        ? new Error(`ThreadLab crashed: ${e.message ?? 'unknown error'}`)
+        : new Error(`ThreadLab's engine worker failed to load: ${e.message ?? 'unknown error'}`);
       reject(error);
       emit('error', error);
+      if (info) for (const id of [...runs.keys()]) end(id)?.reject(error);
     });
   });
   // A page that never awaits `ready` should not see an unhandled rejection; the 'error' event carries it.
@@ -225,6 +230,15 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
      */
     chromeTrace(record) {
       return ask('threadlab:trace', /** @type {any} */ (record));
+    },
+
+    /**
+     * What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, wasmMemoryBytes}`
+     * (thread workers are kept for the next run; a run's process workers end with it).
+     * @returns {Promise<{threadWorkers: number, idleThreadWorkers: number, processWorkers: number, wasmMemoryBytes: number}>}
+     */
+    stats() {
+      return ask('threadlab:stats', /** @type {any} */ ({}));
     },
 
     /**

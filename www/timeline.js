@@ -263,6 +263,12 @@ export class Timeline {
         mark.dataset.text = ev.text;
         mark.title = `${fmtSeconds(ev.t)}: printed "${ev.text}"`;
         this.place(ev.lane, mark, ev.t, ev.t);
+      } else if (ev.e === 'thread' && ev.life === 'raised') {
+        // A task that failed: a red mark where it raised, on its lane.
+        const mark = el('div', 'mark raised');
+        mark.dataset.t = String(ev.t);
+        mark.title = `${fmtSeconds(ev.t)}: raised an exception and ended`;
+        this.place(ev.lane, mark, ev.t, ev.t);
       } else if (ev.e === 'depth') {
         this.depth.push({ atMs: ev.t, depth: ev.depth });
         depthChanged = true;

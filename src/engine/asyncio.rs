@@ -228,8 +228,12 @@ fn coroutine(
                             let steps = task_rt.program.funcs[i].steps.clone();
                             // A task that raised has ended too; one cancelled with the run has not.
                             let ran = coroutine(task_rt.clone(), steps, id.clone()).await;
-                            if !matches!(ran, Err(Stop::Cancelled)) {
-                                task_rt.recorder.life(&id, Life::Finished, false);
+                            match ran {
+                                Err(Stop::Cancelled) => {}
+                                Err(Stop::Raised(_)) => {
+                                    task_rt.recorder.life(&id, Life::Raised, false)
+                                }
+                                _ => task_rt.recorder.life(&id, Life::Finished, false),
                             }
                         }),
                     );

@@ -67,6 +67,12 @@ pub struct Runtime {
     sending: AtomicUsize,
     /// Processes to start, for the engine worker: (function, its start span); closed at the end.
     pub process_requests: completion::Mailbox<(usize, u32)>,
+    /// Real downloads for the engine worker to make: (id, address, first byte, length); closed at the end.
+    pub fetch_requests: completion::Mailbox<(u32, String, u64, u64)>,
+    /// Their answers by id: bytes received, or why none came.
+    fetch_replies: Mutex<std::collections::HashMap<u32, Result<u64, String>>>,
+    fetch_answered: Condvar,
+    next_fetch: std::sync::atomic::AtomicU32,
 }
 
 /// A function's future: started (or submitted), ended, and what it gave.
@@ -175,6 +181,10 @@ impl Run {
             ended: Condvar::new(),
             sending: AtomicUsize::new(0),
             process_requests: completion::Mailbox::default(),
+            fetch_requests: completion::Mailbox::default(),
+            fetch_replies: Mutex::default(),
+            fetch_answered: Condvar::new(),
+            next_fetch: Default::default(),
         });
         // The main program's global `results` starts empty every run.
         process::RESULTS
@@ -236,6 +246,7 @@ fn main_thread(rt: Arc<Runtime>, done: completion::Sender<f64>) {
     rt.token.exit();
     rt.settle();
     rt.process_requests.send(None);
+    rt.fetch_requests.send(None);
     done.send(end);
 }
 
@@ -269,6 +280,45 @@ impl Runtime {
         let value = result?;
         self.acquire(me, lane)?;
         Ok(value)
+    }
+
+    /// Gets bytes `offset .. offset + len` of `url` for real, blocking this thread until they arrive, the
+    /// request fails or the run is stopped. The request itself is the engine worker's (see
+    /// `RunHandle::next_fetch_request`): there it can be aborted, so a server that never answers holds
+    /// up a Stop no longer than any other wait. Returns the bytes received, or why none came.
+    fn fetch(
+        &self,
+        me: &Me,
+        url: &str,
+        offset: u64,
+        len: u64,
+    ) -> Result<Result<u64, String>, Stop> {
+        let url = match net::resolve(url) {
+            Ok(url) => url,
+            Err(e) => return Ok(Err(e)),
+        };
+        let id = self.next_fetch.fetch_add(1, Ordering::SeqCst);
+        self.fetch_requests.send(Some((id, url, offset, len)));
+        let mut answer = None;
+        wait_until(
+            &self.fetch_replies,
+            &self.fetch_answered,
+            &self.token,
+            me.daemon,
+            |replies| {
+                answer = replies.remove(&id);
+                answer.is_some()
+            },
+        )?;
+        Ok(answer.expect("the wait ends on an answer"))
+    }
+
+    /// The engine worker's answer to fetch `id`.
+    pub fn fetch_answered(&self, id: u32, answer: Result<u64, String>) {
+        let mut replies = self.fetch_replies.lock().unwrap_or_else(|e| e.into_inner());
+        replies.insert(id, answer);
+        drop(replies);
+        self.fetch_answered.notify_all();
     }
 
     /// Waits (briefly, whatever the token says) until every started thread has stopped, so that no thread
@@ -429,7 +479,7 @@ impl Runtime {
                 if !pooled {
                     self.recorder.print(&f.id, &exception_line(&f.name, &error));
                 }
-                (Life::Finished, Err(error))
+                (Life::Raised, Err(error))
             }
             Err(stop) => (Life::Killed, Err(format!("{stop:?}"))),
         };
@@ -531,9 +581,7 @@ impl Runtime {
                     }
                     let label = format!("GET {file}");
                     let got = self.wait(me, lane, label, SpanKind::Io, || {
-                        // The request blocks this thread, not a cancel: that waits for its answer.
-                        token.check(me.daemon)?;
-                        Ok(net::fetch_range(url, *offset, *len))
+                        self.fetch(me, url, *offset, *len)
                     })?;
                     match got {
                         Ok(bytes) => {

@@ -254,7 +254,8 @@ impl ParamSpec {
                     match self.check_number(item) {
                         Ok(x) => xs.push(x),
                         Err(problem) => {
-                            return Err(refuse(&format!("has an item ({item}) that {problem}")))
+                            let item = shorten(&item.to_string());
+                            return Err(refuse(&format!("has an item ({item}) that {problem}")));
                         }
                     }
                 }
@@ -262,8 +263,8 @@ impl ParamSpec {
             }
             ParamType::Bool => match value {
                 Value::Bool(b) => Ok(ParamValue::Bool(*b)),
-                Value::String(s) if s == "true" => Ok(ParamValue::Bool(true)),
-                Value::String(s) if s == "false" => Ok(ParamValue::Bool(false)),
+                Value::String(s) if s.trim() == "true" => Ok(ParamValue::Bool(true)),
+                Value::String(s) if s.trim() == "false" => Ok(ParamValue::Bool(false)),
                 _ => Err(refuse("is not true or false")),
             },
             ParamType::Url => match value {
@@ -274,7 +275,7 @@ impl ParamSpec {
                         .split("://")
                         .nth(1)
                         .unwrap_or("")
-                        .split('/')
+                        .split(['/', '?', '#'])
                         .next()
                         .unwrap_or("");
                     if s.is_empty() {
@@ -294,7 +295,7 @@ impl ParamSpec {
                 _ => Err(refuse("is not an address")),
             },
             ParamType::Choice => match value {
-                Value::String(s) => match self.options.iter().find(|o| **o == s.as_str()) {
+                Value::String(s) => match self.options.iter().find(|o| **o == s.trim()) {
                     Some(o) => Ok(ParamValue::Choice(o)),
                     None => Err(refuse("is not one of the choices")),
                 },
@@ -442,8 +443,18 @@ pub struct InputError {
 impl InputError {
     /// A refusal of `value` in `field`.
     pub fn new(field: &str, value: &Value, problem: &str, allowed: String) -> Self {
+        // A field is named as given (an unknown key, say), so it is shortened like a value, and a blank
+        // name is said to be blank.
+        let (prefix, name) = field
+            .strip_prefix("params.")
+            .map_or(("", field), |name| ("params.", name));
+        let field = if name.trim().is_empty() {
+            format!("{prefix}(blank name)")
+        } else {
+            shorten(field)
+        };
         InputError {
-            field: field.to_string(),
+            field,
             value: shorten(&value.to_string()),
             problem: problem.to_string(),
             allowed,

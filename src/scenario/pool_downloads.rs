@@ -13,7 +13,9 @@ pub static EXAMPLE: Example = Example {
              functions you submit, first come, first served. Submit the two downloads to a pool of 2 and \
              both run at once: 10 seconds. To a pool of 1, the second download waits in the pool's queue \
              until the first is done: 15 seconds, as if there were no threads at all. shutdown(wait=True) \
-             makes the main thread wait for everything submitted.",
+             makes the main thread wait for everything submitted. Make music.zip's connection drop and its \
+             download() raises in the pool's worker: the other download and the pool go on, and the error \
+             comes back through the future, raised again by result() in the main thread.",
     modes: &[
         ModeSpec {
             id: "pool",
@@ -37,6 +39,9 @@ pub static EXAMPLE: Example = Example {
         PARAMS[5],
         PARAMS[6],
         PARAMS[7],
+        ParamSpec::integer("drop_after_mb", "music.zip drops after", 0.0, 0.0, 100.0)
+            .unit("MB")
+            .help("Its connection resets after this many MB and download() raises ConnectionError; 0 never."),
     ],
     program,
     code,
@@ -50,18 +55,36 @@ fn workers(params: &Params, mode: &ModeSpec) -> usize {
     }
 }
 
+/// After how many MB music.zip's download raises, if it does (before its end).
+fn drop_after(params: &Params) -> Option<usize> {
+    let k = params.count("drop_after_mb");
+    (k > 0 && (k as f64) < params.num("music_mb")).then_some(k)
+}
+
+/// What the dropped download raises.
+fn dropped(k: usize) -> String {
+    format!("ConnectionError: connection reset after {k} MB")
+}
+
 fn program(params: &Params, mode: &ModeSpec) -> Program {
-    let funcs = files(params, |_, id| format!("download({id})"));
+    let mut funcs = files(params, |_, id| format!("download({id})"));
+    let mut main = vec![
+        Step::Submit { pool: 0, func: 0 },
+        Step::Submit { pool: 0, func: 1 },
+        Step::Shutdown {
+            pool: 0,
+            wait: true,
+        },
+    ];
+    if let Some(k) = drop_after(params) {
+        // Two steps per MB: its transfer, its progress line.
+        funcs[1].steps.truncate(2 * k);
+        funcs[1].steps.push(Step::Raise(dropped(k)));
+        main.extend([Step::Result(0), Step::Result(1)]);
+    }
+    main.push(Step::Print("all downloads done".into()));
     Program {
-        main: vec![
-            Step::Submit { pool: 0, func: 0 },
-            Step::Submit { pool: 0, func: 1 },
-            Step::Shutdown {
-                pool: 0,
-                wait: true,
-            },
-            Step::Print("all downloads done".into()),
-        ],
+        main,
         funcs,
         pools: vec![workers(params, mode)],
         link_mb_s: params.num("link_mb_s"),
@@ -73,6 +96,9 @@ fn code(params: &Params, mode: &ModeSpec) -> Code {
     let k = workers(params, mode);
     let (p, m) = (params.num("pictures_mb"), params.num("music_mb"));
     let (py_head, rs_head) = download_code(params);
+    if let Some(k) = drop_after(params) {
+        return failing_code(k, p, m, &py_head, &rs_head, workers(params, mode));
+    }
     Code {
         python: format!(
             "from concurrent.futures import ThreadPoolExecutor\n{py_head}pool = ThreadPoolExecutor(max_workers={k})\n\
@@ -89,6 +115,37 @@ fn code(params: &Params, mode: &ModeSpec) -> Code {
              println!(\"all downloads done\");\n}}\n",
             p.ceil(),
             m.ceil()
+        ),
+    }
+}
+
+/// The program when music.zip's connection drops after `k` MB: the error comes back through its future.
+fn failing_code(k: usize, p: f64, m: f64, py_head: &str, rs_head: &str, workers: usize) -> Code {
+    let error = dropped(k);
+    let message = error.trim_start_matches("ConnectionError: ");
+    Code {
+        python: format!(
+            "from concurrent.futures import ThreadPoolExecutor\n{py_head}\
+             def flaky_download(name, size_mb):\n    download(name, {k})\n    \
+             raise ConnectionError(\"{message}\")\n\n\
+             pool = ThreadPoolExecutor(max_workers={workers})\n\
+             futures = [pool.submit(download, \"pictures.zip\", {}), pool.submit(flaky_download, \"music.zip\", {})]\n\
+             pool.shutdown(wait=True)\nfor f in futures:\n    try:\n        print(f\"result() = {{f.result()}}\")\n    \
+             except ConnectionError as e:\n        print(f\"result() raised ConnectionError: {{e}}\")\n\
+             print(\"all downloads done\")\n",
+            py(p),
+            py(m)
+        ),
+        rust: format!(
+            "{rs_head}fn flaky_download(name: &str) -> Result<(), String> {{\n    download(name, {k});\n    \
+             Err(\"{error}\".into())\n}}\n\n\
+             fn main() {{\n    let pool = rayon::ThreadPoolBuilder::new().num_threads({workers}).build().unwrap();\n    \
+             let (a, b) = pool.join(\n        || {{ download(\"pictures.zip\", {}); Ok::<(), String>(()) }},\n        \
+             || flaky_download(\"music.zip\"),\n    );\n    \
+             for r in [a, b] {{\n        match r {{\n            Ok(()) => println!(\"result() = None\"),\n            \
+             Err(e) => println!(\"result() raised {{e}}\"),\n        }}\n    }}\n    \
+             println!(\"all downloads done\");\n}}\n",
+            p.ceil()
         ),
     }
 }

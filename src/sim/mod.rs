@@ -10,7 +10,9 @@
 //! - The program ends when the main thread has returned and every non-daemon thread has ended (asyncio:
 //!   when `main()` returns); threads still running then are killed.
 
-use crate::scenario::{exception_line, labels, result_line, Pattern, Program, RunRequest, Step};
+use crate::scenario::{
+    exception_line, labels, result_line, InputError, Pattern, Program, RunRequest, Step,
+};
 use crate::trace::{Event, EventLog, Life, RunRecord, SpanKind, Status};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -134,6 +136,10 @@ struct Sim<'a> {
     /// The global list `results`, per memory (index 0: the main program's).
     globals: std::collections::HashMap<usize, Vec<i64>>,
     out: EventLog,
+    /// Megabytes downloaded so far (simulated transfers and real fetches alike).
+    downloaded_mb: f64,
+    /// Events a real run records that the prediction doesn't: GIL hand-overs (see `advance`).
+    gil_events: f64,
 }
 
 impl<'a> Sim<'a> {
@@ -188,23 +194,42 @@ impl<'a> Sim<'a> {
                 .collect(),
             globals: Default::default(),
             out: EventLog::default(),
+            downloaded_mb: 0.0,
+            gil_events: 0.0,
         }
     }
 
     fn run(&mut self) -> Status {
+        // Without limits nothing can be over them.
+        self.run_within(usize::MAX, f64::INFINITY, f64::INFINITY)
+            .unwrap_or(Status::Deadlocked)
+    }
+
+    /// Runs to the end, or until the events recorded pass `max_events`, the time `max_ms` or the
+    /// downloads `max_mb`.
+    fn run_within(&mut self, max_events: usize, max_ms: f64, max_mb: f64) -> Result<Status, Over> {
         loop {
             while let Some(a) = self.ready.pop_front() {
                 self.step(a);
+            }
+            if self.out.events.len() as f64 + self.gil_events > max_events as f64 {
+                return Err(Over::Events);
+            }
+            if self.downloaded_mb > max_mb {
+                return Err(Over::Downloads);
             }
             let main_done = self.actors[0].done;
             let others_done = self.actors[1..].iter().all(|a| a.done || a.daemon)
                 && self.pools.iter().all(|p| p.queue.is_empty());
             if main_done && (self.pattern.is_asyncio() || others_done) {
                 self.kill_the_rest();
-                return Status::Completed;
+                return Ok(Status::Completed);
             }
             if !self.advance() {
-                return Status::Deadlocked;
+                return Ok(Status::Deadlocked);
+            }
+            if self.now > max_ms {
+                return Err(Over::Time);
             }
         }
     }
@@ -263,10 +288,19 @@ impl<'a> Sim<'a> {
         }
         let dt = (next - self.now).max(0.0);
         self.now = next.max(self.now);
+        // The prediction shares the GIL as a fluid; a real run hands it over every switch interval while
+        // two threads or more compute, each hand-over four events (the holder's span ends and the next
+        // begins, a wait ends and another begins). Counted for the cap on steps.
+        if self.pattern.has_gil() && computing.len() > 1 {
+            self.gil_events += dt / self.program.switch_ms.max(0.01) * 4.0;
+        }
+        // Hours into a run, a leftover below half of `now`'s ulp would never move time: it counts as done.
+        let now = self.now;
+        let negligible = |ms: f64| now + ms <= now;
         for &a in &computing {
             if let Wait::Compute { left } = &mut self.actors[a].wait {
                 *left -= rate * dt;
-                if *left <= 1e-6 {
+                if *left <= 1e-6 || negligible(*left / rate) {
                     self.wake(a);
                 }
             }
@@ -282,13 +316,13 @@ impl<'a> Sim<'a> {
             };
             if *latency > 0.0 {
                 *latency -= dt;
-                if *latency <= 1e-9 {
+                if *latency <= 1e-9 || negligible(*latency) {
                     *latency = 0.0;
                 }
             } else {
                 *left -= rate_of(*bandwidth) * dt;
             }
-            if *latency <= 0.0 && *left <= 1e-9 {
+            if *latency <= 0.0 && (*left <= 1e-9 || negligible(*left / rate_of(*bandwidth))) {
                 self.wake(a);
             }
         }
@@ -396,6 +430,7 @@ impl<'a> Sim<'a> {
                     bandwidth,
                     latency,
                 } => {
+                    self.downloaded_mb += mb;
                     let wait = Wait::Transfer {
                         latency: self.request.real_ms(latency),
                         left: mb,
@@ -413,6 +448,7 @@ impl<'a> Sim<'a> {
                 } => {
                     // Predicted as the model's transfer of the same bytes.
                     *self.actors[a].received.entry(file.clone()).or_default() += len;
+                    self.downloaded_mb += len as f64 / crate::scenario::MB;
                     let wait = Wait::Transfer {
                         latency: self.request.real_ms(latency),
                         left: len as f64 / crate::scenario::MB,
@@ -659,7 +695,12 @@ impl<'a> Sim<'a> {
             let line = format!("{}: exitcode = 0", self.actors[a].name);
             self.out.print(&lane, &line, self.now);
         }
-        self.out.life(&lane, Life::Finished, daemon, self.now);
+        let life = if self.actors[a].raised.is_some() {
+            Life::Raised
+        } else {
+            Life::Finished
+        };
+        self.out.life(&lane, life, daemon, self.now);
         if let Some(p) = pool {
             self.pools[p].running -= 1;
             if let Some(next) = self.pools[p].queue.pop_front() {
@@ -702,6 +743,102 @@ impl<'a> Sim<'a> {
                 self.out.life(&lane, Life::Killed, daemon, self.now);
             }
         }
+    }
+}
+
+/// What one run may use at most. A request over any cap is refused before anything starts, with a message
+/// naming the cap ([`admit`]); README.md lists them. The parameters' own limits keep most runs far below;
+/// the caps bound what combinations of them could reach (a GIL handed over every 0.5 ms for 32 threads of
+/// 30 s, 200 images of 10 MB, three 60 s waits at ten times the tutorial's seconds).
+pub mod caps {
+    /// Threads a program starts, its pools' workers included, besides the main thread.
+    pub const THREADS: usize = 64;
+    /// Processes a program starts: each is a worker with a wasm instance and a memory of its own.
+    pub const PROCESSES: usize = 8;
+    /// asyncio tasks a program creates.
+    pub const TASKS: usize = 64;
+    /// Steps a run takes, counted as the events its prediction records (spans begun and ended, lines
+    /// printed, threads started and ended): what the page must receive and draw.
+    pub const STEPS: usize = 50_000;
+    /// How long a run may take, in seconds of real time (after the time scale).
+    pub const RUN_S: f64 = 600.0;
+    /// Megabytes a run may download, simulated or real.
+    pub const DOWNLOAD_MB: f64 = 1000.0;
+}
+
+/// Why a capped simulation stopped.
+enum Over {
+    Events,
+    Time,
+    Downloads,
+}
+
+/// Checks a request against the [`caps`] before it runs, by counting its program's threads, processes
+/// and tasks and predicting it (stopping the prediction as soon as it passes a cap, so even a huge request
+/// is refused at once). The error names the cap, what the request would need, and what is allowed.
+pub fn admit(request: &RunRequest, cores: usize) -> Result<(), InputError> {
+    let program = request.program();
+    let lanes = request.lanes(&program);
+    let count = |kind: &str| lanes.iter().filter(|l| l.kind == kind).count();
+    let refuse = |cap: &str, would: String, allowed: String| {
+        Err(InputError {
+            field: format!("caps.{cap}"),
+            value: would,
+            problem: format!("is over the cap on {cap} per run"),
+            allowed,
+        })
+    };
+    let processes = count("process");
+    if processes > caps::PROCESSES {
+        let would = format!("{processes} processes");
+        return refuse(
+            "processes",
+            would,
+            format!("at most {} processes", caps::PROCESSES),
+        );
+    }
+    let threads = program.starts().saturating_sub(processes);
+    if threads > caps::THREADS {
+        let would = format!("{threads} threads");
+        return refuse(
+            "threads",
+            would,
+            format!("at most {} threads", caps::THREADS),
+        );
+    }
+    let tasks = count("task");
+    if tasks > caps::TASKS {
+        let would = format!("{tasks} tasks");
+        return refuse(
+            "tasks",
+            would,
+            format!("at most {} asyncio tasks", caps::TASKS),
+        );
+    }
+    let mut sim = Sim::new(request, &program, cores.max(1));
+    match sim.run_within(caps::STEPS, caps::RUN_S * 1000.0, caps::DOWNLOAD_MB) {
+        Err(Over::Events) => refuse(
+            "steps",
+            format!("more than {} steps", caps::STEPS),
+            format!(
+                "at most {} steps (spans begun and ended, lines printed)",
+                caps::STEPS
+            ),
+        ),
+        Err(Over::Time) => refuse(
+            "time",
+            format!("more than {} s", caps::RUN_S),
+            format!(
+                "at most {} s of real time (lower the time scale or the durations)",
+                caps::RUN_S
+            ),
+        ),
+        Err(Over::Downloads) => refuse(
+            "downloads",
+            format!("more than {} MB", caps::DOWNLOAD_MB),
+            format!("at most {} MB downloaded", caps::DOWNLOAD_MB),
+        ),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -796,6 +933,72 @@ mod tests {
         (r.wall_ms * 1000.0).round() / 1000.0
     }
 
+    fn refusal(request: serde_json::Value) -> String {
+        let request = RunRequest::from_value(&request).unwrap();
+        let e = admit(&request, 2).unwrap_err();
+        format!(
+            "{}: {} {}; allowed: {}",
+            e.field, e.value, e.problem, e.allowed
+        )
+    }
+
+    #[test]
+    fn every_example_with_its_defaults_is_within_the_caps() {
+        for ex in crate::scenario::EXAMPLES {
+            for mode in ex.modes {
+                let request = json!({"example": ex.id, "mode": mode.id, "timeScale": 1});
+                let request = RunRequest::from_value(&request).unwrap();
+                assert_eq!(admit(&request, 2), Ok(()), "{} {}", ex.id, mode.id);
+            }
+        }
+    }
+
+    #[test]
+    fn a_run_over_a_cap_is_refused_naming_the_cap() {
+        let processes =
+            json!({"example": "cpu-vs-io", "mode": "processes", "params": {"tasks": 12}});
+        assert_eq!(
+            refusal(processes),
+            "caps.processes: 12 processes is over the cap on processes per run; allowed: at most 8 processes"
+        );
+        // 32 threads of 1 s under a GIL handed over every 0.5 ms: 64 000 hand-overs.
+        let gil = json!({"example": "cpu-vs-io", "mode": "threads-gil",
+            "params": {"tasks": 32, "seconds": 1, "switch_interval_ms": 0.5}});
+        assert!(refusal(gil).starts_with("caps.steps: more than 50000 steps"));
+        let slow = json!({"example": "orders", "mode": "sequential", "timeScale": 10,
+            "params": {"coffee_s": 60, "food_s": 60, "cake_s": 60}});
+        assert!(refusal(slow).starts_with("caps.time: more than 600 s"));
+        let big = json!({"example": "image-downloader", "mode": "queue",
+            "params": {"images": 200, "min_mb": 10, "max_mb": 10, "bandwidth_mb_s": 1000}});
+        assert_eq!(
+            refusal(big),
+            "caps.downloads: more than 1000 MB is over the cap on downloads per run; allowed: at most 1000 MB downloaded"
+        );
+    }
+
+    #[test]
+    fn a_pooled_download_that_raises_comes_back_through_its_future() {
+        let r = run(json!({"example": "pool-downloads", "mode": "pool",
+            "params": {"drop_after_mb": 4}}));
+        assert_eq!(r.status, Status::Completed);
+        let out = lines(&r);
+        assert!(out.contains(&"music.zip: 4 MB received"));
+        assert!(!out.contains(&"music.zip: 5 MB received"));
+        // The other download and the pool go on; main re-raises the error from result().
+        assert!(out.contains(&"pictures.zip: 5 MB received"));
+        let tail = &out[out.len() - 3..];
+        assert_eq!(
+            tail,
+            [
+                "download(pictures): result() = None",
+                "download(music): result() raised ConnectionError: connection reset after 4 MB",
+                "all downloads done"
+            ]
+        );
+        let music = r.threads.iter().find(|t| t.lane == "music").unwrap();
+        assert_eq!(music.end, Some(Life::Raised));
+    }
+
     #[test]
     fn a_playback_hands_out_the_prediction_as_its_time_comes() {
         let request =
@@ -815,7 +1018,7 @@ mod tests {
         assert_eq!((done.status, done.wall_ms), (Status::Completed, 5000.0));
         assert_eq!(done.output.len(), 6);
 
-        // Stopped at 2.5 s: three orders and the coffee (1 s); cake (4 s) and food (5 s) are cut there.
+        // Stopped at 2.5 s: three orders and the coffee (1 s); cake (3 s) and food (5 s) are cut there.
         let stopped = play.record(Some(2500.0));
         assert_eq!(
             (stopped.status, stopped.wall_ms),

@@ -35,6 +35,8 @@ pub enum Life {
     Started,
     /// It returned.
     Finished,
+    /// It raised an exception and ended there (a thread prints it; a pool keeps it for `result()`).
+    Raised,
     /// The program ended while it ran (a daemon thread, or a task left when `asyncio.run` returned).
     Killed,
 }
@@ -244,7 +246,7 @@ pub fn digest(events: &[Event], end_ms: f64) -> Digest {
                     end_ms: None,
                     end: None,
                 }),
-                Life::Finished | Life::Killed => {
+                Life::Finished | Life::Raised | Life::Killed => {
                     if let Some(th) = threads.iter_mut().rev().find(|th| th.lane == *lane) {
                         th.end_ms = Some(*t);
                         th.end = Some(*life);

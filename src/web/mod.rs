@@ -3,7 +3,7 @@
 
 use crate::engine::run::{self, Run};
 use crate::engine::{clock, compute, threads};
-use crate::scenario::{self, errors_message, RunRequest};
+use crate::scenario::{self, errors_message, InputError, RunRequest};
 use crate::sim;
 use std::rc::Rc;
 use std::sync::Mutex;
@@ -68,12 +68,20 @@ pub fn catalog() -> String {
 /// Every problem of a run request, as a JSON array of `{field, value, problem, allowed}` (empty when valid).
 #[wasm_bindgen]
 pub fn validate(request: &str) -> String {
-    let errors = RunRequest::parse(request).err().unwrap_or_default();
+    let errors = admitted(request).err().unwrap_or_default();
     to_json(&errors)
 }
 
+/// A request that parses and is within the caps of one run (`sim::caps`).
+fn admitted(request: &str) -> Result<RunRequest, Vec<InputError>> {
+    let request = RunRequest::parse(request)?;
+    sim::admit(&request, run::cores()).map_err(|e| vec![e])?;
+    Ok(request)
+}
+
+/// [`admitted`], its refusal as the error a person reads.
 fn parse(request: &str) -> Result<RunRequest, JsError> {
-    RunRequest::parse(request).map_err(|e| JsError::new(&errors_message(&e)))
+    admitted(request).map_err(|e| JsError::new(&errors_message(&e)))
 }
 
 /// The predicted run record of a request, as JSON.
@@ -93,14 +101,16 @@ pub fn chrome_trace(record: &str) -> Result<String, JsError> {
 /// The request's program as the tutorial's Python and as idiomatic Rust: `{python, rust}` as JSON.
 #[wasm_bindgen]
 pub fn code(request: &str) -> Result<String, JsError> {
-    Ok(to_json(&parse(request)?.code()))
+    // The program's text only: no cap applies to reading it.
+    let request = RunRequest::parse(request).map_err(|e| JsError::new(&errors_message(&e)))?;
+    Ok(to_json(&request.code()))
 }
 
 /// How many elastic workers must be idle before this request starts (0 for an invalid request, which
 /// `start_run` then refuses).
 #[wasm_bindgen]
 pub fn threads_needed(request: &str) -> usize {
-    RunRequest::parse(request).map_or(0, |r| run::threads_needed(&r))
+    admitted(request).map_or(0, |r| run::threads_needed(&r))
 }
 
 /// Starts elastic thread workers until `needed` are idle (see `engine::threads`).
@@ -153,6 +163,45 @@ pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
         request: json.to_string(),
         process_ids: Default::default(),
     })
+}
+
+/// What the engine holds now: `{threadWorkers, idleThreadWorkers, wasmMemoryBytes}` as JSON (the
+/// engine worker adds its process workers), for `threadlab.stats()` and the soak.
+#[wasm_bindgen]
+pub fn stats() -> String {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let bytes = memory
+        .buffer()
+        .unchecked_into::<js_sys::SharedArrayBuffer>()
+        .byte_length();
+    to_json(&serde_json::json!({
+        "threadWorkers": threads::total(),
+        "idleThreadWorkers": threads::idle(),
+        "wasmMemoryBytes": bytes,
+    }))
+}
+
+/// For the benchmark: what recording one event costs on this thread, in ns (the median of `rounds` rounds
+/// of 1000 span begin/end pairs into a run's recorder, lock and clock read included).
+#[wasm_bindgen]
+pub fn measure_recording(rounds: u32) -> f64 {
+    let mut per_event: Vec<f64> = (0..rounds.max(1))
+        .map(|_| {
+            let recorder = crate::engine::recorder::Recorder::new(clock::now_ms());
+            let start = clock::now_ms();
+            for i in 0..500 {
+                let span = recorder.begin(
+                    "bench",
+                    format!("span {i}"),
+                    crate::trace::SpanKind::Compute,
+                );
+                recorder.end(span);
+            }
+            (clock::now_ms() - start) * 1e6 / 1000.0
+        })
+        .collect();
+    per_event.sort_by(f64::total_cmp);
+    per_event[per_event.len() / 2]
 }
 
 /// Sets the core count predictions assume (`navigator.hardwareConcurrency`) without calibrating: for a page
@@ -284,6 +333,30 @@ impl RunHandle {
                 None => JsValue::NULL,
             })
         })
+    }
+
+    /// Resolves to the next real download request, `{id, url, offset, len}` as JSON, or to null when the
+    /// run has ended. The engine worker answers with [`RunHandle::fetch_done`].
+    pub fn next_fetch_request(&self) -> js_sys::Promise {
+        let rt = self.run.rt.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match rt.fetch_requests.next().await {
+                Some((id, url, offset, len)) => JsValue::from_str(&to_json(&serde_json::json!({
+                    "id": id, "url": url, "offset": offset, "len": len,
+                }))),
+                None => JsValue::NULL,
+            })
+        })
+    }
+
+    /// The answer to download request `id`: the bytes received, or (non-empty `error`) why none came.
+    pub fn fetch_done(&self, id: u32, bytes: f64, error: String) {
+        let answer = if error.is_empty() {
+            Ok(bytes.max(0.0) as u64)
+        } else {
+            Err(error)
+        };
+        self.run.rt.fetch_answered(id, answer);
     }
 
     /// A process runs: its start span (id `span`) ends at `t`.

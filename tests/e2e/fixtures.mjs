@@ -10,7 +10,7 @@ export const test = base.extend({
     page.on('console', (m) => {
       if (m.type() === 'error' && !expected.some((p) => p.test(m.text()))) problems.push(`console error: ${m.text()}`);
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('pageerror', (e) => expected.some((p) => p.test(e.message)) || problems.push(`page error: ${e.message}`));
     await page.goto('/');
     await page.evaluate(() => window.threadlab.ready);
     await use(page);
