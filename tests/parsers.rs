@@ -858,6 +858,19 @@ struct Structured {
     bad: Vec<String>,
 }
 
+/// The value of an unknown key: a plain 1, or junk of any JSON type.
+fn any_value(rng: &mut Rng) -> Value {
+    if rng.one_in(2) {
+        json!(1)
+    } else {
+        junk(
+            rng,
+            &["null", "bool", "number", "string", "array", "object"],
+            0,
+        )
+    }
+}
+
 /// A request whose every field is valid or not by construction.
 fn structured(rng: &mut Rng) -> Structured {
     let mut req = Map::new();
@@ -865,15 +878,7 @@ fn structured(rng: &mut Rng) -> Structured {
     if rng.one_in(10) {
         for _ in 0..1 + rng.below(2) {
             let key = unknown_key(rng);
-            let value = if rng.one_in(2) {
-                json!(1)
-            } else {
-                junk(
-                    rng,
-                    &["null", "bool", "number", "string", "array", "object"],
-                    0,
-                )
-            };
+            let value = any_value(rng);
             if req.insert(key.clone(), value).is_none() {
                 bad.push(key);
             }
@@ -974,15 +979,7 @@ fn structured(rng: &mut Rng) -> Structured {
             }
             if rng.one_in(10) {
                 let name = unknown_param(rng, e);
-                let value = if rng.one_in(2) {
-                    json!(1)
-                } else {
-                    junk(
-                        rng,
-                        &["null", "bool", "number", "string", "array", "object"],
-                        0,
-                    )
-                };
+                let value = any_value(rng);
                 if params.insert(name.clone(), value).is_none() {
                     bad.push(format!("params.{name}"));
                 }

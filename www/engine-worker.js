@@ -93,6 +93,8 @@ booted.then(
 
 /** Runs asked to stop while their threads were still starting. @type {Set<number>} */
 const stopEarly = new Set();
+/** The newest run asked for: an older one still waiting to start never starts. */
+let newest = 0;
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
@@ -109,6 +111,7 @@ async function startRun(id, requestJson) {
   }
   // One run at a time: a new run ends the old one, whose promise then resolves as cancelled. Its threads
   // are free again within milliseconds; until then, count them as taken.
+  newest = id;
   const old = current;
   old?.handle.cancel();
   try {
@@ -116,6 +119,14 @@ async function startRun(id, requestJson) {
     await ensureThreads(needed + (old ? wasm.threads_needed(old.request) : 0));
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  // Stopped, or overtaken by a newer run, while it waited to start (for the calibration, say): it never
+  // starts, and ends as cancelled at 0 ms.
+  if (newest !== id || stopEarly.delete(id)) {
+    const predicted = JSON.parse(wasm.predict(requestJson));
+    const record = { ...predicted, status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], queueDepth: [] };
+    send({ type: 'threadlab:done', id, record });
     return;
   }
   let handle;
@@ -132,7 +143,6 @@ async function startRun(id, requestJson) {
   send({ type: 'threadlab:started', id, ...info });
   if (info.lanes.some((/** @type {any} */ l) => l.kind === 'process')) serveProcesses(run);
   serveDownloads(run);
-  if (stopEarly.delete(id)) handle.cancel();
   handle.promise().then(
     (recordJson) => {
       // A run's processes end with it (a cancelled run's are killed here, as terminate() would), and so

@@ -35,6 +35,12 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   const emit = (/** @type {string} */ type, /** @type {any} */ detail) =>
     listeners.get(type)?.forEach((fn) => fn(detail));
 
+  // When the page goes away (a tab closed, an embed's iframe removed), the browser ends the engine worker
+  // and every worker it started. First the run going is cancelled, so its threads stop waiting at once
+  // (terminate() here would drop that message; workers still blocked in a wait end when Chromium forces
+  // them, about 2 s later).
+  addEventListener('pagehide', () => worker.postMessage({ type: 'threadlab:cancel', id: null }));
+
   /** @type {Example[] | null} */
   let catalog = null;
   /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, poolMs: number, computeRate: number | null, timeScale: ParamSpec} | null} */

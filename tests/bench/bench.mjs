@@ -330,6 +330,40 @@ try {
   row('frame work, 64 lanes / 2000 spans, 64 growing (ms)', f1(median(frames.work)), `p95 ${f1(p95(frames.work))}`, '≤ 8', within(median(frames.work), 8, 'ms'));
   row('frame interval with it (ms)', f1(median(frames.gaps)), `p95 ${f1(p95(frames.gaps))}; idle page ${f1(median(frames.idle))} ms (style, layout and paint included)`);
 
+  // ---- Soak (issue 8): 200 runs of mixed examples in one page, every fifth stopped midway ----
+  section = 'Soak: 200 runs of mixed examples in one page, every fifth stopped midway';
+  const soak = await page.evaluate(async () => {
+    const lab = window.threadlab;
+    const mix = [
+      { example: 'orders', mode: 'asyncio' }, { example: 'square-cube', mode: 'threads' },
+      { example: 'cpu-vs-io', mode: 'threads-gil', params: { seconds: 0.5 } }, { example: 'queue-worker', mode: 'threads' },
+      { example: 'pool-downloads', mode: 'pool' }, { example: 'image-downloader', mode: 'queue' },
+      { example: 'two-threads', mode: 'threads' }, { example: 'process-queue', mode: 'processes' },
+    ];
+    const sample = async () => ({ ...(await lab.stats()), jsHeapBytes: performance.memory?.usedJSHeapSize ?? 0 });
+    const laps = [];
+    let first = null;
+    for (let i = 0; i < 200; i++) {
+      const started = performance.now();
+      const going = lab.run({ ...mix[i % mix.length], timeScale: 0.02 });
+      if (i % 5 === 4) setTimeout(() => lab.cancel(), 20);
+      const record = await going;
+      if (i === 0) first = await sample();
+      if (record.status === 'completed') laps.push({ lap: Math.floor(i / mix.length), k: i % mix.length, ms: performance.now() - started });
+    }
+    // The first five laps against the last five: each request's median time, summed over the requests.
+    const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const laps5 = (from) => Array.from({ length: mix.length }, (_, k) =>
+      median(laps.filter((l) => l.k === k && l.lap >= from && l.lap < from + 5).map((l) => l.ms)));
+    const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+    return { first, last: await sample(), firstLapMs: sum(laps5(0)), lastLapMs: sum(laps5(20)), compared: mix.length };
+  });
+  const mib = (b) => f1(b / 2 ** 20);
+  row('wasm memory, run 1 → run 200 (MiB)', `${mib(soak.first.wasmMemoryBytes)} → ${mib(soak.last.wasmMemoryBytes)}`, 'grows to what the largest run needed, then stays');
+  row('thread workers, run 1 → run 200', `${soak.first.threadWorkers} → ${soak.last.threadWorkers}`, `idle at the end: ${soak.last.idleThreadWorkers}; process workers at the end: ${soak.last.processWorkers}`);
+  row('page JS heap, run 1 → run 200 (MiB)', `${mib(soak.first.jsHeapBytes)} → ${mib(soak.last.jsHeapBytes)}`);
+  row('runs 1–40 against runs 161–200 (ms)', `${f1(soak.firstLapMs)} / ${f1(soak.lastLapMs)}`, `each of the ${soak.compared} requests' median time (completed runs), summed`);
+
   // ---- Output ----
   const header = `ThreadLab benchmark, ${new Date().toISOString()}: ${reps} reps, Chromium ${browser.version()}, ${cores} cores, ${Math.round((Date.now() - started) / 1000)} s`;
   const widths = ['name', 'value', 'detail', 'target', 'gap'].map((k) => Math.max(...rows.map((r) => r[k].length)));
