@@ -483,9 +483,16 @@ lab.on('start', (/** @type {any} */ s) => {
   const mode = example?.modes.find((/** @type {any} */ m) => m.id === s.request?.mode);
   const heading = el('li', 'log-mode', mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
   log.append(heading);
+  trimLog();
   updateControls();
   if (drawing.size === 1) requestAnimationFrame(frame);
 });
+
+/** The log keeps the newest lines only: a page left running examples for an hour must not grow. */
+const LOG_LINES = 1000;
+function trimLog() {
+  for (let extra = log.childElementCount - LOG_LINES; extra > 0; extra--) log.firstElementChild?.remove();
+}
 
 lab.on('events', (/** @type {any} */ d) => {
   if (!drawing.has(d.id)) return;
@@ -503,8 +510,9 @@ lab.on('events', (/** @type {any} */ d) => {
     line.style.setProperty('--lane-colour', laneColours.get(ev.lane) ?? 'currentColor');
     line.append(el('span', 'log-time', fmtSeconds(ev.t)), el('span', 'log-lane', ev.lane), el('span', 'log-text', ev.text));
     log.append(line);
-    log.scrollTop = log.scrollHeight;
   }
+  trimLog();
+  log.scrollTop = log.scrollHeight;
 });
 
 lab.on('done', (/** @type {any} */ d) => {
