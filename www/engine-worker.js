@@ -136,8 +136,8 @@ async function startRun(id, requestJson) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  /** @type {{id: number, handle: any, request: string, processes: Worker[], downloads: AbortController}} */
-  const run = { id, handle, request: requestJson, processes: [], downloads: new AbortController() };
+  /** @type {{id: number, handle: any, request: string, processes: Worker[], stops: Int32Array[], downloads: AbortController}} */
+  const run = { id, handle, request: requestJson, processes: [], stops: [], downloads: new AbortController() };
   current = run;
   const info = JSON.parse(handle.info());
   send({ type: 'threadlab:started', id, ...info });
@@ -147,7 +147,7 @@ async function startRun(id, requestJson) {
     (recordJson) => {
       // A run's processes end with it (a cancelled run's are killed here, as terminate() would), and so
       // do its downloads still waiting for an answer.
-      for (const p of run.processes) p.terminate();
+      endProcesses(run);
       run.downloads.abort();
       // The last events, then the record: the page has seen every event before it sees `done`.
       send({ type: 'threadlab:events', id, events: JSON.parse(handle.drain()) });
@@ -251,7 +251,7 @@ const processSource = `
     // No memory passed: the process gets a fresh one of its own.
     await pkg.default({ module_or_path: data.module });
     try {
-      pkg.process_main(data.spec);
+      pkg.process_main(data.spec, data.stop);
     } catch (e) {
       self.postMessage(JSON.stringify({ type: 'threadlab:proc-exit', func: JSON.parse(data.spec).func, t: 0, code: 1, error: String(e) }));
     }
@@ -259,7 +259,20 @@ const processSource = `
 const processURL = URL.createObjectURL(new Blob([processSource], { type: 'text/javascript' }));
 const mainJS = new URL('./pkg/threadlab.js', import.meta.url).href;
 
-/** @param {{id: number, handle: any, processes: Worker[]}} run */
+/**
+ * Ends a run's processes: sets each one's stop flag, which wakes its waits so it returns to its event loop,
+ * then terminates it (a worker blocked in a wait would only be forced to end about 2 s later).
+ * @param {{processes: Worker[], stops: Int32Array[]}} run
+ */
+function endProcesses(run) {
+  for (const stop of run.stops) {
+    Atomics.store(stop, 0, 1);
+    Atomics.notify(stop, 0);
+  }
+  for (const p of run.processes) p.terminate();
+}
+
+/** @param {{id: number, handle: any, processes: Worker[], stops: Int32Array[]}} run */
 async function serveProcesses(run) {
   for (;;) {
     const request = await run.handle.next_process_request();
@@ -279,7 +292,9 @@ async function serveProcesses(run) {
         // The run ended and its handle was freed: late messages of a killed process are dropped.
       }
     });
-    worker.postMessage({ mainJS, module: wasm.thread_module(), spec: request });
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    run.stops.push(stop);
+    worker.postMessage({ mainJS, module: wasm.thread_module(), spec: request, stop });
   }
 }
 

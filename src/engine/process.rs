@@ -6,7 +6,6 @@
 //! its parameters), so only the request crosses, never memory. Its globals are its own: `results` in
 //! here is a different list from the main program's, because it lives in a different memory.
 
-use super::cancel::CancelToken;
 use super::clock::now_ms;
 use super::compute;
 use crate::scenario::{global_line, RunRequest, Step};
@@ -45,8 +44,38 @@ fn post(kind: &str, func: usize, payload: serde_json::Value) {
     post_to_parent(&JsValue::from_str(&message.to_string()));
 }
 
-/// Runs the process's function to its end, posting every event as it happens.
-pub fn main(spec: Spec) -> Result<(), String> {
+/// The engine worker's stop flag for this process: a word of shared memory (not this instance's memory,
+/// which nobody else sees) that becomes 1 when the run ends. Waits sleep on it, so a stop wakes them at
+/// once and the process returns to its event loop, where `terminate()` ends it immediately (a worker
+/// blocked in a wait is only forced to end about 2 s later).
+struct StopFlag(js_sys::Int32Array);
+
+impl StopFlag {
+    fn stopped(&self) -> bool {
+        js_sys::Atomics::load(&self.0, 0) != Ok(0)
+    }
+
+    /// Sleeps `ms`; false when stopped meanwhile.
+    fn sleep(&self, ms: f64) -> bool {
+        let deadline = now_ms() + ms;
+        loop {
+            if self.stopped() {
+                return false;
+            }
+            let left = deadline - now_ms();
+            if left <= 0.0 {
+                return true;
+            }
+            // Wakes when the flag is set (notify) or the time is up.
+            let _ = js_sys::Atomics::wait_with_timeout(&self.0, 0, 0, left);
+        }
+    }
+}
+
+/// Runs the process's function to its end, posting every event as it happens; returns early, posting
+/// nothing more, when the engine worker sets `stop` (the run ended).
+pub fn main(spec: Spec, stop: js_sys::Int32Array) -> Result<(), String> {
+    let stop = StopFlag(stop);
     let request =
         RunRequest::parse(&spec.request).map_err(|e| crate::scenario::errors_message(&e))?;
     compute::set_rate(spec.rate);
@@ -59,7 +88,6 @@ pub fn main(spec: Spec) -> Result<(), String> {
         func,
         serde_json::json!({"t": now_ms() - t0}),
     );
-    let token = CancelToken::default();
     let mut log = EventLog::default();
     let send = |log: &mut EventLog| {
         let events: Vec<Event> = std::mem::take(&mut log.events);
@@ -78,7 +106,9 @@ pub fn main(spec: Spec) -> Result<(), String> {
             Step::Sleep { seconds } => {
                 let span = log.begin(&lane, pattern.sleep_label(*seconds), SpanKind::Sleep, now());
                 send(&mut log);
-                let _ = token.sleep(request.real_ms(*seconds), false);
+                if !stop.sleep(request.real_ms(*seconds)) {
+                    return Ok(());
+                }
                 log.end(span, now());
             }
             Step::Compute { seconds } => {
@@ -89,7 +119,9 @@ pub fn main(spec: Spec) -> Result<(), String> {
                     now(),
                 );
                 send(&mut log);
-                compute::work(request.real_ms(*seconds), || true);
+                if !compute::work(request.real_ms(*seconds), || !stop.stopped()) {
+                    return Ok(());
+                }
                 log.end(span, now());
             }
             Step::Transfer {
@@ -100,7 +132,9 @@ pub fn main(spec: Spec) -> Result<(), String> {
             } => {
                 let span = log.begin(&lane, what.clone(), SpanKind::Io, now());
                 send(&mut log);
-                let _ = token.sleep(request.real_ms(latency + mb / bandwidth), false);
+                if !stop.sleep(request.real_ms(latency + mb / bandwidth)) {
+                    return Ok(());
+                }
                 log.end(span, now());
             }
             Step::Append(x) => RESULTS.lock().unwrap_or_else(|e| e.into_inner()).push(*x),

@@ -271,10 +271,10 @@ impl SimulatedRun {
 
 /// The body of a process worker: runs one function of the program in this (separate) instance.
 #[wasm_bindgen]
-pub fn process_main(spec: &str) -> Result<(), JsError> {
+pub fn process_main(spec: &str, stop: js_sys::Int32Array) -> Result<(), JsError> {
     let spec =
         serde_json::from_str(spec).map_err(|e| JsError::new(&format!("bad process spec: {e}")))?;
-    crate::engine::process::main(spec).map_err(|e| JsError::new(&e))
+    crate::engine::process::main(spec, stop).map_err(|e| JsError::new(&e))
 }
 
 /// A run in progress, as JavaScript holds it.

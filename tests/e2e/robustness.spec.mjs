@@ -205,6 +205,26 @@ test('Stop, a new run and leaving the example end the old run within 100 ms, fro
   console.log(`run ended after asking: ${figures.join(', ')}`);
 });
 
+test("a stopped run's processes are gone at once, even mid-sleep", async ({ page }) => {
+  await page.evaluate(() => {
+    window.going = window.threadlab.run({ example: 'processes', mode: 'processes', timeScale: 1 });
+  });
+  // Both processes started (their workers are up) and sleeping 3 s per number.
+  await expect.poll(() => page.evaluate(async () => (await window.threadlab.stats()).processWorkers)).toBe(2);
+  await page.waitForTimeout(800);
+  const before = page.workers().length;
+  const asked = Date.now();
+  await page.evaluate(() => {
+    window.threadlab.cancel();
+    return window.going;
+  });
+  await expect.poll(() => page.workers().length, { intervals: [10], timeout: 5000 }).toBe(before - 2);
+  const ms = Date.now() - asked;
+  console.log(`a stopped run's 2 process workers were gone ${ms} ms after Stop`);
+  // Their stop flag wakes them; without it Chromium forces a worker blocked in a wait after about 2 s.
+  expect(ms).toBeLessThan(500);
+});
+
 test('a download that never answers can be stopped', async ({ page, baseURL }) => {
   // An address that accepts the request and never answers (the engine worker's requests pass through here).
   const hang = `${baseURL}never-answers.bin`;
