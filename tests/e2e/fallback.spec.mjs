@@ -2,7 +2,7 @@
 // without headers; the embed in a sandboxed iframe; the Content-Security-Policy.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, isolatedHost } from './fixtures.mjs';
 
 /** A host page on another origin (localhost against the page's 127.0.0.1), without isolation headers. */
 async function hostFrame(page, baseURL, src, { sandbox, headers } = {}) {
@@ -99,19 +99,8 @@ test('a simulated run that never ends by itself plays until it is stopped', asyn
 });
 
 test('the embed runs real threads inside sandbox="allow-scripts allow-same-origin" on an isolated host', async ({ page, baseURL }) => {
-  // The course page on the playground's own origin, sending the isolation headers itself.
-  const host = `${baseURL}course.html`;
-  await page.route(host, (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-      body: `<!doctype html><title>course</title><iframe sandbox="allow-scripts allow-same-origin" src="${baseURL}#example=orders&timeScale=0.05&embed=1&autorun=1" style="width:600px;height:900px"></iframe>`,
-    }),
-  );
-  await page.goto(host);
-  await expect.poll(() => page.frames().length).toBe(2);
-  const frame = page.frames()[1];
-  await frame.waitForFunction(() => window.threadlab);
+  const frame = await isolatedHost(page, baseURL, '#example=orders&timeScale=0.05&embed=1&autorun=1',
+    'sandbox="allow-scripts allow-same-origin"');
   const ready = await frame.evaluate(() => window.threadlab.ready);
   expect(ready).toMatchObject({ crossOriginIsolated: true, simulated: false });
   await expect(frame.locator('.timeline[data-mode="asyncio"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });

@@ -20,5 +20,26 @@ export const test = base.extend({
 
 export { expect };
 
+/**
+ * Opens a course page on the playground's own origin that isolates itself (so an embed runs real
+ * threads), holding one iframe of the playground at `hash` with `attributes`; returns the frame, ready.
+ */
+export async function isolatedHost(page, baseURL, hash, attributes = '') {
+  const host = `${baseURL}course.html`;
+  await page.route(host, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      body: `<!doctype html><title>course</title><iframe ${attributes} src="${baseURL}${hash}" style="width:600px;height:900px"></iframe>`,
+    }),
+  );
+  await page.goto(host);
+  await expect.poll(() => page.frames().length).toBe(2);
+  const frame = page.frames()[1];
+  await frame.waitForFunction(() => window.threadlab);
+  await frame.evaluate(() => window.threadlab.ready);
+  return frame;
+}
+
 /** Runs through the JavaScript API and returns the record (or throws the refusal's message). */
 export const run = (page, request) => page.evaluate((r) => window.threadlab.run(r), request);

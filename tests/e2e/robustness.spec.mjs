@@ -1,6 +1,6 @@
 // Robustness: bad input through each door (API, form, URL), caps per run, cancellation from every side, a
 // failing task, an engine crash made visible, and a soak of 200 runs with bounded memory and workers.
-import { test, expect, run } from './fixtures.mjs';
+import { test, expect, run, isolatedHost } from './fixtures.mjs';
 
 /** Bad values and what the refusal must say about each; the field is `params.<name>` unless given. */
 const BAD = [
@@ -323,19 +323,7 @@ test('soak: 200 runs of mixed examples, some stopped midway, in bounded memory a
 });
 
 test('closing an embed ends its engine, its threads and its processes', async ({ page, baseURL }) => {
-  // A course page on the playground's origin that isolates itself, so the embed runs real threads.
-  const host = `${baseURL}course.html`;
-  await page.route(host, (route) =>
-    route.fulfill({
-      contentType: 'text/html',
-      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-      body: `<!doctype html><title>course</title><iframe src="${baseURL}#example=processes&embed=1" style="width:600px;height:900px"></iframe>`,
-    }),
-  );
-  await page.goto(host);
-  await expect.poll(() => page.frames().length).toBe(2);
-  const frame = page.frames()[1];
-  await frame.waitForFunction(() => window.threadlab);
+  const frame = await isolatedHost(page, baseURL, '#example=processes&embed=1');
   expect(await frame.evaluate(() => window.threadlab.ready)).toMatchObject({ simulated: false });
   // A run of processes and threads, going when the embed is closed.
   await frame.evaluate(() => {
