@@ -88,9 +88,7 @@ function showSimulatedNotice() {
   );
   notice.hidden = false;
   /** @type {HTMLButtonElement} */ ($('explore')).title = 'The explorer needs real threads: a prediction always prints in one order.';
-  explorerDisabled = true;
 }
-let explorerDisabled = false;
 
 lab.ready.then(
   ({ threads, simulated }) => {
@@ -381,7 +379,8 @@ function updateControls() {
   const busy = lab.running || explorer.busy;
   runButton.disabled = !formValid || busy;
   stopButton.disabled = !busy;
-  explorer.enable(formValid && !busy && !explorerDisabled);
+  // A simulated run is the prediction, always in one order: nothing to explore.
+  explorer.enable(formValid && !busy && !lab.info()?.simulated);
 }
 
 form.addEventListener('input', () => rendering || refresh());

@@ -99,30 +99,33 @@ pub fn main(spec: Spec, stop: js_sys::Int32Array) -> Result<(), String> {
     };
     let lane = f.id.clone();
     let pattern = request.mode.pattern;
+    let now = || now_ms() - t0;
+    // A step that takes time: its span opens and is posted at once (the page draws it growing), the work
+    // runs, the span closes. False when the run ended meanwhile: the process then stops where it is.
+    let timed = |log: &mut EventLog, label: String, kind: SpanKind, work: &dyn Fn() -> bool| {
+        let span = log.begin(&lane, label, kind, now());
+        send(log);
+        let done = work();
+        if done {
+            log.end(span, now());
+        }
+        done
+    };
     for step in &f.steps {
-        let now = || now_ms() - t0;
         match step {
             Step::Print(text) => log.print(&lane, text, now()),
             Step::Sleep { seconds } => {
-                let span = log.begin(&lane, pattern.sleep_label(*seconds), SpanKind::Sleep, now());
-                send(&mut log);
-                if !stop.sleep(request.real_ms(*seconds)) {
+                let (label, ms) = (pattern.sleep_label(*seconds), request.real_ms(*seconds));
+                if !timed(&mut log, label, SpanKind::Sleep, &|| stop.sleep(ms)) {
                     return Ok(());
                 }
-                log.end(span, now());
             }
             Step::Compute { seconds } => {
-                let span = log.begin(
-                    &lane,
-                    pattern.compute_label(*seconds),
-                    SpanKind::Compute,
-                    now(),
-                );
-                send(&mut log);
-                if !compute::work(request.real_ms(*seconds), || !stop.stopped()) {
+                let (label, ms) = (pattern.compute_label(*seconds), request.real_ms(*seconds));
+                let work = || compute::work(ms, || !stop.stopped());
+                if !timed(&mut log, label, SpanKind::Compute, &work) {
                     return Ok(());
                 }
-                log.end(span, now());
             }
             Step::Transfer {
                 what,
@@ -130,12 +133,10 @@ pub fn main(spec: Spec, stop: js_sys::Int32Array) -> Result<(), String> {
                 bandwidth,
                 latency,
             } => {
-                let span = log.begin(&lane, what.clone(), SpanKind::Io, now());
-                send(&mut log);
-                if !stop.sleep(request.real_ms(latency + mb / bandwidth)) {
+                let ms = request.real_ms(latency + mb / bandwidth);
+                if !timed(&mut log, what.clone(), SpanKind::Io, &|| stop.sleep(ms)) {
                     return Ok(());
                 }
-                log.end(span, now());
             }
             Step::Append(x) => RESULTS.lock().unwrap_or_else(|e| e.into_inner()).push(*x),
             Step::ShowGlobal(who) => {

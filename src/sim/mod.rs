@@ -775,8 +775,9 @@ enum Over {
 
 /// Checks a request against the [`caps`] before it runs, by counting its program's threads, processes
 /// and tasks and predicting it (stopping the prediction as soon as it passes a cap, so even a huge request
-/// is refused at once). The error names the cap, what the request would need, and what is allowed.
-pub fn admit(request: &RunRequest, cores: usize) -> Result<(), InputError> {
+/// is refused at once). The error names the cap, what the request would need, and what is allowed; an
+/// admitted request comes with its prediction ([`predict`]'s record), made on the way.
+pub fn admit(request: &RunRequest, cores: usize) -> Result<RunRecord, InputError> {
     let program = request.program();
     let lanes = request.lanes(&program);
     let count = |kind: &str| lanes.iter().filter(|l| l.kind == kind).count();
@@ -838,7 +839,10 @@ pub fn admit(request: &RunRequest, cores: usize) -> Result<(), InputError> {
             format!("more than {} MB", caps::DOWNLOAD_MB),
             format!("at most {} MB downloaded", caps::DOWNLOAD_MB),
         ),
-        Ok(_) => Ok(()),
+        Ok(status) => {
+            let (end, events) = (sim.now, &sim.out.events);
+            Ok(request.record(&program, status, end, end, events))
+        }
     }
 }
 
@@ -948,7 +952,8 @@ mod tests {
             for mode in ex.modes {
                 let request = json!({"example": ex.id, "mode": mode.id, "timeScale": 1});
                 let request = RunRequest::from_value(&request).unwrap();
-                assert_eq!(admit(&request, 2), Ok(()), "{} {}", ex.id, mode.id);
+                let admitted = admit(&request, 2).map(|_| ());
+                assert_eq!(admitted, Ok(()), "{} {}", ex.id, mode.id);
             }
         }
     }

@@ -72,22 +72,23 @@ pub fn validate(request: &str) -> String {
     to_json(&errors)
 }
 
-/// A request that parses and is within the caps of one run (`sim::caps`).
-fn admitted(request: &str) -> Result<RunRequest, Vec<InputError>> {
+/// A request that parses and is within the caps of one run (`sim::caps`), with its prediction.
+fn admitted(request: &str) -> Result<(RunRequest, crate::trace::RunRecord), Vec<InputError>> {
     let request = RunRequest::parse(request)?;
-    sim::admit(&request, run::cores()).map_err(|e| vec![e])?;
-    Ok(request)
+    let predicted = sim::admit(&request, run::cores()).map_err(|e| vec![e])?;
+    Ok((request, predicted))
 }
 
 /// [`admitted`], its refusal as the error a person reads.
-fn parse(request: &str) -> Result<RunRequest, JsError> {
+fn parse(request: &str) -> Result<(RunRequest, crate::trace::RunRecord), JsError> {
     admitted(request).map_err(|e| JsError::new(&errors_message(&e)))
 }
 
 /// The predicted run record of a request, as JSON.
 #[wasm_bindgen]
 pub fn predict(request: &str) -> Result<String, JsError> {
-    Ok(to_json(&sim::predict(&parse(request)?, run::cores())))
+    // Checking the caps predicted it already.
+    Ok(to_json(&parse(request)?.1))
 }
 
 /// A run record (JSON) as a Chrome trace (JSON) that Perfetto and `chrome://tracing` open.
@@ -110,7 +111,7 @@ pub fn code(request: &str) -> Result<String, JsError> {
 /// `start_run` then refuses).
 #[wasm_bindgen]
 pub fn threads_needed(request: &str) -> usize {
-    admitted(request).map_or(0, |r| run::threads_needed(&r))
+    admitted(request).map_or(0, |(r, _)| run::threads_needed(&r))
 }
 
 /// Starts elastic thread workers until `needed` are idle (see `engine::threads`).
@@ -145,7 +146,7 @@ pub fn now_ms() -> f64 {
 #[wasm_bindgen]
 pub fn start_run(request: &str) -> Result<RunHandle, JsError> {
     let json = request;
-    let request = parse(request)?;
+    let (request, _) = parse(request)?;
     let needed = run::threads_needed(&request);
     if threads::idle() < needed {
         return Err(JsError::new(&format!(
@@ -216,7 +217,7 @@ pub fn set_cores(cores: usize) {
 /// it with [`SimulatedRun::finish`].
 #[wasm_bindgen]
 pub fn simulate_run(request: &str) -> Result<SimulatedRun, JsError> {
-    let request = parse(request)?;
+    let (request, _) = parse(request)?;
     Ok(SimulatedRun {
         t0: clock::now_ms(),
         play: sim::Playback::new(request, run::cores()),

@@ -23,6 +23,8 @@ test('a link round-trips every example with its values', async ({ page, context 
     const first = ex.params.find((p) => p.type === 'number' || p.type === 'integer');
     if (first) await page.fill(`#param-${first.name}`, String(first.max));
     await expect(page).toHaveURL(/timeScale=0\.35/);
+    // The link is written once the form's values are checked: wait for the last one too.
+    if (first) await expect(page).toHaveURL(new RegExp(`[#&]${first.name}=${first.max}(&|$)`));
     const values = await formValues(page);
     await open(other, new URL(page.url()).hash);
     await expect(other.locator('#title')).toHaveText(ex.title);
