@@ -218,6 +218,23 @@ try {
   row('native, same code (iterations per ms)', f1(nativeRate), native.status === 0 ? 'cargo bench --bench kernel' : `failed: ${native.stderr.slice(-200)}`);
   row('wasm time / native time', `${f1(nativeRate / wasmRate)}×`, '', '≤ 1.5×', within(nativeRate / wasmRate, 1.5, '×'));
 
+  // ---- 4b. The Python VM natively, against CPython on the same programs ----
+  section = 'The Python VM natively against CPython 3.11 (benches/programs, cargo bench --bench vm)';
+  const vm = spawnSync('cargo', ['bench', '--quiet', '--bench', 'vm', '--', '--json', '--reps', String(Math.max(3, reps))], { encoding: 'utf8' });
+  if (vm.status !== 0) {
+    row('VM benchmark', 'failed', vm.stderr.trim().split('\n').slice(-3).join(' '));
+  } else {
+    const figures = JSON.parse(vm.stdout.trim().split('\n').at(-1));
+    for (const p of figures.vmAgainstCpython) {
+      row(`${p.program}: VM / CPython (ms)`, `${f1(p.vmMs)} / ${f1(p.cpythonMs)}`, `${f1(p.ratio)}× CPython's time; output ${p.outputMatches ? 'matches' : 'DIFFERS'}`,
+        '≤ 3×', within(p.ratio, 3, '×'));
+    }
+    const predicts = figures.predictions.map((p) => p.predictMs);
+    const compiles = figures.predictions.map((p) => p.compileUs);
+    row('compile a corpus program (µs)', f1(median(compiles)), `max ${f1(Math.max(...compiles))}; ${compiles.length} programs of tests/programs`);
+    row('predict a corpus program (ms of real time)', f1(median(predicts)), `max ${f1(Math.max(...predicts))}`);
+  }
+
   // ---- 6. Overheads ----
   section = 'Overheads';
   const startSpans = (record) => record.spans.filter((s) => s.kind === 'start').map((s) => s.endMs - s.startMs);

@@ -1,0 +1,1057 @@
+//! The real runtime: every Python thread on its own OS thread, a real GIL, real time (native only).
+//!
+//! A thread runs the VM in chunks of [`CHUNK`] instructions. Under the GIL ([`RunOptions::gil`]) it holds
+//! a per-process baton while it runs: after each chunk, if another thread has waited for the switch
+//! interval (counted, as in CPython, from the later of when the holder took the GIL and when the first
+//! waiter started waiting), the holder hands the baton over (FIFO) and queues for it again. A thread
+//! always lets go of the GIL around a wait. Without the GIL threads just run.
+//!
+//! Waits follow the futex protocol of [`crate::vm::host`]: one run-wide mutex and condition variable;
+//! a thread parks while the waitable's generation is the one it saw (and its deadline hasn't passed), and
+//! [`Host::notify`] wakes every parked thread to re-check. Sleeps park on the same condition variable,
+//! so ending the run interrupts them. When every thread of the run is parked with no deadline and no
+//! generation has moved, nothing can ever wake them: the run stops with the same deadlock message as the
+//! prediction.
+//!
+//! The run ends when the main thread finishes (after `threading._shutdown` joined the non-daemon
+//! threads) and every child process has ended; the daemon threads left are cancelled (the VM stops them
+//! at their next budget check, waits are woken) and their OS threads joined. A wall-clock cap
+//! ([`RunOptions::max_seconds`]) cancels everything the same way, so a run never hangs.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::timeline::{wait_kind_label, LaneKind, SpanKind, State, TimelineBuilder};
+use super::virtual_time::{vm_entry, DEFAULT_SWITCH_INTERVAL, MAIN_PID};
+use super::{Outcome, RunOptions};
+use crate::python::bytecode::Code;
+use crate::vm::host::{
+    Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
+};
+use crate::vm::{Config, Interp, ThreadState};
+
+/// Instructions a thread runs between two looks at the clock, the GIL and cancellation.
+pub const CHUNK: u64 = 1000;
+
+/// Stack of each OS thread: nested calls (a `__str__` calling `str` ...) recurse on the Rust stack.
+const STACK_BYTES: usize = 32 << 20;
+
+/// A parked thread re-checks its waitable at least this often, so a missing notify shows as a delay,
+/// never as a hang.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// How long the end of a run waits for cancelled threads to stop before leaving them behind.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Runs `source` for real: its own threads on OS threads, processes as new interpreters on more threads.
+pub fn run(source: &str, opts: &RunOptions) -> Outcome {
+    let code = match crate::python::compile(source, "<main>") {
+        Ok(code) => code,
+        Err(errors) => {
+            return Outcome {
+                syntax_errors: errors,
+                ..Outcome::default()
+            }
+        }
+    };
+    let world = World::new(opts, code.clone());
+    let host = world.new_host(MAIN_PID);
+    let config = Config {
+        seed: opts.seed,
+        pid: MAIN_PID,
+        ..Config::default()
+    };
+    let interp = Interp::new(host.clone(), config);
+    host.bind(&interp);
+    world
+        .lock()
+        .processes
+        .insert(MAIN_PID, NProc::new("MainProcess", &interp, &host));
+    let main = vm_entry::start_main(&interp, code);
+    world.start();
+    host.start_thread(interp, Box::new(main), true);
+    world.wait_for_end();
+    world.outcome()
+}
+
+/// Nanoseconds per VM instruction on this machine: [`CALIBRATION_PROGRAM`] timed on one thread,
+/// measured once per process (the best of three runs).
+///
+/// Instructions don't all cost the same: a loop of int arithmetic on locals runs at about 2 ns per
+/// instruction (release build), calls, attributes, lists and strings at 10–40 ns. The program mixes
+/// both kinds, as the lessons' CPU-bound threads do, so the figure is a compromise: a prediction of a
+/// pure counting loop comes out slower than the real run, one of method calls faster.
+pub fn calibrate() -> f64 {
+    static MEASURED: OnceLock<f64> = OnceLock::new();
+    *MEASURED.get_or_init(|| {
+        (0..3)
+            .map(|_| measure_ns_per_instruction())
+            .fold(f64::INFINITY, f64::min)
+    })
+}
+
+/// The program [`calibrate`] times: counting loops (fast instructions), and objects, calls, lists and
+/// strings (slow ones).
+pub const CALIBRATION_PROGRAM: &str = "\
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+    def moved(self, d):
+        return Point(self.x + d)
+
+def count(n):
+    while n > 0:
+        n -= 1
+
+def work(n):
+    p = Point(0)
+    out = []
+    total = 0
+    for i in range(n):
+        p = p.moved(i % 7)
+        out.append(i * i)
+        if len(out) > 50:
+            total += sum(out)
+            out = []
+        total += len(str(i))
+    return total + p.x
+
+for _ in range(20):
+    count(20000)
+    work(2000)
+";
+
+fn measure_ns_per_instruction() -> f64 {
+    let Ok(code) = crate::python::compile(CALIBRATION_PROGRAM, "<calibration>") else {
+        return super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
+    };
+    let world = World::new(
+        &RunOptions {
+            gil: false,
+            ..RunOptions::default()
+        },
+        code.clone(),
+    );
+    let host = world.new_host(MAIN_PID);
+    let interp = Interp::new(host.clone(), Config::default());
+    host.bind(&interp);
+    let mut thread = vm_entry::start_main(&interp, code);
+    #[allow(clippy::disallowed_methods)] // native-only calibration times the VM on the real clock
+    let started = Instant::now();
+    while let Stop::Budget = vm_entry::run(&interp, &mut thread, 1_000_000) {}
+    let elapsed = started.elapsed().as_secs_f64();
+    if thread.instructions == 0 {
+        return super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
+    }
+    elapsed * 1e9 / thread.instructions as f64
+}
+
+/// A per-process GIL: a baton handed over in FIFO order.
+struct Gil {
+    state: Mutex<GilState>,
+    cv: Condvar,
+    /// Threads queued for it (a lock-free first look after every chunk).
+    waiting: AtomicUsize,
+}
+
+struct GilState {
+    holder: Option<u64>,
+    held_since: Instant,
+    queue: VecDeque<(u64, Instant)>,
+}
+
+impl Gil {
+    fn new(now: Instant) -> Gil {
+        Gil {
+            state: Mutex::new(GilState {
+                holder: None,
+                held_since: now,
+                queue: VecDeque::new(),
+            }),
+            cv: Condvar::new(),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GilState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the GIL for thread `who` if nobody holds it or waits for it.
+    fn try_acquire(&self, who: u64) -> bool {
+        let mut s = self.lock();
+        if s.holder.is_none() && s.queue.is_empty() {
+            s.holder = Some(who);
+            s.held_since = now();
+            return true;
+        }
+        false
+    }
+
+    /// Takes the GIL for thread `who`, after the threads queued before it.
+    fn acquire(&self, who: u64) {
+        let mut s = self.lock();
+        if s.holder.is_none() && s.queue.is_empty() {
+            s.holder = Some(who);
+            s.held_since = now();
+            return;
+        }
+        s.queue.push_back((who, now()));
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        loop {
+            if s.holder.is_none() && s.queue.front().is_some_and(|(q, _)| *q == who) {
+                s.queue.pop_front();
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                s.holder = Some(who);
+                s.held_since = now();
+                return;
+            }
+            s = self.cv.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn release(&self) {
+        let mut s = self.lock();
+        s.holder = None;
+        drop(s);
+        self.cv.notify_all();
+    }
+
+    /// Whether the holder should hand over: a waiter has waited a switch interval.
+    fn should_drop(&self, interval: f64) -> bool {
+        if self.waiting.load(Ordering::SeqCst) == 0 {
+            return false;
+        }
+        let s = self.lock();
+        match s.queue.front() {
+            Some((_, since)) => {
+                let from = (*since).max(s.held_since);
+                now().saturating_duration_since(from).as_secs_f64() >= interval
+            }
+            None => false,
+        }
+    }
+}
+
+#[allow(clippy::disallowed_methods)] // the native runtime's clock; this file never builds on wasm
+fn now() -> Instant {
+    Instant::now()
+}
+
+/// A process of the run as the world sees it.
+struct NProc {
+    name: String,
+    interp: Weak<Interp>,
+    host: Weak<NHost>,
+    waitable: Arc<Waitable>,
+    exitcode: Option<i32>,
+    failed: bool,
+    terminated: bool,
+}
+
+impl NProc {
+    fn new(name: &str, interp: &Arc<Interp>, host: &Arc<NHost>) -> NProc {
+        NProc {
+            name: name.to_string(),
+            interp: Arc::downgrade(interp),
+            host: Arc::downgrade(host),
+            waitable: Waitable::new(),
+            exitcode: None,
+            failed: false,
+            terminated: false,
+        }
+    }
+}
+
+/// A thread parked with no deadline, for deadlock detection and its message.
+struct Parked {
+    key: (u64, u64),
+    on: Arc<Waitable>,
+    seen: u64,
+    label: String,
+}
+
+struct NState {
+    stdout: String,
+    stderr: String,
+    exception: Option<ExceptionReport>,
+    thread_exceptions: Vec<ExceptionReport>,
+    timeline: TimelineBuilder,
+    lanes: HashMap<(u64, u64), u32>,
+    active: HashMap<(u64, u64), u32>,
+    task_lanes: HashMap<(u64, u64, String), u32>,
+    processes: BTreeMap<u64, NProc>,
+    next_pid: u64,
+    channels: HashMap<u64, (VecDeque<Portable>, Arc<Waitable>)>,
+    next_channel: u64,
+    handles: Vec<JoinHandle<()>>,
+    /// Python threads started and not ended, all processes together.
+    alive: usize,
+    parked: Vec<Parked>,
+    /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
+    /// if early.
+    ended: Option<(f64, Option<String>)>,
+}
+
+/// One run: what every host and thread of it shares.
+struct World {
+    /// The run's time zero: set when the main thread starts, so the interpreter's own start-up is not
+    /// part of the program's time (the prediction's clock starts at the program's first instruction).
+    start: OnceLock<Instant>,
+    epoch: f64,
+    opts: RunOptions,
+    code: Arc<Code>,
+    state: Mutex<NState>,
+    /// Every wait, sleep and the run's end park on this.
+    cv: Condvar,
+    /// Set when the run ends: waits return, threads stop.
+    stop: AtomicBool,
+    /// Threads parked on `cv` (or about to park): a notify with none skips the lock.
+    parked: AtomicUsize,
+    /// Hosts of every process, to cancel their GIL waits at the end.
+    gils: Mutex<Vec<Arc<Gil>>>,
+}
+
+impl World {
+    fn new(opts: &RunOptions, code: Arc<Code>) -> Arc<World> {
+        #[allow(clippy::disallowed_methods)] // `time.time()` of the real run
+        let epoch = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        Arc::new(World {
+            start: OnceLock::new(),
+            epoch,
+            opts: RunOptions {
+                cores: opts.cores.max(1),
+                ..opts.clone()
+            },
+            code,
+            state: Mutex::new(NState {
+                stdout: String::new(),
+                stderr: String::new(),
+                exception: None,
+                thread_exceptions: Vec::new(),
+                timeline: TimelineBuilder::new(),
+                lanes: HashMap::new(),
+                active: HashMap::new(),
+                task_lanes: HashMap::new(),
+                processes: BTreeMap::new(),
+                next_pid: MAIN_PID + 1,
+                channels: HashMap::new(),
+                next_channel: 1,
+                handles: Vec::new(),
+                alive: 0,
+                parked: Vec::new(),
+                ended: None,
+            }),
+            cv: Condvar::new(),
+            stop: AtomicBool::new(false),
+            parked: AtomicUsize::new(0),
+            gils: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, NState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn start(&self) -> Instant {
+        *self.start.get_or_init(now)
+    }
+
+    fn elapsed(&self) -> f64 {
+        match self.start.get() {
+            Some(start) => now().saturating_duration_since(*start).as_secs_f64(),
+            None => 0.0,
+        }
+    }
+
+    fn new_host(self: &Arc<World>, pid: u64) -> Arc<NHost> {
+        let gil = self.opts.gil.then(|| Arc::new(Gil::new(now())));
+        if let Some(gil) = &gil {
+            self.gils
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(gil.clone());
+        }
+        Arc::new(NHost {
+            world: self.clone(),
+            pid,
+            interp: OnceLock::new(),
+            gil,
+            gil_lane: OnceLock::new(),
+            switch_interval: AtomicU64::new(DEFAULT_SWITCH_INTERVAL.to_bits()),
+        })
+    }
+
+    /// Ends the run at `t` (the first reason wins).
+    fn end(&self, state: &mut NState, why: Option<String>) {
+        if state.ended.is_none() {
+            state.ended = Some((self.elapsed(), why));
+        }
+        self.cv.notify_all();
+    }
+
+    /// Blocks the caller until the run ends or passes the cap, then stops every thread.
+    fn wait_for_end(&self) {
+        let cap = Duration::from_secs_f64(self.opts.max_seconds.clamp(0.0, 1e6));
+        let mut state = self.lock();
+        while state.ended.is_none() {
+            let elapsed = now().saturating_duration_since(self.start());
+            if elapsed >= cap {
+                let why = format!(
+                    "the program ran longer than ThreadLab's limit of {} s",
+                    self.opts.max_seconds
+                );
+                self.end(&mut state, Some(why));
+                break;
+            }
+            state = self
+                .cv
+                .wait_timeout(state, cap - elapsed)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        // Stop everything still running: daemons, a capped or deadlocked program, child processes.
+        self.stop.store(true, Ordering::SeqCst);
+        for p in state.processes.values() {
+            if let Some(interp) = p.interp.upgrade() {
+                interp.cancelled.store(true, Ordering::SeqCst);
+            }
+        }
+        self.cv.notify_all();
+        let handles = std::mem::take(&mut state.handles);
+        drop(state);
+        for gil in self.gils.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            gil.cv.notify_all();
+        }
+        let deadline = now() + GRACE;
+        let mut state = self.lock();
+        while state.alive > 0 && now() < deadline {
+            state = self
+                .cv
+                .wait_timeout(state, Duration::from_millis(10))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        drop(state);
+        for handle in handles {
+            if handle.is_finished() {
+                let _ = handle.join();
+            }
+            // Otherwise the thread is left behind: it stops at its next budget check.
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        let mut state = self.lock();
+        let (end, stopped) = state.ended.clone().unwrap_or((self.elapsed(), None));
+        let timeline = std::mem::take(&mut state.timeline).finish(end);
+        Outcome {
+            stdout: std::mem::take(&mut state.stdout),
+            stderr: std::mem::take(&mut state.stderr),
+            syntax_errors: Vec::new(),
+            exception: state.exception.take(),
+            thread_exceptions: std::mem::take(&mut state.thread_exceptions),
+            elapsed_s: end,
+            stopped,
+            timeline,
+        }
+    }
+
+    fn show(&self, state: &mut NState, key: (u64, u64), s: Option<State>) {
+        let t = self.elapsed();
+        if let Some(&lane) = state.active.get(&key) {
+            state.timeline.set(lane, t, s);
+        }
+    }
+
+    /// A thread ended: the ones left may all be parked for good.
+    fn check_deadlock_after_exit(&self, state: &mut NState) {
+        if !state.parked.is_empty() {
+            self.check_deadlock(state);
+        }
+    }
+
+    /// After a thread parked with no deadline: if every live thread of the run is parked so, with
+    /// its generation unchanged, nothing can wake any of them.
+    fn check_deadlock(&self, state: &mut NState) {
+        if state.parked.len() < state.alive || state.alive == 0 {
+            return;
+        }
+        if state.parked.iter().any(|p| p.on.generation() != p.seen) {
+            return;
+        }
+        let mut labels: Vec<(u64, u64, String)> = state
+            .parked
+            .iter()
+            .map(|p| (p.key.0, p.key.1, p.label.clone()))
+            .collect();
+        labels.sort();
+        let message = format!(
+            "deadlock: {}",
+            labels
+                .into_iter()
+                .map(|(_, _, l)| l)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.end(state, Some(message));
+    }
+}
+
+/// The host of one process of a real run.
+struct NHost {
+    world: Arc<World>,
+    pid: u64,
+    interp: OnceLock<Weak<Interp>>,
+    gil: Option<Arc<Gil>>,
+    gil_lane: OnceLock<u32>,
+    switch_interval: AtomicU64,
+}
+
+impl NHost {
+    fn bind(&self, interp: &Arc<Interp>) {
+        let _ = self.interp.set(Arc::downgrade(interp));
+    }
+
+    fn key(&self, ident: u64) -> (u64, u64) {
+        (self.pid, ident)
+    }
+
+    fn cancelled(&self, interp: &Interp) -> bool {
+        self.world.stop.load(Ordering::SeqCst) || interp.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn process_name(&self) -> String {
+        self.world
+            .lock()
+            .processes
+            .get(&self.pid)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// A lane for a new thread (and the process's GIL lane with its first thread); the thread counts as
+    /// alive from now.
+    fn register(&self, thread: &ThreadState, first: bool) {
+        let proc_name = self.process_name();
+        let (name, kind) = match (self.pid == MAIN_PID, first) {
+            (true, _) => (thread.name.clone(), LaneKind::Thread),
+            (false, true) => (proc_name.clone(), LaneKind::Process),
+            (false, false) => (format!("{proc_name}/{}", thread.name), LaneKind::Thread),
+        };
+        let mut state = self.world.lock();
+        let lane = state.timeline.lane(&name, kind);
+        state.lanes.insert(self.key(thread.ident), lane);
+        state.active.insert(self.key(thread.ident), lane);
+        if first && self.gil.is_some() {
+            let label = if self.pid == MAIN_PID {
+                "GIL".to_string()
+            } else {
+                format!("{proc_name} GIL")
+            };
+            let gil_lane = state.timeline.lane(&label, LaneKind::Gil);
+            let _ = self.gil_lane.set(gil_lane);
+        }
+        state.alive += 1;
+    }
+
+    /// Starts an OS thread running `thread` on `interp`.
+    fn start_thread(self: &Arc<NHost>, interp: Arc<Interp>, thread: Box<ThreadState>, first: bool) {
+        self.register(&thread, first);
+        let host = self.clone();
+        let name = thread.name.clone();
+        let spawned = std::thread::Builder::new()
+            .name(name)
+            .stack_size(STACK_BYTES)
+            .spawn(move || host.thread_main(interp, thread, first));
+        let mut state = self.world.lock();
+        match spawned {
+            Ok(handle) => state.handles.push(handle),
+            Err(e) => {
+                state.alive -= 1;
+                state
+                    .stderr
+                    .push_str(&format!("can't start a thread: {e}\n"));
+            }
+        }
+    }
+
+    fn show(&self, ident: u64, s: Option<State>) {
+        let mut state = self.world.lock();
+        self.world.show(&mut state, self.key(ident), s);
+    }
+
+    fn show_gil(&self, holder: Option<u64>) {
+        let Some(&lane) = self.gil_lane.get() else {
+            return;
+        };
+        let t = self.world.elapsed();
+        let mut state = self.world.lock();
+        let s = holder
+            .and_then(|h| state.lanes.get(&self.key(h)).copied())
+            .map(|l| State {
+                holder: Some(l),
+                ..State::new(SpanKind::Running, 0)
+            });
+        state.timeline.set(lane, t, s);
+    }
+
+    fn take_gil(&self, ident: u64, line: u32) {
+        if let Some(gil) = &self.gil {
+            if !gil.try_acquire(ident) {
+                self.show(ident, Some(State::new(SpanKind::GilWait, line)));
+                gil.acquire(ident);
+            }
+            self.show_gil(Some(ident));
+        }
+        self.show(ident, Some(State::new(SpanKind::Running, line)));
+    }
+
+    /// Lets go of the GIL; the thread's lane shows `next` from before the release, so under the GIL
+    /// no two threads' running spans overlap.
+    fn drop_gil(&self, ident: u64, next: Option<State>) {
+        self.show(ident, next);
+        if let Some(gil) = &self.gil {
+            self.show_gil(None);
+            gil.release();
+        }
+    }
+
+    /// The life of one Python thread on its OS thread.
+    fn thread_main(
+        self: Arc<NHost>,
+        interp: Arc<Interp>,
+        mut thread: Box<ThreadState>,
+        first: bool,
+    ) {
+        let ident = thread.ident;
+        'life: loop {
+            self.take_gil(ident, thread.line);
+            let stop = loop {
+                let stop = vm_entry::run(&interp, &mut thread, CHUNK);
+                if !matches!(stop, Stop::Budget) {
+                    break stop;
+                }
+                if self.cancelled(&interp) {
+                    break Stop::Finished;
+                }
+                let interval = f64::from_bits(self.switch_interval.load(Ordering::Relaxed));
+                if self.gil.as_ref().is_some_and(|g| g.should_drop(interval)) {
+                    self.drop_gil(ident, Some(State::new(SpanKind::GilWait, thread.line)));
+                    self.take_gil(ident, thread.line);
+                }
+            };
+            let next = match &stop {
+                Stop::Block(block) => Some(wait_state(block, thread.line)),
+                _ => None,
+            };
+            self.drop_gil(ident, next);
+            match stop {
+                Stop::Block(block) => {
+                    if !self.wait(&interp, ident, block, thread.line) {
+                        break 'life;
+                    }
+                }
+                Stop::Finished | Stop::Budget => break 'life,
+            }
+        }
+        let mut state = self.world.lock();
+        self.world.show(&mut state, self.key(ident), None);
+        state.alive = state.alive.saturating_sub(1);
+        if first {
+            self.process_ended(&mut state, &interp);
+        } else {
+            self.world.check_deadlock_after_exit(&mut state);
+        }
+        self.world.cv.notify_all();
+    }
+
+    /// This process's main thread has ended: its daemons are cancelled, its exit code set, joiners woken;
+    /// the run ends with the main process when no child process is left.
+    fn process_ended(&self, state: &mut NState, interp: &Interp) {
+        interp.cancelled.store(true, Ordering::SeqCst);
+        if let Some(p) = state.processes.get_mut(&self.pid) {
+            p.exitcode = Some(if p.terminated {
+                -15
+            } else if p.failed {
+                1
+            } else {
+                0
+            });
+            p.waitable.bump();
+        }
+        let main_done = state
+            .processes
+            .get(&MAIN_PID)
+            .is_some_and(|p| p.exitcode.is_some());
+        let children_running = state.processes.values().any(|p| p.exitcode.is_none());
+        if main_done && !children_running {
+            self.world.end(state, None);
+        } else {
+            self.world.check_deadlock_after_exit(state);
+        }
+    }
+
+    /// Carries out a wait (its span already shows); false if the run is being stopped.
+    fn wait(&self, interp: &Interp, ident: u64, block: Block, line: u32) -> bool {
+        let State { kind, line, .. } = wait_state(&block, line);
+        let (on, until) = match block.wait {
+            Wait::Sleep { until } => {
+                if until <= self.world.elapsed() {
+                    // `sleep(0)`: the GIL was dropped; queue for it again behind any waiter.
+                    return !self.cancelled(interp);
+                }
+                (None, Some(until))
+            }
+            Wait::Wait { on, seen, until } => (Some((on, seen)), until),
+            Wait::Io { done, seen } => (Some((done, seen)), None),
+        };
+        let key = self.key(ident);
+        let mut state = self.world.lock();
+        self.world.parked.fetch_add(1, Ordering::SeqCst);
+        if let (Some((w, seen)), None) = (&on, until) {
+            let label = self.park_label(&state, ident, kind, line);
+            state.parked.push(Parked {
+                key,
+                on: w.clone(),
+                seen: *seen,
+                label,
+            });
+            self.world.check_deadlock(&mut state);
+        }
+        loop {
+            if self.cancelled(interp) {
+                break;
+            }
+            if on.as_ref().is_some_and(|(w, seen)| w.generation() != *seen) {
+                break;
+            }
+            let mut timeout = RECHECK;
+            if let Some(until) = until {
+                let left = until - self.world.elapsed();
+                if left <= 0.0 {
+                    break;
+                }
+                timeout = timeout.min(Duration::from_secs_f64(left));
+            }
+            state = self
+                .world
+                .cv
+                .wait_timeout(state, timeout)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        self.world.parked.fetch_sub(1, Ordering::SeqCst);
+        state.parked.retain(|p| p.key != key);
+        !self.cancelled(interp)
+    }
+
+    fn park_label(&self, state: &NState, ident: u64, kind: SpanKind, line: u32) -> String {
+        let name = state
+            .lanes
+            .get(&self.key(ident))
+            .and_then(|&l| state.timeline.lanes().get(l as usize))
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        let what = match kind {
+            SpanKind::Wait(k) => wait_kind_label(k),
+            SpanKind::Io => "io",
+            _ => "sleep",
+        };
+        if line > 0 {
+            format!("{name} waits at line {line} ({what})")
+        } else {
+            format!("{name} waits ({what})")
+        }
+    }
+}
+
+/// The span a wait shows: its kind and the user's line (the thread's line if the site has none).
+fn wait_state(block: &Block, line: u32) -> State {
+    let line = if block.site.line > 0 {
+        block.site.line
+    } else {
+        line
+    };
+    let kind = match (&block.wait, block.site.kind) {
+        (Wait::Sleep { .. }, _) | (Wait::Wait { .. }, WaitKind::Sleep) => SpanKind::Sleep,
+        (Wait::Io { .. }, _) | (Wait::Wait { .. }, WaitKind::Io) => SpanKind::Io,
+        (Wait::Wait { .. }, k) => SpanKind::Wait(k),
+    };
+    State::new(kind, line)
+}
+
+impl Host for NHost {
+    fn now(&self) -> f64 {
+        self.world.elapsed()
+    }
+
+    fn epoch(&self) -> f64 {
+        self.world.epoch
+    }
+
+    fn cpu_count(&self) -> usize {
+        self.world.opts.cores
+    }
+
+    fn spawn(&self, thread: Box<ThreadState>) {
+        let Some(interp) = self.interp.get().and_then(Weak::upgrade) else {
+            return;
+        };
+        let me = {
+            let state = self.world.lock();
+            state
+                .processes
+                .get(&self.pid)
+                .and_then(|p| p.host.upgrade())
+        };
+        if let Some(me) = me {
+            me.start_thread(interp, thread, false);
+        }
+    }
+
+    fn notify(&self, _w: &Arc<Waitable>) {
+        // A waiter counts itself in `parked` before it checks the generation (all SeqCst), so if the
+        // count reads 0 here, any later waiter sees the bump made before this notify and won't park.
+        if self.world.parked.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        // Taking the lock orders this after a parking waiter's check of the generation.
+        let _state = self.world.lock();
+        self.world.cv.notify_all();
+    }
+
+    fn output(&self, thread: u64, stream: Stream, text: &str) {
+        let t = self.world.elapsed();
+        let mut state = self.world.lock();
+        if state.ended.is_some() {
+            // A daemon thread printing after the end: CPython's exit would have killed it by now.
+            return;
+        }
+        match stream {
+            Stream::Stdout => {
+                state.stdout.push_str(text);
+                if let Some(&lane) = state.active.get(&self.key(thread)) {
+                    state.timeline.mark(lane, t, text);
+                }
+            }
+            Stream::Stderr => state.stderr.push_str(text),
+        }
+    }
+
+    fn uncaught(&self, _thread: u64, main: bool, report: ExceptionReport) {
+        let mut state = self.world.lock();
+        if state.ended.is_some() {
+            return;
+        }
+        if main && self.pid == MAIN_PID {
+            state.exception = Some(report);
+        } else {
+            if main {
+                if let Some(p) = state.processes.get_mut(&self.pid) {
+                    p.failed = true;
+                }
+            }
+            state.thread_exceptions.push(report);
+        }
+    }
+
+    fn set_switch_interval(&self, seconds: f64) {
+        if seconds.is_finite() && seconds > 0.0 {
+            self.switch_interval
+                .store(seconds.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    fn task_switch(&self, thread: u64, task: Option<&str>) {
+        let t = self.world.elapsed();
+        let key = self.key(thread);
+        let mut state = self.world.lock();
+        let Some(&base) = state.lanes.get(&key) else {
+            return;
+        };
+        let target = match task {
+            None => base,
+            Some(name) => {
+                let k = (self.pid, thread, name.to_string());
+                match state.task_lanes.get(&k) {
+                    Some(&lane) => lane,
+                    None => {
+                        let lane = state.timeline.lane(name, LaneKind::Task);
+                        state.task_lanes.insert(k, lane);
+                        lane
+                    }
+                }
+            }
+        };
+        let old = state.active.insert(key, target).unwrap_or(base);
+        if old != target {
+            let s = state.timeline.state(old);
+            state.timeline.set(old, t, None);
+            state.timeline.set(target, t, s);
+        }
+    }
+
+    fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
+        let pid = {
+            let mut state = self.world.lock();
+            let pid = state.next_pid;
+            state.next_pid += 1;
+            pid
+        };
+        let host = self.world.new_host(pid);
+        let config = Config {
+            main_name: "__mp_main__".into(),
+            pid,
+            process_name: spec.name.clone(),
+            seed: self.world.opts.seed.wrapping_add(pid),
+            ..Config::default()
+        };
+        let interp = Interp::new(host.clone(), config);
+        host.bind(&interp);
+        self.world
+            .lock()
+            .processes
+            .insert(pid, NProc::new(&spec.name, &interp, &host));
+        let main =
+            vm_entry::start_process_main(&interp, self.world.code.clone(), spec.target, spec.args);
+        host.start_thread(interp, Box::new(main), true);
+        Ok(pid)
+    }
+
+    fn process_exitcode(&self, pid: u64) -> Option<i32> {
+        self.world
+            .lock()
+            .processes
+            .get(&pid)
+            .and_then(|p| p.exitcode)
+    }
+
+    fn process_waitable(&self, pid: u64) -> Arc<Waitable> {
+        let state = self.world.lock();
+        state
+            .processes
+            .get(&pid)
+            .map(|p| p.waitable.clone())
+            .unwrap_or_else(Waitable::new)
+    }
+
+    fn process_terminate(&self, pid: u64) {
+        let mut state = self.world.lock();
+        if let Some(p) = state.processes.get_mut(&pid) {
+            if p.exitcode.is_none() {
+                p.terminated = true;
+                if let Some(interp) = p.interp.upgrade() {
+                    interp.cancelled.store(true, Ordering::SeqCst);
+                }
+            }
+        }
+        self.world.cv.notify_all();
+        drop(state);
+        for gil in self
+            .world
+            .gils
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            gil.cv.notify_all();
+        }
+    }
+
+    fn channel_new(&self) -> u64 {
+        let mut state = self.world.lock();
+        let id = state.next_channel;
+        state.next_channel += 1;
+        state
+            .channels
+            .insert(id, (VecDeque::new(), Waitable::new()));
+        id
+    }
+
+    fn channel_put(&self, channel: u64, item: Portable) {
+        let mut state = self.world.lock();
+        if let Some((items, w)) = state.channels.get_mut(&channel) {
+            items.push_back(item);
+            w.bump();
+        }
+        self.world.cv.notify_all();
+    }
+
+    fn channel_get(&self, channel: u64) -> Option<Portable> {
+        let mut state = self.world.lock();
+        let (items, w) = state.channels.get_mut(&channel)?;
+        let item = items.pop_front();
+        if item.is_some() {
+            w.bump();
+            self.world.cv.notify_all();
+        }
+        item
+    }
+
+    fn channel_len(&self, channel: u64) -> usize {
+        self.world
+            .lock()
+            .channels
+            .get(&channel)
+            .map_or(0, |(items, _)| items.len())
+    }
+
+    fn channel_waitable(&self, channel: u64) -> Arc<Waitable> {
+        let state = self.world.lock();
+        state
+            .channels
+            .get(&channel)
+            .map(|(_, w)| w.clone())
+            .unwrap_or_else(Waitable::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gil_is_handed_over_in_fifo_order_after_the_switch_interval() {
+        let gil = Arc::new(Gil::new(now()));
+        assert!(gil.try_acquire(1));
+        assert!(!gil.should_drop(0.001), "nobody waits");
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        // Before any waiter queues: the switch interval counts from the first waiter's arrival, which is
+        // later than this, so at least the interval must pass between here and the hand-over.
+        let waited = now();
+        for who in [2u64, 3] {
+            let (theirs, order) = (gil.clone(), order.clone());
+            handles.push(
+                std::thread::Builder::new()
+                    .spawn(move || {
+                        theirs.acquire(who);
+                        order.lock().unwrap().push(who);
+                        theirs.release();
+                    })
+                    .unwrap(),
+            );
+            // Queue 2 before 3.
+            while gil.waiting.load(Ordering::SeqCst) < (who - 1) as usize {
+                std::hint::spin_loop();
+            }
+        }
+        while !gil.should_drop(0.005) {
+            std::hint::spin_loop();
+        }
+        assert!(waited.elapsed() >= Duration::from_millis(4));
+        gil.release();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![2, 3]);
+        assert!(gil.try_acquire(1));
+    }
+}

@@ -1,0 +1,491 @@
+//! Lanes and spans of a run: what each thread, task, process and GIL did when, built by both runtimes.
+//!
+//! A runtime tells a [`TimelineBuilder`] about state *changes* only (a thread starts waiting for the GIL,
+//! runs, sleeps at line 7, ends); the builder closes the open span and opens the next, merging a span
+//! with the previous one of the same kind when they touch, so a long CPU loop is one span however many
+//! times the scheduler resumed it. [`render_text`] draws a timeline as text for the CLI and for test
+//! failure messages.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::vm::host::WaitKind;
+
+/// The lanes and print marks of one run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Timeline {
+    /// One lane per thread, task, process (its main thread) and GIL, in order of creation.
+    pub lanes: Vec<Lane>,
+    /// Where each `print` happened, in time order.
+    pub marks: Vec<Mark>,
+    /// The end of the run, seconds.
+    pub end_s: f64,
+}
+
+/// What a lane stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LaneKind {
+    /// A Python thread of the main process.
+    Thread,
+    /// An asyncio task (spans while the task runs on its thread's event loop).
+    Task,
+    /// A process's main thread (`Process-1`); its other threads are `Thread` lanes.
+    Process,
+    /// Who holds a process's GIL: spans name the holder's lane.
+    Gil,
+}
+
+/// One row of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lane {
+    /// Its index in [`Timeline::lanes`].
+    pub id: u32,
+    /// `MainThread`, `Thread-1 (worker)`, `Task-2`, `Process-1`, `GIL`.
+    pub name: String,
+    /// What it stands for.
+    pub kind: LaneKind,
+    /// Its spans in time order, never overlapping.
+    pub spans: Vec<Span>,
+}
+
+/// What a thread is doing during a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpanKind {
+    /// Executing Python (on a GIL lane: holding the GIL).
+    Running,
+    /// Ready to run, waiting for its process's GIL.
+    GilWait,
+    /// Ready to run (and holding the GIL if there is one), waiting for a free core.
+    Ready,
+    /// `time.sleep`.
+    Sleep,
+    /// Blocked on a lock, a join, a queue, ... until another thread acts or a timeout passes.
+    Wait(#[serde(with = "wait_kind_name")] WaitKind),
+    /// Waiting for a (simulated or real) transfer.
+    Io,
+}
+
+/// `WaitKind` as a lowercase name in JSON (`"lock"`), without asking the VM's type to derive serde.
+mod wait_kind_name {
+    use serde::Serializer;
+
+    use crate::vm::host::WaitKind;
+
+    pub fn serialize<S: Serializer>(kind: &WaitKind, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(super::wait_kind_label(*kind))
+    }
+}
+
+/// The lowercase name of a wait kind (`lock`, `join`, ...), for JSON and messages.
+pub fn wait_kind_label(kind: WaitKind) -> &'static str {
+    match kind {
+        WaitKind::Sleep => "sleep",
+        WaitKind::Lock => "lock",
+        WaitKind::Join => "join",
+        WaitKind::Queue => "queue",
+        WaitKind::Event => "event",
+        WaitKind::Semaphore => "semaphore",
+        WaitKind::Condition => "condition",
+        WaitKind::Barrier => "barrier",
+        WaitKind::Future => "future",
+        WaitKind::Process => "process",
+        WaitKind::Io => "io",
+        WaitKind::Idle => "idle",
+    }
+}
+
+/// A stretch of time a lane spent in one state.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Span {
+    /// Start, seconds from the run's start.
+    pub start_s: f64,
+    /// End, seconds from the run's start.
+    pub end_s: f64,
+    /// What the lane was doing.
+    pub kind: SpanKind,
+    /// The user's source line that runs (where the span began) or waits; 0 if unknown.
+    pub line: u32,
+    /// On a GIL lane: the lane of the thread holding the GIL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<u32>,
+}
+
+/// A line printed by a thread, at the time it printed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mark {
+    /// Seconds from the run's start.
+    pub t_s: f64,
+    /// The lane that printed.
+    pub lane: u32,
+    /// The text (the whole `print` call, `end` included).
+    pub text: String,
+}
+
+/// A lane's state between two changes: `None` is "nothing to draw" (not started, ended).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct State {
+    /// The span kind.
+    pub kind: SpanKind,
+    /// The user's line.
+    pub line: u32,
+    /// The GIL's holder, on GIL lanes.
+    pub holder: Option<u32>,
+}
+
+impl State {
+    /// A state of `kind` at `line`.
+    pub fn new(kind: SpanKind, line: u32) -> State {
+        State {
+            kind,
+            line,
+            holder: None,
+        }
+    }
+}
+
+/// Spans closer than this (seconds) touch, for merging.
+const TOUCH_S: f64 = 1e-9;
+
+/// Builds a [`Timeline`] from state changes, lane by lane.
+#[derive(Debug, Default)]
+pub struct TimelineBuilder {
+    timeline: Timeline,
+    /// Per lane: the open span's state and start.
+    open: Vec<Option<(State, f64)>>,
+}
+
+impl TimelineBuilder {
+    /// An empty timeline.
+    pub fn new() -> TimelineBuilder {
+        TimelineBuilder::default()
+    }
+
+    /// Adds a lane; returns its id.
+    pub fn lane(&mut self, name: &str, kind: LaneKind) -> u32 {
+        let id = self.timeline.lanes.len() as u32;
+        self.timeline.lanes.push(Lane {
+            id,
+            name: name.to_string(),
+            kind,
+            spans: Vec::new(),
+        });
+        self.open.push(None);
+        id
+    }
+
+    /// The lanes so far.
+    pub fn lanes(&self) -> &[Lane] {
+        &self.timeline.lanes
+    }
+
+    /// Lane `lane` is in `state` from `t` on (`None`: nothing to draw). The same kind (and holder) as the
+    /// open span keeps that span going, so callers may repeat a state freely.
+    pub fn set(&mut self, lane: u32, t: f64, state: Option<State>) {
+        let i = lane as usize;
+        let Some(slot) = self.open.get_mut(i) else {
+            return;
+        };
+        match (*slot, state) {
+            (Some((open, _)), Some(new)) if open.kind == new.kind && open.holder == new.holder => {}
+            (Some((open, start)), _) => {
+                *slot = state.map(|s| (s, t));
+                Self::close(&mut self.timeline.lanes[i], open, start, t);
+            }
+            (None, _) => *slot = state.map(|s| (s, t)),
+        }
+    }
+
+    /// The state lane `lane` is in.
+    pub fn state(&self, lane: u32) -> Option<State> {
+        self.open
+            .get(lane as usize)
+            .copied()
+            .flatten()
+            .map(|(s, _)| s)
+    }
+
+    /// Records a print on `lane` at `t`.
+    pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
+        self.timeline.marks.push(Mark {
+            t_s: t,
+            lane,
+            text: text.to_string(),
+        });
+    }
+
+    fn close(lane: &mut Lane, state: State, start: f64, end: f64) {
+        if let Some(last) = lane.spans.last_mut() {
+            if last.kind == state.kind
+                && last.holder == state.holder
+                && (start - last.end_s).abs() <= TOUCH_S
+            {
+                last.end_s = last.end_s.max(end);
+                return;
+            }
+        }
+        if end - start <= TOUCH_S {
+            return;
+        }
+        lane.spans.push(Span {
+            start_s: start,
+            end_s: end,
+            kind: state.kind,
+            line: state.line,
+            holder: state.holder,
+        });
+    }
+
+    /// Closes every open span at `end` and returns the timeline. GIL lanes that only ever had one holder
+    /// (a process with one thread) are left out: they would only repeat that thread's lane.
+    pub fn finish(mut self, end: f64) -> Timeline {
+        for i in 0..self.open.len() {
+            self.set(i as u32, end, None);
+        }
+        let mut timeline = self.timeline;
+        timeline.end_s = end;
+        timeline.marks.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
+        let keep: Vec<bool> = timeline
+            .lanes
+            .iter()
+            .map(|lane| {
+                lane.kind != LaneKind::Gil
+                    || lane.spans.iter().any(|s| s.holder != lane.spans[0].holder)
+            })
+            .collect();
+        if keep.iter().all(|k| *k) {
+            return timeline;
+        }
+        let mut new_id = vec![u32::MAX; keep.len()];
+        let mut next = 0;
+        for (i, k) in keep.iter().enumerate() {
+            if *k {
+                new_id[i] = next;
+                next += 1;
+            }
+        }
+        let remap = |id: u32| new_id.get(id as usize).copied().unwrap_or(u32::MAX);
+        timeline.lanes.retain(|lane| keep[lane.id as usize]);
+        for lane in &mut timeline.lanes {
+            lane.id = remap(lane.id);
+            for span in &mut lane.spans {
+                span.holder = span.holder.map(remap);
+            }
+        }
+        for mark in &mut timeline.marks {
+            mark.lane = remap(mark.lane);
+        }
+        timeline
+    }
+}
+
+impl Timeline {
+    /// The lane named `name`, if any.
+    pub fn lane(&self, name: &str) -> Option<&Lane> {
+        self.lanes.iter().find(|l| l.name == name)
+    }
+}
+
+impl Lane {
+    /// Total seconds this lane spent in spans matching `pred`.
+    pub fn total(&self, pred: impl Fn(SpanKind) -> bool) -> f64 {
+        self.spans
+            .iter()
+            .filter(|s| pred(s.kind))
+            .map(|s| s.end_s - s.start_s)
+            .sum()
+    }
+}
+
+/// The character drawing a span kind in [`render_text`].
+fn glyph(kind: SpanKind) -> char {
+    match kind {
+        SpanKind::Running => '#',
+        SpanKind::GilWait => '~',
+        SpanKind::Ready => '-',
+        SpanKind::Sleep => '.',
+        SpanKind::Wait(_) => '_',
+        SpanKind::Io => '=',
+    }
+}
+
+/// A text drawing of `timeline`, `width` columns for the time axis: one row per lane (`#` running,
+/// `~` waiting for the GIL, `-` waiting for a core, `.` sleeping, `_` blocked, `=` I/O; a GIL lane shows
+/// the holder's lane number), then the spans and the print marks with their times.
+pub fn render_text(timeline: &Timeline, width: usize) -> String {
+    let width = width.max(10);
+    let end = timeline
+        .lanes
+        .iter()
+        .flat_map(|l| l.spans.last().map(|s| s.end_s))
+        .chain(timeline.marks.iter().map(|m| m.t_s))
+        .fold(timeline.end_s, f64::max);
+    let name_w = timeline
+        .lanes
+        .iter()
+        .map(|l| l.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 28);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:name_w$}  0 s{:>w$}",
+        "",
+        format!("{end:.3} s"),
+        w = width - 1
+    );
+    let cell = if end > 0.0 { end / width as f64 } else { 1.0 };
+    for lane in &timeline.lanes {
+        let mut row = vec![' '; width];
+        for (c, slot) in row.iter_mut().enumerate() {
+            let (a, b) = (c as f64 * cell, (c + 1) as f64 * cell);
+            // The span covering most of the cell draws it.
+            let mut best: Option<(f64, &Span)> = None;
+            for s in &lane.spans {
+                let cover = s.end_s.min(b) - s.start_s.max(a);
+                if cover > 0.0 && best.is_none_or(|(c, _)| cover > c) {
+                    best = Some((cover, s));
+                }
+            }
+            if let Some((_, s)) = best {
+                *slot = match (lane.kind, s.holder) {
+                    (LaneKind::Gil, Some(h)) => char::from_digit(h % 36, 36).unwrap_or('?'),
+                    _ => glyph(s.kind),
+                };
+            }
+        }
+        let name: String = lane.name.chars().take(name_w).collect();
+        let _ = writeln!(
+            out,
+            "{name:name_w$} |{}|",
+            row.into_iter().collect::<String>()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:name_w$}  # running  ~ GIL wait  - core wait  . sleep  _ blocked  = I/O",
+        ""
+    );
+    for lane in &timeline.lanes {
+        let _ = writeln!(out, "{} [{}]:", lane.name, lane.id);
+        for s in &lane.spans {
+            let what = match s.kind {
+                SpanKind::Wait(k) => format!("wait ({})", wait_kind_label(k)),
+                SpanKind::Running if lane.kind == LaneKind::Gil => {
+                    format!("held by lane {}", s.holder.unwrap_or(u32::MAX))
+                }
+                k => format!("{k:?}").to_lowercase(),
+            };
+            let line = if s.line > 0 {
+                format!(" line {}", s.line)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:8.4} - {:8.4} s  {what}{line}", s.start_s, s.end_s);
+        }
+    }
+    for m in &timeline.marks {
+        let who = timeline
+            .lanes
+            .get(m.lane as usize)
+            .map(|l| l.name.as_str())
+            .unwrap_or("?");
+        let _ = writeln!(
+            out,
+            "{:8.4} s {who}: {}",
+            m.t_s,
+            m.text.trim_end_matches('\n')
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_kind_changes_make_one_span() {
+        let mut b = TimelineBuilder::new();
+        let main = b.lane("MainThread", LaneKind::Thread);
+        for i in 0..1000 {
+            b.set(
+                main,
+                i as f64 * 0.001,
+                Some(State::new(SpanKind::Running, 3)),
+            );
+        }
+        b.set(main, 1.0, Some(State::new(SpanKind::Sleep, 4)));
+        b.set(main, 1.5, None);
+        b.mark(main, 0.5, "hi\n");
+        let t = b.finish(2.0);
+        let lane = t.lane("MainThread").unwrap();
+        assert_eq!(lane.spans.len(), 2);
+        assert_eq!(
+            (
+                lane.spans[0].start_s,
+                lane.spans[0].end_s,
+                lane.spans[0].line
+            ),
+            (0.0, 1.0, 3)
+        );
+        assert_eq!(lane.spans[1].kind, SpanKind::Sleep);
+        assert_eq!(t.end_s, 2.0);
+        let text = render_text(&t, 40);
+        assert!(text.contains("MainThread |####"), "{text}");
+        assert!(text.contains("0.5000 s MainThread: hi"), "{text}");
+    }
+
+    #[test]
+    fn touching_spans_of_one_kind_merge_even_across_a_gap_of_nothing() {
+        let mut b = TimelineBuilder::new();
+        let l = b.lane("T", LaneKind::Thread);
+        b.set(l, 0.0, Some(State::new(SpanKind::Running, 1)));
+        b.set(l, 0.1, None);
+        b.set(l, 0.1, Some(State::new(SpanKind::Running, 2)));
+        b.set(l, 0.2, Some(State::new(SpanKind::Wait(WaitKind::Lock), 5)));
+        b.set(l, 0.2, Some(State::new(SpanKind::Running, 6)));
+        let t = b.finish(0.3);
+        let spans = &t.lanes[0].spans;
+        // The zero-length wait is dropped and the running spans around it merge.
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!((spans[0].start_s, spans[0].end_s), (0.0, 0.3));
+    }
+
+    #[test]
+    fn a_gil_lane_with_one_holder_is_left_out_and_ids_are_remapped() {
+        let mut b = TimelineBuilder::new();
+        let gil = b.lane("GIL", LaneKind::Gil);
+        let main = b.lane("MainThread", LaneKind::Thread);
+        b.set(
+            gil,
+            0.0,
+            Some(State {
+                holder: Some(main),
+                ..State::new(SpanKind::Running, 0)
+            }),
+        );
+        b.set(main, 0.0, Some(State::new(SpanKind::Running, 1)));
+        b.mark(main, 0.1, "x");
+        let t = b.finish(0.2);
+        assert_eq!(t.lanes.len(), 1);
+        assert_eq!(t.lanes[0].id, 0);
+        assert_eq!(t.marks[0].lane, 0);
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains("\"kind\":\"running\""), "{json}");
+    }
+
+    #[test]
+    fn wait_kinds_serialise_by_name() {
+        let mut b = TimelineBuilder::new();
+        let l = b.lane("T", LaneKind::Thread);
+        b.set(l, 0.0, Some(State::new(SpanKind::Wait(WaitKind::Join), 9)));
+        let t = b.finish(1.0);
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains("{\"wait\":\"join\"}"), "{json}");
+        assert!(render_text(&t, 20).contains("wait (join) line 9"));
+    }
+}

@@ -1,0 +1,10 @@
+# Conversions: int, float, str, repr, bool, list, tuple, dict, set.
+print(int("12"), int("  -3 "), int(7.99), int("0"), int(False), int("ff", 16), int("101", 2))
+print(float("1.5"), float("1e3"), float(2), float("-inf"))
+print(str(12), str(1.0), str([1, "a"]), str(None), repr("q"), repr(12))
+print(bool(""), bool("0"), bool(0), bool([0]), bool(None))
+print(list("abc"), list((1, 2)), list({"a": 1, "b": 2}), list(range(3)))
+print(tuple([1, 2]), tuple("hi"), tuple())
+print(dict([("a", 1), ("b", 2)]), dict(a=1), dict())
+print(sorted(set([3, 1, 3, 2])), set())
+print(int(float("2.5")), str(int("7")) + "!", float(str(0.1)))

@@ -1,0 +1,11 @@
+# stderr: last-line
+# An attribute that was never set: AttributeError names the class and the attribute.
+class Point:
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+p = Point(1, 2)
+print(p.x, p.y)
+print(p.z)

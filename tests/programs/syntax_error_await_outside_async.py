@@ -1,0 +1,6 @@
+# await in a plain def.
+import asyncio
+
+
+def main():
+    await asyncio.sleep(1)

@@ -1,0 +1,3 @@
+# A keyword used as a variable name.
+count = 1
+class = "first"

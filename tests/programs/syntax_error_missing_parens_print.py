@@ -1,0 +1,3 @@
+# Python 2's print statement.
+x = 1
+print "x is", x

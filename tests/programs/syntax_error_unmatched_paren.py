@@ -1,0 +1,3 @@
+# One closing parenthesis too many.
+x = 1
+print((x + 2)))

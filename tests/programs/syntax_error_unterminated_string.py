@@ -1,0 +1,3 @@
+# A string literal that never ends.
+name = "Ada"
+print("hello, + name)

@@ -1,0 +1,12 @@
+# int arithmetic within 64 bits: operators, floor division and modulo of negatives, bits, literals.
+print(7 + 3, 7 - 10, 7 * 3, 7 / 2, 7 // 2, 7 % 3, 2 ** 10)
+print(-7 // 2, -7 % 3, 7 // -2, 7 % -3)
+print(abs(-5), -(-5), +4)
+print(1_000_000, 0xFF, 0o17, 0b101)
+print(6 & 3, 6 | 3, 6 ^ 3, 1 << 10, 1024 >> 3, ~5)
+print(2 ** 62, 9223372036854775807, -9223372036854775807 - 1)
+print(3037000499 * 3037000499)
+print(int("42"), int("-7"), int(" 12 "), int(3.9), int(-3.9), int(True))
+print(10 == 10.0, 3 < 5 <= 5, 1 < 2 > 3, 7 != 7)
+print(7 / 7, 2 ** -1, 0 ** 0)
+print(12345678 * 1000 // 7 % 1000)

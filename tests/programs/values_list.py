@@ -1,0 +1,30 @@
+# Lists: the common methods, nesting, equality, copies, concatenation.
+items = [3, 1, 2]
+items.append(5)
+items.extend([8, 13])
+items.insert(0, 0)
+print(items)
+print(items.pop(), items.pop(0), items)
+items.remove(5)
+print(items, items.index(2), items.count(1), len(items))
+items.sort()
+print(items)
+items.sort(reverse=True)
+print(items)
+words = ["pear", "fig", "banana"]
+words.sort(key=len)
+print(words)
+words.reverse()
+print(words)
+copy = words.copy()
+copy.append("kiwi")
+print(words, copy)
+print([1, 2] + [3], [0] * 3, [[0] * 2 for _ in range(2)])
+print([1, 2] == [1, 2], [1, 2] < [1, 3], 3 in [1, 2, 3])
+nested = [[1, 2], [3, [4, 5]]]
+print(nested[1][1][0], len(nested))
+empty = []
+print(empty, len(empty), not empty)
+items.clear()
+print(items)
+print(list("abc"), list(range(3)), max([4, 9, 2]), sorted([3, 1, 2]))

@@ -1,0 +1,10 @@
+# printf-style % formatting.
+print("%d items" % 5)
+print("%s is %d years old" % ("Ada", 36))
+print("%5.2f|%-6s|%6s|%05d|%x|%r|%%" % (3.14159, "ab", "cd", 42, 255, "hi"))
+print("%.3f" % (2 / 3))
+print("%s" % [1, 2])
+print("%d%%" % 50)
+print("%s and %s" % (None, True))
+print("%3d|%-3d|%+d" % (7, 7, 7))
+print("%.1f%%" % 99.44)

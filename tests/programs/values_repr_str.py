@@ -1,0 +1,10 @@
+# repr and str of the built-in values, as print shows them inside containers.
+print(repr("hi"), str("hi"), repr("it's"), repr('say "x"'), repr("tab\t"), repr("line\n"))
+print([1, "a", 2.5, None, True, (1,), {"k": [1]}])
+print((), [], {}, set(), (1,), (1, 2))
+print(str(3.0), repr(0.1), str(None), str(True), repr(-0.0))
+print(repr([1, 2]), str({"a": "b"}), repr((1, "x")))
+print(["it's"], ['say "x"'], ["both ' and \""])
+print(repr(1e16), repr(1.5e-7), repr(100.0), repr(2 ** 40))
+print([[], [[]], {}])
+print({"nested": {"list": [1, (2, 3)]}})
