@@ -8,7 +8,9 @@
 //!   end, listing each program with what differed (the first differing line of its output, the exception,
 //!   the syntax error's line, the wall time...).
 //!
-//! `CORPUS_FILTER=part cargo test --test corpus` runs only the programs whose name contains `part`.
+//! `CORPUS_FILTER=part cargo test --test corpus` runs only the programs whose name contains `part`;
+//! `CORPUS_DIR=dir` runs the programs of another directory (new programs, recorded there with
+//! `python3 tools/record_cpython.py --dir dir`, before they join `tests/programs`).
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))] // the file is empty there
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -20,8 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use threadlab::runtime::{native, virtual_time, ExceptionReport, Outcome, RunOptions};
 
-/// Fewer programs than this means the corpus lost files.
-const MIN_PROGRAMS: usize = 40;
+/// Fewer programs than this in `tests/programs` means the corpus lost files.
+const MIN_PROGRAMS: usize = 180;
 /// Native runs of untimed programs at once: they mostly sleep, so a few share the two cores well.
 const NATIVE_WORKERS: usize = 4;
 /// Every program ends within a second in CPython; ten is a hang.
@@ -97,8 +99,12 @@ struct Program {
     expected: Result<Expected, String>,
 }
 
+/// `tests/programs`, or `CORPUS_DIR` when set.
 fn programs_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
+    match std::env::var_os("CORPUS_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs"),
+    }
 }
 
 /// Every `tests/programs/*.py` with its recording, sorted by name.
@@ -501,7 +507,8 @@ fn corpus_is_recorded() {
     let programs = load_all();
     let dir = programs_dir();
     let mut problems = Vec::new();
-    if programs.len() < MIN_PROGRAMS {
+    // A `CORPUS_DIR` of new programs may hold only a few.
+    if programs.len() < MIN_PROGRAMS && std::env::var_os("CORPUS_DIR").is_none() {
         problems.push(format!(
             "only {} programs in tests/programs, at least {MIN_PROGRAMS} expected",
             programs.len()
@@ -546,4 +553,30 @@ fn corpus_prediction() {
 #[test]
 fn corpus_native() {
     run_corpus(Runtime::Native);
+}
+
+/// The corpus uses every statement kind, builtin and module item of the subset (VM-DESIGN.md's list, as
+/// `tools/corpus_coverage.py` enumerates it): `--check` lists what no program uses. Skipped, saying so,
+/// where there is no `python3`.
+#[test]
+fn corpus_covers_the_subset() {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/corpus_coverage.py");
+    let output = match std::process::Command::new("python3")
+        .arg(&script)
+        .arg("--check")
+        .output()
+    {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("corpus_covers_the_subset skipped: no python3 to run {script:?} ({e})");
+            return;
+        }
+        Err(e) => panic!("running python3 {}: {e}", script.display()),
+    };
+    assert!(
+        output.status.success(),
+        "the corpus misses part of the subset (add programs that use it):\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -169,34 +169,13 @@ fn mp_more() {
     check("mp_more");
 }
 
-/// Debugging aid: `THREADLAB_RUN=file.py cargo test --test modules run_file -- --nocapture` prints what
-/// a program does in the prediction (or natively, with `THREADLAB_NATIVE=1`).
+/// A bound method as a process's target (the object crosses as a copy), and exit codes as CPython's:
+/// an uncaught exception 1, `sys.exit(3)` 3, `terminate()` -15. The daemonic process that runs forever
+/// is terminated when the main program ends instead of holding the run up.
 #[test]
-fn run_file() {
-    let Ok(path) = std::env::var("THREADLAB_RUN") else {
-        return;
-    };
-    let source = std::fs::read_to_string(path).expect("the file");
-    let out = if std::env::var("THREADLAB_NATIVE").is_ok() {
-        native::run(&source, &RunOptions::default())
-    } else {
-        virtual_time::run(&source, &RunOptions::default())
-    };
-    print!("{}", out.stdout);
-    eprint!("{}", out.stderr);
-    eprintln!("--- elapsed {:.3}s\n{}", out.elapsed_s, describe(&out));
-}
-
-/// Debugging aid: `THREADLAB_TIMELINE=file.py cargo test --test modules show_timeline -- --nocapture`.
-#[test]
-fn show_timeline() {
-    let Ok(path) = std::env::var("THREADLAB_TIMELINE") else {
-        return;
-    };
-    let source = std::fs::read_to_string(path).expect("the file");
-    let out = virtual_time::run(&source, &RunOptions::default());
-    println!(
-        "{}",
-        threadlab::runtime::timeline::render_text(&out.timeline, 100)
-    );
+fn mp_lifecycle() {
+    for out in check("mp_lifecycle") {
+        assert!(out.elapsed_s < 2.0, "{}", out.elapsed_s);
+        assert!(out.stderr.ends_with("ValueError: boom\n"), "{}", out.stderr);
+    }
 }

@@ -6,7 +6,7 @@
 
 use threadlab::runtime::timeline::{render_text, LaneKind, SpanKind, Timeline};
 use threadlab::runtime::virtual_time::{self, PredictOptions};
-use threadlab::runtime::{native, Outcome, RunOptions};
+use threadlab::runtime::{native, Outcome, RunOptions, PROCESS_START_S};
 use threadlab::vm::host::WaitKind;
 
 fn opts() -> RunOptions {
@@ -532,8 +532,12 @@ fn processes_run_side_by_side_and_pass_values_through_queues() {
     let p = predict(PROCESSES, &opts());
     clean(&p);
     assert_eq!(p.stdout, expected, "{}", show(&p));
-    // Each process starts in 50 ms (the prediction's cost of a spawn), then sleeps 0.1 s, in parallel.
-    assert!((p.elapsed_s - 0.15).abs() < 0.002, "{}", show(&p));
+    // Each process starts in the prediction's cost of a spawn, then sleeps 0.1 s, in parallel.
+    assert!(
+        (p.elapsed_s - (PROCESS_START_S + 0.1)).abs() < 0.002,
+        "{}",
+        show(&p)
+    );
     for name in ["Process-1", "Process-2"] {
         let sleeps = spans(&p.timeline, name, SpanKind::Sleep);
         assert!(
@@ -545,6 +549,7 @@ fn processes_run_side_by_side_and_pass_values_through_queues() {
     let r = real(PROCESSES, &opts());
     clean(&r);
     assert_eq!(r.stdout, expected, "{}", show(&r));
+    // Natively the processes pay their real start, a millisecond or so.
     assert!(near_real(r.elapsed_s, 0.1), "{}", show(&r));
 }
 
@@ -588,6 +593,53 @@ fn asyncio_tasks_get_lanes_of_their_own() {
         assert_eq!(
             out.timeline.lanes[a.lane as usize].kind,
             LaneKind::Task,
+            "{}",
+            show(&out)
+        );
+    }
+}
+
+const RENAMED: &str = "\
+import threading
+import time
+
+def worker():
+    time.sleep(0.05)
+    threading.current_thread().name = 'renamed inside'
+
+t = threading.Thread(target=worker, name='first')
+s = threading.Thread(target=time.sleep, args=(0.05,), name='second')
+t.start()
+s.start()
+s.name = 'renamed outside'
+threading.current_thread().name = 'Boss'
+t.join()
+s.join()
+print(t.name, s.name)
+";
+
+/// A name set after the thread started (by the thread itself, by another thread, or the main thread's)
+/// renames its lane in both runtimes.
+#[test]
+fn a_lane_follows_a_thread_renamed_after_it_started() {
+    for out in [predict(RENAMED, &opts()), real(RENAMED, &opts())] {
+        clean(&out);
+        assert_eq!(
+            out.stdout,
+            "renamed inside renamed outside\n",
+            "{}",
+            show(&out)
+        );
+        let names: Vec<&str> = out
+            .timeline
+            .lanes
+            .iter()
+            .filter(|l| l.kind == LaneKind::Thread)
+            .map(|l| l.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Boss", "renamed inside", "renamed outside"],
             "{}",
             show(&out)
         );

@@ -1,5 +1,6 @@
 //! wasm-bindgen tests in headless Chromium, inside a dedicated worker as the page's engine runs: the shared
-//! clock, the asyncio path, the blocking path on elastic threads, and cancellation.
+//! clock, the asyncio path, the blocking path on elastic threads, cancellation, and the Python core's front
+//! end and prediction compiled to wasm.
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::json;
@@ -165,4 +166,44 @@ async fn cancel_wakes_sleeping_threads_and_timers_at_once() {
         };
         assert_eq!(texts(&r), expected, "{mode}");
     }
+}
+
+/// The Python core in wasm: the front end refuses what it must with a line and column, and the prediction
+/// runs a program with threads, a lock and a queue to the output CPython prints (recorded with python3).
+#[wasm_bindgen_test]
+fn the_python_prediction_runs_in_wasm() {
+    use threadlab::runtime::{virtual_time, RunOptions};
+    let errors = threadlab::python::compile("import numpy\n", "<main>").unwrap_err();
+    assert_eq!((errors[0].line, errors[0].column), (1, 1));
+    assert!(errors[0].message.contains("threading"), "{}", errors[0]);
+
+    let source = "import threading, queue, time\n\
+                  q = queue.Queue()\n\
+                  lock = threading.Lock()\n\
+                  total = 0\n\
+                  def worker(n):\n\
+                  \x20   global total\n\
+                  \x20   time.sleep(0.1 * n)\n\
+                  \x20   with lock:\n\
+                  \x20       total += n\n\
+                  \x20   q.put(f'worker {n} done')\n\
+                  threads = [threading.Thread(target=worker, args=(i,)) for i in range(1, 4)]\n\
+                  for t in threads:\n\
+                  \x20   t.start()\n\
+                  for t in threads:\n\
+                  \x20   t.join()\n\
+                  while not q.empty():\n\
+                  \x20   print(q.get())\n\
+                  print('total', total)\n";
+    let outcome = virtual_time::run(source, &RunOptions::default());
+    assert_eq!(
+        outcome.stdout,
+        "worker 1 done\nworker 2 done\nworker 3 done\ntotal 6\n"
+    );
+    assert!(outcome.exception.is_none());
+    assert!(
+        (outcome.elapsed_s - 0.3).abs() < 0.01,
+        "{}",
+        outcome.elapsed_s
+    );
 }

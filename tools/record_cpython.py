@@ -15,7 +15,10 @@ changed source, other output, a wall time out of tolerance...), so rerunning lea
 Files of `# threadlab-only` programs hold hand-written expectations: only their hash and headers are
 updated, unless --force records CPython's outcome over them.
 
-Usage: python3 tools/record_cpython.py [--check] [--force] [--python EXE] [NAME_PART ...]
+Usage: python3 tools/record_cpython.py [--check] [--force] [--python EXE] [--dir DIR] [NAME_PART ...]
+
+--dir records the programs of another directory (a staging area for new programs, run through ThreadLab
+with `CORPUS_DIR=DIR cargo test --test corpus` before they move to tests/programs).
 """
 
 import argparse
@@ -337,7 +340,11 @@ def main():
     parser.add_argument("--check", action="store_true", help="report differences, write nothing")
     parser.add_argument("--force", action="store_true", help="rewrite every file, hand-written ones too")
     parser.add_argument("--python", default="python3", help="the CPython to record (default: python3)")
+    parser.add_argument("--dir", type=Path, help="the programs' directory (default: tests/programs)")
     args = parser.parse_args()
+    if args.dir is not None:
+        global PROGRAMS
+        PROGRAMS = args.dir.resolve()
 
     stdlib, version = python_paths(args.python)
     startup = startup_s(args.python)

@@ -13,7 +13,7 @@ fn main() {}
 mod cli {
     use threadlab::runtime::timeline::render_text;
     use threadlab::runtime::virtual_time::PredictOptions;
-    use threadlab::runtime::{native, virtual_time, Outcome, RunOptions};
+    use threadlab::runtime::{native, virtual_time, Outcome, RunOptions, PROCESS_START_S};
 
     const USAGE: &str =
         "usage: threadlab-py run FILE.py [--predict] [--compare] [--no-gil] [--timeline] \
@@ -25,7 +25,7 @@ mod cli {
   --compare    runs it and predicts it, and prints both elapsed times
   --no-gil     free-threaded: threads run in parallel on the cores
   --timeline   prints the timeline after the output
-  calibrate    prints the VM's nanoseconds per instruction on this machine";
+  calibrate    prints the VM's nanoseconds per instruction and the cost of a process start on this machine";
 
     struct Args {
         file: String,
@@ -109,6 +109,11 @@ mod cli {
         match args.first().map(String::as_str) {
             Some("calibrate") => {
                 println!("{:.2} ns per instruction", native::calibrate());
+                println!(
+                    "{:.1} ms per process start (the prediction assumes {:.0} ms)",
+                    native::measure_process_start() * 1e3,
+                    PROCESS_START_S * 1e3
+                );
                 return 0;
             }
             Some("run") => {}

@@ -14,9 +14,85 @@ pub mod virtual_time;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
 pub use crate::python::SyntaxError;
 pub use crate::vm::host::ExceptionReport;
+use crate::vm::host::{Portable, Waitable};
 pub use timeline::Timeline;
+
+/// Seconds a process takes to start in the prediction: CPython's spawn start method starts a new
+/// interpreter and imports the program again, about 50 ms on a typical machine, before the target runs.
+/// The native runtime charges nothing: its processes pay their real start (a new interpreter running
+/// the program as `__mp_main__`, `native::measure_process_start`, `threadlab-py calibrate`), which is
+/// far less: 0.2 ms in a release build, 1.3 ms in a debug build on the development machine (2 cores,
+/// 2026-12; the prelude's compiled modules are shared by a run's interpreters). So a native run ends
+/// earlier than its prediction by about this much per process started one after another.
+pub const PROCESS_START_S: f64 = 0.05;
+
+/// The exit code of a process stopped by `terminate()` (`-signal.SIGTERM`), as `Process.exitcode`.
+pub const TERMINATED: i32 = -15;
+
+/// A process's exit code, as CPython's `Process._bootstrap` makes it: -15 if terminated, else the status
+/// its program exited with (`sys.exit(n)`), else 1 after an uncaught exception, else 0.
+pub(crate) fn exit_code(terminated: bool, status: Option<i32>, failed: bool) -> i32 {
+    if terminated {
+        TERMINATED
+    } else {
+        status.unwrap_or(i32::from(failed))
+    }
+}
+
+/// The cross-process channels of a run (`multiprocessing.Queue`s): unbounded queues of copies, each with
+/// a waitable bumped whenever an item comes or goes. Both runtimes keep one behind their run's lock.
+#[derive(Debug, Default)]
+pub(crate) struct Channels {
+    queues: BTreeMap<u64, (VecDeque<Portable>, Arc<Waitable>)>,
+    last: u64,
+}
+
+impl Channels {
+    /// A new empty channel; returns its id (from 1).
+    pub(crate) fn open(&mut self) -> u64 {
+        self.last += 1;
+        self.queues
+            .insert(self.last, (VecDeque::new(), Waitable::new()));
+        self.last
+    }
+
+    /// Appends `item`; true if the channel exists (its waitable was bumped: notify).
+    pub(crate) fn put(&mut self, channel: u64, item: Portable) -> bool {
+        let Some((items, w)) = self.queues.get_mut(&channel) else {
+            return false;
+        };
+        items.push_back(item);
+        w.bump();
+        true
+    }
+
+    /// Takes the first item, if any (its waitable is bumped then: notify).
+    pub(crate) fn get(&mut self, channel: u64) -> Option<Portable> {
+        let (items, w) = self.queues.get_mut(&channel)?;
+        let item = items.pop_front()?;
+        w.bump();
+        Some(item)
+    }
+
+    /// Items waiting on `channel`.
+    pub(crate) fn len(&self, channel: u64) -> usize {
+        self.queues
+            .get(&channel)
+            .map_or(0, |(items, _)| items.len())
+    }
+
+    /// What waiters on `channel` wait on (a fresh one, never notified, for an unknown channel).
+    pub(crate) fn waitable(&self, channel: u64) -> Arc<Waitable> {
+        self.queues
+            .get(&channel)
+            .map_or_else(Waitable::new, |(_, w)| w.clone())
+    }
+}
 
 /// How a program runs.
 #[derive(Debug, Clone)]

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::virtual_time::MAIN_PID;
 use crate::vm::host::WaitKind;
 
 /// The lanes and print marks of one run.
@@ -76,6 +77,17 @@ mod wait_kind_name {
 
     pub fn serialize<S: Serializer>(kind: &WaitKind, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(super::wait_kind_label(*kind))
+    }
+}
+
+/// The label and kind of the lane of thread `name` of process `pid` (`process` is its name): a thread
+/// of the main program is a thread lane under its own name; the first thread of a child process is the
+/// process's lane; its other threads are `Process-1/name`.
+pub fn thread_lane(pid: u64, first: bool, process: &str, name: &str) -> (String, LaneKind) {
+    match (pid == MAIN_PID, first) {
+        (true, _) => (name.to_string(), LaneKind::Thread),
+        (false, true) => (process.to_string(), LaneKind::Process),
+        (false, false) => (format!("{process}/{name}"), LaneKind::Thread),
     }
 }
 
@@ -179,6 +191,23 @@ impl TimelineBuilder {
     /// The lanes so far.
     pub fn lanes(&self) -> &[Lane] {
         &self.timeline.lanes
+    }
+
+    /// A thread's lane for the thread `name` of process `pid` (see [`thread_lane`]); returns its id.
+    pub fn thread_lane(&mut self, pid: u64, first: bool, process: &str, name: &str) -> u32 {
+        let (label, kind) = thread_lane(pid, first, process, name);
+        self.lane(&label, kind)
+    }
+
+    /// The thread of `lane` is now called `name` (`t.name = ...` after it started). A process's own lane
+    /// keeps the process's name; another thread of a process becomes `Process-1/name`.
+    pub fn rename_thread(&mut self, lane: u32, pid: u64, process: &str, name: &str) {
+        let Some(lane) = self.timeline.lanes.get_mut(lane as usize) else {
+            return;
+        };
+        if lane.kind == LaneKind::Thread {
+            lane.name = thread_lane(pid, false, process, name).0;
+        }
     }
 
     /// Lane `lane` is in `state` from `t` on (`None`: nothing to draw). The same kind (and holder) as the

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use super::timeline::{LaneKind, SpanKind, State, TimelineBuilder};
-use super::{Outcome, RunOptions};
+use super::{exit_code, Channels, Outcome, RunOptions, TERMINATED};
 use crate::python::bytecode::Code;
 use crate::vm::host::{
     Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
@@ -64,8 +64,7 @@ pub struct PredictOptions {
     pub quantum: u64,
     /// Instructions (all threads and processes together) after which the run is stopped.
     pub max_instructions: u64,
-    /// Virtual seconds a process takes to start: the spawn start method starts a new interpreter and
-    /// imports the program again, about 50 ms for CPython on a typical machine.
+    /// Virtual seconds a process takes to start ([`super::PROCESS_START_S`] by default).
     pub process_start_s: f64,
     /// The OS's time slice when more threads want to run than there are cores, seconds.
     pub os_slice_s: f64,
@@ -77,7 +76,7 @@ impl Default for PredictOptions {
             ns_per_instruction: DEFAULT_NS_PER_INSTRUCTION,
             quantum: 1000,
             max_instructions: 200_000_000,
-            process_start_s: 0.05,
+            process_start_s: super::PROCESS_START_S,
             os_slice_s: 0.005,
         }
     }
@@ -157,7 +156,6 @@ pub(super) trait SimThread: Send {
 pub(super) struct Meta {
     pub ident: u64,
     pub name: String,
-    pub is_main: bool,
 }
 
 impl Meta {
@@ -165,7 +163,6 @@ impl Meta {
         Meta {
             ident: state.ident,
             name: state.name.clone(),
-            is_main: state.is_main,
         }
     }
 }
@@ -211,18 +208,37 @@ pub(super) struct Shared {
     world: Mutex<World>,
 }
 
-/// A cross-process channel (a `multiprocessing.Queue`).
-struct Channel {
-    items: VecDeque<Portable>,
-    waitable: Arc<Waitable>,
-}
-
 /// A process as hosts see it.
 struct ProcInfo {
+    /// `Process-1` (`MainProcess`).
+    name: String,
     waitable: Arc<Waitable>,
     exitcode: Option<i32>,
     /// Its main thread ended with an uncaught exception (exit code 1).
     failed: bool,
+    /// The status its program exited with (`sys.exit(n)`), if it said.
+    status: Option<i32>,
+    /// Terminated when the main program ends instead of waited for.
+    daemon: bool,
+}
+
+impl ProcInfo {
+    fn new(name: &str, daemon: bool) -> ProcInfo {
+        ProcInfo {
+            name: name.to_string(),
+            waitable: Waitable::new(),
+            exitcode: None,
+            failed: false,
+            status: None,
+            daemon,
+        }
+    }
+
+    /// The process has ended with `code`: joiners wake.
+    fn exit(&mut self, code: i32) {
+        self.exitcode = Some(code);
+        self.waitable.bump();
+    }
 }
 
 struct World {
@@ -247,8 +263,7 @@ struct World {
     switch_intervals: Vec<(u64, f64)>,
     processes: BTreeMap<u64, ProcInfo>,
     next_pid: u64,
-    channels: BTreeMap<u64, Channel>,
-    next_channel: u64,
+    channels: Channels,
 }
 
 impl Shared {
@@ -272,8 +287,7 @@ impl Shared {
                 switch_intervals: Vec::new(),
                 processes: BTreeMap::new(),
                 next_pid: MAIN_PID + 1,
-                channels: BTreeMap::new(),
-                next_channel: 1,
+                channels: Channels::default(),
             }),
         })
     }
@@ -343,18 +357,24 @@ impl Shared {
         }
     }
 
+    fn thread_renamed(&self, pid: u64, ident: u64, name: &str) {
+        let mut w = self.lock();
+        let process = w
+            .processes
+            .get(&pid)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        if let Some(&lane) = w.lanes.get(&(pid, ident)) {
+            w.timeline.rename_thread(lane, pid, &process, name);
+        }
+    }
+
     fn process_start(&self, spec: ProcessSpec) -> u64 {
         let mut w = self.lock();
         let pid = w.next_pid;
         w.next_pid += 1;
-        w.processes.insert(
-            pid,
-            ProcInfo {
-                waitable: Waitable::new(),
-                exitcode: None,
-                failed: false,
-            },
-        );
+        w.processes
+            .insert(pid, ProcInfo::new(&spec.name, spec.daemon));
         w.process_requests.push((pid, spec));
         pid
     }
@@ -434,6 +454,16 @@ impl Host for VHost {
         self.shared.task_switch(self.pid, thread, task);
     }
 
+    fn thread_renamed(&self, thread: u64, name: &str) {
+        self.shared.thread_renamed(self.pid, thread, name);
+    }
+
+    fn exit_status(&self, code: i32) {
+        if let Some(p) = self.shared.lock().processes.get_mut(&self.pid) {
+            p.status = Some(code);
+        }
+    }
+
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
         Ok(self.shared.process_start(spec))
     }
@@ -459,51 +489,23 @@ impl Host for VHost {
     }
 
     fn channel_new(&self) -> u64 {
-        let mut w = self.shared.lock();
-        let id = w.next_channel;
-        w.next_channel += 1;
-        w.channels.insert(
-            id,
-            Channel {
-                items: VecDeque::new(),
-                waitable: Waitable::new(),
-            },
-        );
-        id
+        self.shared.lock().channels.open()
     }
 
     fn channel_put(&self, channel: u64, item: Portable) {
-        let mut w = self.shared.lock();
-        if let Some(c) = w.channels.get_mut(&channel) {
-            c.items.push_back(item);
-            c.waitable.bump();
-        }
+        self.shared.lock().channels.put(channel, item);
     }
 
     fn channel_get(&self, channel: u64) -> Option<Portable> {
-        let mut w = self.shared.lock();
-        let c = w.channels.get_mut(&channel)?;
-        let item = c.items.pop_front();
-        if item.is_some() {
-            c.waitable.bump();
-        }
-        item
+        self.shared.lock().channels.get(channel)
     }
 
     fn channel_len(&self, channel: u64) -> usize {
-        self.shared
-            .lock()
-            .channels
-            .get(&channel)
-            .map_or(0, |c| c.items.len())
+        self.shared.lock().channels.len(channel)
     }
 
     fn channel_waitable(&self, channel: u64) -> Arc<Waitable> {
-        let w = self.shared.lock();
-        w.channels
-            .get(&channel)
-            .map(|c| c.waitable.clone())
-            .unwrap_or_else(Waitable::new)
+        self.shared.lock().channels.waitable(channel)
     }
 }
 
@@ -627,11 +629,9 @@ impl Sim {
         let tid = self.threads.len();
         {
             let mut w = self.shared.lock();
-            w.processes.entry(pid).or_insert_with(|| ProcInfo {
-                waitable: Waitable::new(),
-                exitcode: None,
-                failed: false,
-            });
+            w.processes
+                .entry(pid)
+                .or_insert_with(|| ProcInfo::new(name, false));
         }
         let gil_lane = self.opts.gil.then_some(());
         self.procs.insert(
@@ -672,14 +672,9 @@ impl Sim {
             .map(|p| p.name.clone())
             .unwrap_or_default();
         let first = self.procs.get(&pid).is_some_and(|p| p.main == tid);
-        let (name, kind) = match (pid == MAIN_PID, first) {
-            (true, _) => (meta.name.clone(), LaneKind::Thread),
-            (false, true) => (proc_name, LaneKind::Process),
-            (false, false) => (format!("{proc_name}/{}", meta.name), LaneKind::Thread),
-        };
         {
             let mut w = self.shared.lock();
-            let lane = w.timeline.lane(&name, kind);
+            let lane = w.timeline.thread_lane(pid, first, &proc_name, &meta.name);
             w.lanes.insert((pid, meta.ident), lane);
             w.active.insert((pid, meta.ident), lane);
         }
@@ -901,21 +896,14 @@ impl Sim {
             let Some(b) = &th.block else {
                 continue;
             };
-            let name = match (th.pid == MAIN_PID, th.meta.is_main) {
-                (true, _) => th.meta.name.clone(),
-                (false, true) => self
-                    .procs
-                    .get(&th.pid)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-                (false, false) => format!(
-                    "{}/{}",
-                    self.procs
-                        .get(&th.pid)
-                        .map(|p| p.name.as_str())
-                        .unwrap_or(""),
-                    th.meta.name
-                ),
+            // The thread's lane is named as the native runtime's messages name it (and follows renames).
+            let name = {
+                let w = self.shared.lock();
+                w.lanes
+                    .get(&(th.pid, th.meta.ident))
+                    .and_then(|&l| w.timeline.lanes().get(l as usize))
+                    .map(|l| l.name.clone())
+                    .unwrap_or_else(|| th.meta.name.clone())
             };
             let what = match b.kind {
                 SpanKind::Wait(k) => super::timeline::wait_kind_label(k),
@@ -972,8 +960,7 @@ impl Sim {
                 w.stderr
                     .push_str(&format!("Process {}: {message}\n", spec.name));
                 if let Some(p) = w.processes.get_mut(&pid) {
-                    p.exitcode = Some(1);
-                    p.waitable.bump();
+                    p.exit(1);
                 }
             }
         }
@@ -1164,16 +1151,46 @@ impl Sim {
         {
             let mut w = self.shared.lock();
             if let Some(info) = w.processes.get_mut(&pid) {
-                let code = exitcode.unwrap_or(if info.failed { 1 } else { 0 });
-                info.exitcode = Some(code);
-                info.waitable.bump();
+                let code = exitcode.unwrap_or(exit_code(false, info.status, info.failed));
+                info.exit(code);
             }
+        }
+        if pid == MAIN_PID {
+            self.terminate_daemons(t);
         }
         let children_alive = self.procs.values().any(|p| p.alive) || !self.starting.is_empty();
         let main_alive = self.procs.get(&MAIN_PID).is_some_and(|p| p.alive);
         if !main_alive && !children_alive {
             self.now = self.now.max(t);
             self.end = Some(self.now);
+        }
+    }
+
+    /// Process `pid` is terminated at `t` (`terminate()`: exit code -15), running or still starting.
+    fn terminate(&mut self, pid: u64, t: f64) {
+        if self.procs.contains_key(&pid) {
+            self.process_done(pid, t, Some(TERMINATED));
+        } else if let Some(i) = self.starting.iter().position(|(_, p, _)| *p == pid) {
+            self.starting.remove(i);
+            if let Some(info) = self.shared.lock().processes.get_mut(&pid) {
+                info.exit(TERMINATED);
+            }
+        }
+    }
+
+    /// The main program has ended: its daemonic child processes are terminated, as multiprocessing's
+    /// atexit handler does (the others are waited for).
+    fn terminate_daemons(&mut self, t: f64) {
+        let daemons: Vec<u64> = self
+            .shared
+            .lock()
+            .processes
+            .iter()
+            .filter(|(&pid, p)| pid != MAIN_PID && p.daemon && p.exitcode.is_none())
+            .map(|(&pid, _)| pid)
+            .collect();
+        for pid in daemons {
+            self.terminate(pid, t);
         }
     }
 
@@ -1210,16 +1227,7 @@ impl Sim {
                 .push((t + self.predict.process_start_s, pid, spec));
         }
         for pid in terminations {
-            if self.procs.contains_key(&pid) {
-                self.process_done(pid, t, Some(-15));
-            } else if let Some(i) = self.starting.iter().position(|(_, p, _)| *p == pid) {
-                self.starting.remove(i);
-                let mut w = self.shared.lock();
-                if let Some(info) = w.processes.get_mut(&pid) {
-                    info.exitcode = Some(-15);
-                    info.waitable.bump();
-                }
-            }
+            self.terminate(pid, t);
         }
         let woken: Vec<usize> = self
             .blocked
@@ -1264,6 +1272,7 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
     use super::super::timeline::{render_text, Timeline};
+    use super::super::PROCESS_START_S;
     use super::*;
     use crate::vm::host::WaitSite;
 
@@ -1293,6 +1302,7 @@ mod tests {
         }
     }
 
+    #[derive(Clone)]
     enum Op {
         Compute(u64),
         Sleep(f64),
@@ -1305,6 +1315,8 @@ mod tests {
         WaitFor(Arc<Waitable>, f64),
         /// Starts a process running these ops; the pid goes in the cell.
         Process(Vec<Op>, Arc<AtomicU64>),
+        /// The same, daemonic: terminated when the main program ends.
+        DaemonProcess(Vec<Op>, Arc<AtomicU64>),
         JoinProcess(Arc<AtomicU64>),
         Loop(usize, Vec<Op>),
     }
@@ -1397,6 +1409,7 @@ mod tests {
                 left -= 1;
                 self.instructions += 1;
                 let (line, op) = self.ops.pop_front().unwrap();
+                let daemon = matches!(op, Op::DaemonProcess(..));
                 match op {
                     Op::Compute(_) => unreachable!(),
                     Op::Sleep(s) => {
@@ -1443,7 +1456,6 @@ mod tests {
                         let meta = Meta {
                             ident,
                             name: name.to_string(),
-                            is_main: false,
                         };
                         self.shared.spawn(self.pid, meta, Box::new(fake));
                     }
@@ -1480,11 +1492,12 @@ mod tests {
                             );
                         }
                     }
-                    Op::Process(ops, cell) => {
+                    Op::Process(ops, cell) | Op::DaemonProcess(ops, cell) => {
                         let pid = self.shared.process_start(ProcessSpec {
                             name: format!("Process-{}", self.scripts.lock().unwrap().len() + 1),
                             target: Portable::None,
                             args: vec![],
+                            daemon,
                         });
                         self.scripts.lock().unwrap().insert(pid, ops);
                         cell.store(pid, Ordering::SeqCst);
@@ -1511,15 +1524,7 @@ mod tests {
                     }
                     Op::Loop(n, body) => {
                         if n > 0 {
-                            let mut copy = Vec::new();
-                            for op in &body {
-                                copy.push(match op {
-                                    Op::Compute(k) => Op::Compute(*k),
-                                    Op::Sleep(s) => Op::Sleep(*s),
-                                    Op::Print(t) => Op::Print(t.clone()),
-                                    _ => unimplemented!("only compute, sleep and print loop"),
-                                });
-                            }
+                            let copy = body.clone();
                             self.ops.push_front((line, Op::Loop(n - 1, body)));
                             for op in copy.into_iter().rev() {
                                 self.ops.push_front((line, op));
@@ -1556,7 +1561,6 @@ mod tests {
                 let meta = Meta {
                     ident: 1,
                     name: "MainThread".into(),
-                    is_main: true,
                 };
                 Ok((meta, Box::new(fake) as Box<dyn SimThread>))
             },
@@ -1565,7 +1569,6 @@ mod tests {
         let meta = Meta {
             ident: 1,
             name: "MainThread".into(),
-            is_main: true,
         };
         sim.start_process(MAIN_PID, "MainProcess", (meta, Box::new(fake)), 0.0);
         sim.run()
@@ -1900,13 +1903,16 @@ mod tests {
         assert_eq!(out.stdout, "p1\np2\njoined\n", "{text}");
         // Start cost plus 0.1 s of CPU, in parallel on two cores.
         assert!(
-            close(out.elapsed_s, 0.05 + 0.1, 0.001),
+            close(out.elapsed_s, PROCESS_START_S + 0.1, 0.001),
             "{} {text}",
             out.elapsed_s
         );
         let lane1 = lane(&out.timeline, "Process-1");
         assert_eq!(lane1.kind, LaneKind::Process);
-        assert!(close(lane1.spans[0].start_s, 0.05, 1e-4), "{text}");
+        assert!(
+            close(lane1.spans[0].start_s, PROCESS_START_S, 1e-4),
+            "{text}"
+        );
         // Two processes on one core share it.
         let (q1, q2) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let one = predict(
@@ -1918,6 +1924,38 @@ mod tests {
                 Op::JoinProcess(q2),
             ],
         );
-        assert!(close(one.elapsed_s, 0.05 + 0.2, 0.002), "{}", one.elapsed_s);
+        assert!(
+            close(one.elapsed_s, PROCESS_START_S + 0.2, 0.002),
+            "{}",
+            one.elapsed_s
+        );
+    }
+
+    #[test]
+    fn daemonic_processes_are_terminated_when_the_main_program_ends() {
+        let out = predict(
+            gil(true, 2),
+            vec![
+                Op::DaemonProcess(vec![Op::Sleep(100.0)], Arc::default()),
+                Op::Process(
+                    vec![Op::Sleep(0.2), Op::Print("waited for".into())],
+                    Arc::default(),
+                ),
+                Op::Sleep(0.1),
+                Op::Print("main done".into()),
+            ],
+        );
+        let text = render_text(&out.timeline, 60);
+        assert_eq!(out.stdout, "main done\nwaited for\n", "{text}");
+        assert_eq!(out.stopped, None);
+        // The non-daemonic child is waited for (start cost and its sleep); the daemon is not.
+        assert!(
+            close(out.elapsed_s, PROCESS_START_S + 0.2, 0.001),
+            "{}",
+            out.elapsed_s
+        );
+        let daemon_lane = lane(&out.timeline, "Process-1");
+        let ended = daemon_lane.spans.last().map_or(0.0, |s| s.end_s);
+        assert!(close(ended, 0.1, 0.001), "{ended} {text}");
     }
 }

@@ -118,7 +118,7 @@ pub fn make(types: &Types) -> HashMap<Arc<str>, Value> {
         qualname: Arc::from("NotImplementedType"),
         module: Arc::from("builtins"),
         base: Some(types.of(BuiltinType::Object).clone()),
-        dict: Lock::new(HashMap::new()),
+        dict: Lock::new(Default::default()),
         builtin: None,
         id: next_id(),
     });
@@ -126,7 +126,7 @@ pub fn make(types: &Types) -> HashMap<Arc<str>, Value> {
         Arc::from("NotImplemented"),
         Value::Instance(Arc::new(Instance {
             class: not_implemented_type,
-            dict: Lock::new(HashMap::new()),
+            dict: Lock::new(Default::default()),
             exc: Lock::new(Default::default()),
         })),
     );
@@ -740,10 +740,10 @@ fn delattr(ctx: &mut Ctx<'_>, args: &[Value], kw: Kw<'_>) -> Result<Value, Flow>
     arity(ctx, "delattr", args.len(), 2, 2)?;
     let name = attr_name(ctx, "delattr", &args[1])?;
     let removed = match &args[0] {
-        Value::Instance(i) => i.dict.lock().remove(&*name).is_some(),
-        Value::Class(c) if c.builtin.is_none() => c.dict.lock().remove(&*name).is_some(),
-        Value::Module(m) => m.globals.lock().remove(&*name).is_some(),
-        Value::Function(f) => f.dict.lock().remove(&*name).is_some(),
+        Value::Instance(i) => i.dict.lock().shift_remove(&*name).is_some(),
+        Value::Class(c) if c.builtin.is_none() => c.dict.lock().shift_remove(&*name).is_some(),
+        Value::Module(m) => m.globals.lock().shift_remove(&*name).is_some(),
+        Value::Function(f) => f.dict.lock().shift_remove(&*name).is_some(),
         _ => false,
     };
     if removed {

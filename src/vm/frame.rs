@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::value::{Cell, Class, Function, List, Lock, Module, Value};
+use super::value::{Cell, Class, Function, List, Lock, Module, Namespace, Value};
 use crate::python::bytecode::Code;
 
 /// One entry of a frame's block stack (see the contract in `bytecode.rs`).
@@ -109,7 +109,7 @@ pub struct Frame {
     /// Setup blocks and running handlers.
     pub blocks: Vec<BlockEntry>,
     /// The namespace of a class body (`LoadName`/`StoreName`), `None` elsewhere.
-    pub namespace: Option<Box<HashMap<Arc<str>, Value>>>,
+    pub namespace: Option<Box<Namespace>>,
     /// What to do with the returned value.
     pub on_return: OnReturn,
     /// A generator frame suspended in a `YieldFrom` (its `ip` is the `YieldFrom`): `throw()` goes on to

@@ -178,6 +178,23 @@ pub enum Portable {
         /// `calc_square`.
         name: String,
     },
+    /// An instance of a module-level class, as pickle copies one: its class by module and qualified
+    /// name, and its attributes (rebuilt without calling `__init__`).
+    Object {
+        /// `__main__`.
+        module: String,
+        /// `Point`, `Outer.Inner`.
+        class: String,
+        /// Its attributes (`__dict__`), in order.
+        state: Vec<(String, Portable)>,
+    },
+    /// A bound method of a copied object: the receiver crosses as a copy, the method by name.
+    Method {
+        /// The copied `self`.
+        receiver: Box<Portable>,
+        /// The method's name.
+        name: String,
+    },
     /// A `multiprocessing.Queue`: the host's channel id.
     Channel(u64),
     /// An exception, by class name and message (a result that raised in a process pool).
@@ -198,6 +215,9 @@ pub struct ProcessSpec {
     pub target: Portable,
     /// Its arguments, copied.
     pub args: Vec<Portable>,
+    /// A daemonic process (`Process(daemon=True)`): terminated when the main program ends instead of
+    /// waited for, as multiprocessing's atexit handler does.
+    pub daemon: bool,
 }
 
 /// What drives the VM. One host per run (and per process of the run); shared by all its threads.
@@ -221,6 +241,16 @@ pub trait Host: Send + Sync {
     /// The task or thread now running on `thread`, for lanes by task (asyncio: the task's name).
     fn task_switch(&self, thread: u64, task: Option<&str>) {
         let _ = (thread, task);
+    }
+    /// Thread `thread` is now called `name` (`t.name = ...` after it started), for its lane.
+    fn thread_renamed(&self, thread: u64, name: &str) {
+        let _ = (thread, name);
+    }
+    /// The program of this process ends by `SystemExit` (`sys.exit(n)`) with exit status `code` (None:
+    /// 0, an int: itself, anything else: 1), as `Process._bootstrap` computes it; the process's exit code
+    /// once its main thread has finished. Reported before that thread's [`Stop::Finished`].
+    fn exit_status(&self, code: i32) {
+        let _ = code;
     }
     /// Starts a process; returns its pid. `Err` with a message if processes can't run here.
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String>;

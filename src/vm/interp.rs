@@ -25,7 +25,7 @@ pub use exceptions::{format_exception, report_of};
 use super::frame::{ExecState, Frame, OnReturn, Phase, Role};
 use super::host::{Block, Portable, Stop, Stream, WaitKind};
 use super::types::{is_subclass, ExcType};
-use super::value::{Cell, Flow, Function, Lock, Module, NativeIter, Value};
+use super::value::{Cell, Flow, Function, Lock, Method, Module, NativeIter, Value};
 use super::{ops, Ctx, Interp, ThreadState};
 use crate::python::bytecode::{BinOp, CmpOp, Code, Const, Instr};
 use call::Called;
@@ -222,19 +222,30 @@ fn report_uncaught(
     let mut ctx = Ctx { interp, thread };
     if let Some(class) = exceptions::class_of_exception(exc) {
         if is_subclass(&class, interp.types.exc(ExcType::SystemExit)) {
-            // `sys.exit(...)`: no traceback; a message argument goes to stderr.
-            if let Value::Instance(inst) = exc {
-                let arg = match inst.dict.lock().get("args") {
-                    Some(Value::Tuple(t)) if t.len() == 1 => Some(t[0].clone()),
-                    _ => None,
-                };
-                if let Some(arg @ Value::Str(_)) = arg {
-                    let text = ops::str(&mut ctx, &arg).unwrap_or_default();
+            // `sys.exit(code)`: no traceback. A thread's ends silently (threading.excepthook); a
+            // program's sets the exit status as CPython does: None is 0, an int is itself, anything
+            // else is printed on stderr and is 1.
+            if role == Role::Thread {
+                return;
+            }
+            let code = match exceptions_args(exc) {
+                Some(args) if args.len() == 1 => args[0].clone(),
+                Some(args) if args.len() > 1 => Value::Tuple(args),
+                _ => Value::None,
+            };
+            let status = match &code {
+                Value::None => 0,
+                Value::Bool(b) => *b as i32,
+                Value::Int(n) => (*n).clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+                other => {
+                    let text = ops::str(&mut ctx, other).unwrap_or_default();
                     interp
                         .host
                         .output(ctx.thread.ident, Stream::Stderr, &format!("{text}\n"));
+                    1
                 }
-            }
+            };
+            interp.host.exit_status(status);
             return;
         }
     }
@@ -250,6 +261,17 @@ fn report_uncaught(
     let report = report_of(&mut ctx, exc);
     let main = role != Role::Thread;
     interp.host.uncaught(ctx.thread.ident, main, report);
+}
+
+/// The `args` tuple of an exception instance.
+fn exceptions_args(exc: &Value) -> Option<Arc<[Value]>> {
+    match exc {
+        Value::Instance(inst) => match inst.dict.lock().get("args") {
+            Some(Value::Tuple(t)) => Some(t.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `threading._shutdown`, if the program imported threading.
@@ -281,26 +303,9 @@ fn call_target(interp: &Arc<Interp>, thread: &mut ThreadState) -> Result<Option<
         return Ok(Some(Exit::Returned(Value::None)));
     };
     let mut ctx = Ctx { interp, thread };
-    let func = match &target {
-        Portable::Global { module, name } => {
-            let m = if *module == *interp.config.main_name || module == "__main__" {
-                Some(interp.main.clone())
-            } else {
-                interp.modules.lock().get(module.as_str()).cloned()
-            };
-            let found = m.and_then(|m| m.globals.lock().get(name.as_str()).cloned());
-            match found {
-                Some(f) => f,
-                None => {
-                    return Err(ctx.raise(
-                        ExcType::AttributeError,
-                        &format!("Can't get attribute '{name}' on <module '{module}'>"),
-                    ))
-                }
-            }
-        }
-        other => super::natives::from_portable(&mut ctx, other.clone())?,
-    };
+    // By module and name, as pickle finds it: a module the program imported only under its main guard
+    // is imported now.
+    let func = super::natives::from_portable(&mut ctx, target)?;
     let args: Vec<Value> = args
         .into_iter()
         .map(|p| super::natives::from_portable(&mut ctx, p))
@@ -490,8 +495,15 @@ fn fast_drop(v: Option<Value>) {
 pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &mut u64) -> Exit {
     loop {
         let slow: Instr;
+        // A method call fused at its `LoadAttr` (see `method_call`): the function and its bound arguments.
+        let mut fused: Option<(Arc<Function>, Vec<Option<Value>>)> = None;
         {
-            let Some(frame) = thread.exec.frames.last_mut() else {
+            let ExecState {
+                frames,
+                spare_locals,
+                ..
+            } = &mut thread.exec;
+            let Some(frame) = frames.last_mut() else {
                 return Exit::Returned(Value::None);
             };
             // The fast path: simple instructions on the borrowed frame, until one needs the general path.
@@ -747,6 +759,93 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
                             }
                         }
                     }
+                    Instr::LoadAttr(i) => {
+                        // An instance's own attribute, or a method of its class: no bound method is made
+                        // when the method is called at once with plain arguments.
+                        let Some(Value::Instance(inst)) = stack.last() else {
+                            slow = instr;
+                            break;
+                        };
+                        let name = &code.names[i as usize];
+                        let own = inst.dict.lock().get(&**name).map(fast_clone);
+                        if let Some(v) = own {
+                            if let Some(slot) = stack.last_mut() {
+                                *slot = v;
+                            }
+                            continue;
+                        }
+                        if name.starts_with("__") {
+                            slow = instr;
+                            break;
+                        }
+                        match attr::class_lookup(&inst.class, name) {
+                            Some(Value::Function(func)) => {
+                                if let Some(argc) = method_call(instrs, ip, locals, code) {
+                                    if call::simple(&func, argc + 1) {
+                                        let mut args = spare_locals.pop().unwrap_or_default();
+                                        args.push(stack.pop());
+                                        for k in 0..argc {
+                                            args.push(Some(match instrs[ip + k] {
+                                                Instr::LoadFast(j) => match &locals[j as usize] {
+                                                    Some(v) => fast_clone(v),
+                                                    None => unreachable!("checked by method_call"),
+                                                },
+                                                Instr::LoadConst(j) => {
+                                                    simple_const(&code.consts[j as usize])
+                                                        .unwrap_or_default()
+                                                }
+                                                _ => unreachable!("checked by method_call"),
+                                            }));
+                                        }
+                                        // The argument loads and the `Call` count as executed.
+                                        n += argc as u64 + 1;
+                                        ip += argc + 1;
+                                        fused = Some((func, args));
+                                        slow = Instr::Nop;
+                                        break;
+                                    }
+                                }
+                                let receiver = stack.pop().unwrap_or_default();
+                                stack.push(Value::Method(Arc::new(Method {
+                                    receiver,
+                                    func: Value::Function(func),
+                                })));
+                            }
+                            Some(other) => {
+                                if let Some(slot) = stack.last_mut() {
+                                    *slot = other;
+                                }
+                            }
+                            None => {
+                                slow = instr;
+                                break;
+                            }
+                        }
+                    }
+                    Instr::StoreAttr(i) if stack.len() >= 2 => {
+                        let name = &code.names[i as usize];
+                        let Some(Value::Instance(inst)) = stack.last() else {
+                            slow = instr;
+                            break;
+                        };
+                        if name.starts_with("__") {
+                            slow = instr;
+                            break;
+                        }
+                        let inst = inst.clone();
+                        fast_drop(stack.pop());
+                        let v = stack.pop().unwrap_or_default();
+                        let mut dict = inst.dict.lock();
+                        let old = match dict.get_mut(&**name) {
+                            Some(slot) => Some(std::mem::replace(slot, v)),
+                            None => {
+                                dict.insert(name.clone(), v);
+                                None
+                            }
+                        };
+                        drop(dict);
+                        fast_drop(old);
+                    }
                     other => {
                         slow = other;
                         break;
@@ -757,10 +856,34 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
             thread.instructions += n;
             *budget = budget.saturating_sub(n);
         }
+        if let Some((func, args)) = fused {
+            if let Err(flow) = call::push_simple(interp, thread, func, args) {
+                if let Some(exit) = handle_flow(interp, thread, flow, Raising::Native) {
+                    return exit;
+                }
+            }
+            continue;
+        }
         // Calls and returns skip the general path's big dispatch.
         let result = match slow {
             Instr::Call(argc) => call::exec_call(interp, thread, argc as usize, &[]),
             Instr::Return => {
+                let exec = &mut thread.exec;
+                let depth = exec.frames.len();
+                let plain = depth >= 2
+                    && matches!(exec.frames[depth - 1].on_return, OnReturn::Push)
+                    && !exec.frames[depth - 1].barrier;
+                if plain {
+                    // An ordinary call returns: the value goes on the caller's stack.
+                    let mut frame = exec.frames.pop().expect("a frame to return from");
+                    let v = frame.stack.pop().unwrap_or_default();
+                    recycle(exec, &mut frame);
+                    drop(frame);
+                    if let Some(caller) = exec.frames.last_mut() {
+                        caller.stack.push(v);
+                    }
+                    continue;
+                }
                 let v = pop(thread);
                 step::exec_return(interp, thread, v)
             }
@@ -775,6 +898,44 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
             return exit;
         }
     }
+}
+
+/// A constant the fast path pushes as it is (no tuple to build).
+#[inline]
+fn simple_const(c: &Const) -> Option<Value> {
+    Some(match c {
+        Const::Int(x) => Value::Int(*x),
+        Const::None => Value::None,
+        Const::Bool(b) => Value::Bool(*b),
+        Const::Str(s) => Value::Str(s.clone()),
+        Const::Float(x) => Value::Float(*x),
+        _ => return None,
+    })
+}
+
+/// Whether the instructions after a `LoadAttr` (at `ip`) are `argc` plain loads (bound locals, simple
+/// constants) and then `Call(argc)`: the method can then be called without making a bound method, as
+/// CPython's `LOAD_METHOD` does. Loads have no effects, so doing them after the lookup changes nothing.
+#[inline]
+fn method_call(
+    instrs: &[Instr],
+    ip: usize,
+    locals: &[Option<Value>],
+    code: &Code,
+) -> Option<usize> {
+    for argc in 0..8 {
+        match *instrs.get(ip + argc)? {
+            Instr::Call(k) => return (k as usize == argc).then_some(argc),
+            Instr::LoadFast(j) if matches!(locals.get(j as usize), Some(Some(_))) => {}
+            Instr::LoadConst(j)
+                if matches!(
+                    code.consts.get(j as usize)?,
+                    Const::Int(_) | Const::None | Const::Bool(_) | Const::Str(_) | Const::Float(_)
+                ) => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// What the fast path of `ForIter` found.
@@ -938,15 +1099,20 @@ fn system_error(interp: &Arc<Interp>, what: &str) -> Flow {
 }
 
 /// Keeps a finished frame's stack and locals for the next frame.
+#[inline]
 pub(crate) fn recycle(exec: &mut ExecState, frame: &mut Frame) {
     let mut stack = std::mem::take(&mut frame.stack);
     if exec.spare_stacks.len() < 32 && stack.capacity() <= 64 {
-        stack.drain(..).for_each(|v| fast_drop(Some(v)));
+        while let Some(v) = stack.pop() {
+            fast_drop(Some(v));
+        }
         exec.spare_stacks.push(stack);
     }
     let mut locals = std::mem::take(&mut frame.locals);
     if exec.spare_locals.len() < 32 && locals.capacity() <= 64 {
-        locals.drain(..).for_each(fast_drop);
+        while let Some(v) = locals.pop() {
+            fast_drop(v);
+        }
         exec.spare_locals.push(locals);
     }
 }

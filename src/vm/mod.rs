@@ -12,6 +12,7 @@ pub mod format;
 pub mod frame;
 pub mod host;
 pub mod interp;
+pub mod memory;
 pub mod methods;
 pub mod modules;
 pub mod natives;
@@ -33,7 +34,8 @@ use value::{Flow, Lock, Module, Value};
 pub struct Limits {
     /// Frames per thread before `RecursionError` (CPython's default recursion limit is 1000).
     pub max_depth: usize,
-    /// Approximate bytes of containers and strings before `MemoryError`.
+    /// Bytes of heap a run may hold beyond what the process held when its interpreter started, before
+    /// `MemoryError` (checked before large allocations: see [`Interp::charge`]).
     pub max_memory: usize,
     /// Python threads alive at once before `RuntimeError: can't start new thread`.
     pub max_threads: usize,
@@ -90,8 +92,8 @@ pub struct Interp {
     pub modules: Lock<HashMap<Arc<str>, Arc<Module>>>,
     /// The program's module (`__main__`).
     pub main: Arc<Module>,
-    /// Bytes charged against `config.limits.max_memory` (see [`Interp::charge`]).
-    pub memory: AtomicUsize,
+    /// The process's live heap when this interpreter started: the baseline of `config.limits.max_memory`.
+    pub memory_base: usize,
     /// Next thread identity (`threading.get_ident()`), starting at 1.
     pub next_ident: AtomicU64,
     /// Python threads started and not yet finished.
@@ -116,33 +118,34 @@ impl Interp {
         let builtins = builtins::make(&types);
         let main = Arc::new(Module {
             name: Arc::from(config.main_name.as_str()),
-            globals: Lock::new(HashMap::new()),
+            globals: Lock::new(Default::default()),
         });
         Arc::new(Interp {
             host,
             config,
             types,
             builtins,
-            modules: Lock::new(HashMap::new()),
+            modules: Lock::new(Default::default()),
             main,
-            memory: AtomicUsize::new(0),
+            memory_base: memory::live_bytes(),
             next_ident: AtomicU64::new(1),
             live_threads: AtomicUsize::new(0),
             cancelled: AtomicBool::new(false),
-            extensions: Lock::new(HashMap::new()),
+            extensions: Lock::new(Default::default()),
         })
     }
 
-    /// Charges `bytes` of new container or string space; `Err(MemoryError)` past the limit. Charges are
-    /// not returned (a run's allocations only grow the count), so the limit bounds a run's total
-    /// allocation of large objects; callers charge only sizes above a few hundred bytes.
+    /// Checks that allocating `bytes` more keeps the run within `config.limits.max_memory`:
+    /// `Err(MemoryError)` otherwise. Callers check before building a large object (a repeat, a join, a
+    /// list grown by another thousand items); what the run holds is measured ([`memory::live_bytes`]),
+    /// so memory freed by the program counts again.
     pub fn charge(&self, bytes: usize) -> Result<(), Value> {
-        let used = self.memory.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if used > self.config.limits.max_memory {
+        let held = memory::live_bytes().saturating_sub(self.memory_base);
+        if held.saturating_add(bytes) > self.config.limits.max_memory {
             Err(self.types.new_exception(
                 ExcType::MemoryError,
                 &format!(
-                    "this program allocated more than ThreadLab's limit of {} MB",
+                    "this program would hold more than ThreadLab's limit of {} MB",
                     self.config.limits.max_memory >> 20
                 ),
             ))

@@ -9,7 +9,6 @@ mod math;
 mod mt;
 mod portable;
 mod random;
-mod sha512;
 mod shim;
 mod sys;
 mod threadlab;
@@ -23,7 +22,7 @@ pub use portable::{from_portable, to_portable};
 pub use sys::{recursion_limit, stream_of, switch_interval};
 pub use threadlab::{ChannelQueue, NativeLock};
 
-use super::host::{Block, Wait, WaitKind, WaitSite};
+use super::host::{Block, Wait, WaitKind, WaitSite, Waitable};
 use super::types::ExcType;
 use super::value::{next_id, Builtin, BuiltinType, Class, Flow, Lock, Module, NativeFn, Value};
 use super::{Ctx, Retry};
@@ -53,7 +52,7 @@ pub(crate) fn builtin(name: &str, func: NativeFn) -> Value {
 
 /// A module with `__name__` and the given globals.
 pub(crate) fn new_module(name: &str, entries: Vec<(&str, Value)>) -> Arc<Module> {
-    let mut globals: HashMap<Arc<str>, Value> = entries
+    let mut globals: crate::vm::value::Namespace = entries
         .into_iter()
         .map(|(k, v)| (Arc::from(k), v))
         .collect();
@@ -270,7 +269,7 @@ pub(crate) fn native_class(
         qualname: Arc::from(name),
         module: Arc::from(module),
         base: Some(base),
-        dict: Lock::new(HashMap::new()),
+        dict: Lock::new(Default::default()),
         builtin,
         id: next_id(),
     });
@@ -302,6 +301,36 @@ pub(crate) fn block(ctx: &mut Ctx<'_>, retry: Retry, wait: Wait, kind: WaitKind)
         wait,
         site: WaitSite { kind, line: 0 },
     })
+}
+
+/// The deadline of a wait of `timeout` seconds (`None`: no deadline), with the clock's reading: computed
+/// at the first attempt and kept in the thread's [`Retry`] for the retries after a wake-up.
+pub(crate) fn deadline(ctx: &Ctx<'_>, timeout: Option<f64>) -> (Option<f64>, f64) {
+    let retry = retry_of(ctx);
+    let now = ctx.interp.host.now();
+    let until = if retry.stage == 0 {
+        timeout.map(|t| now + t.max(0.0))
+    } else {
+        retry.until
+    };
+    (until, now)
+}
+
+/// Waits until `on` is notified (its generation was `seen` when the state was found wanting) or the
+/// clock reads `until`; the call is then executed again with the deadline in its [`Retry`].
+pub(crate) fn wait_on(
+    ctx: &mut Ctx<'_>,
+    on: Arc<Waitable>,
+    seen: u64,
+    until: Option<f64>,
+    kind: WaitKind,
+) -> Flow {
+    let retry = Retry {
+        stage: 1,
+        until,
+        value: None,
+    };
+    block(ctx, retry, Wait::Wait { on, seen, until }, kind)
 }
 
 /// A timeout argument in seconds: `None` (Python's or absent) waits forever; negative is an error of the

@@ -87,7 +87,7 @@ pub fn raise_args(ctx: &Ctx<'_>, kind: ExcType, args: Vec<Value>) -> Flow {
 
 /// A new exception instance of `class` with the given `args`.
 pub fn exception_with_args(class: Arc<Class>, args: Vec<Value>) -> Value {
-    let mut dict = std::collections::HashMap::new();
+    let mut dict = crate::vm::value::Namespace::default();
     dict.insert(Arc::from("args"), Value::tuple(args));
     Value::Instance(Arc::new(Instance {
         class,

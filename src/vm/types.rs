@@ -215,7 +215,7 @@ fn new_class(name: &str, base: Option<Arc<Class>>, builtin: Option<BuiltinType>)
         qualname: Arc::from(name),
         module: Arc::from("builtins"),
         base,
-        dict: Lock::new(HashMap::new()),
+        dict: Lock::new(Default::default()),
         builtin,
         id: next_id(),
     })
@@ -301,7 +301,7 @@ pub fn new_exception_of(class: Arc<Class>, message: &str) -> Value {
     } else {
         Value::tuple(vec![Value::str(message)])
     };
-    let mut dict = HashMap::new();
+    let mut dict = crate::vm::value::Namespace::default();
     dict.insert(Arc::from("args"), args);
     Value::Instance(Arc::new(Instance {
         class,

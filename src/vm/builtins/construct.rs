@@ -1,6 +1,5 @@
 //! Calling builtin types: `int("42")`, `float("inf")`, `list(xs)`, `dict(a=1)`, `range(3)`, `type(x)`...
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::{IndexMap, IndexSet};
@@ -117,7 +116,7 @@ pub fn construct(
             }
             Ok(Value::Instance(Arc::new(Instance {
                 class: ctx.interp.types.of(BuiltinType::Object).clone(),
-                dict: Lock::new(HashMap::new()),
+                dict: Lock::new(Default::default()),
                 exc: Lock::new(Default::default()),
             })))
         }

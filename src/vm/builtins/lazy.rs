@@ -6,7 +6,6 @@
 //! generators, so the interpreter's own loop drives them, and what they call, like any Python code.
 //! Over lists, ranges and builtin functions the native iterators (faster) are used instead.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::python::bytecode::{CodeKind, Const};
@@ -75,7 +74,7 @@ fn helpers(ctx: &Ctx<'_>) -> Result<Arc<Module>, Flow> {
     })?;
     let module = Arc::new(Module {
         name: Arc::from("builtins"),
-        globals: Lock::new(HashMap::new()),
+        globals: Lock::new(Default::default()),
     });
     // The module's functions, made directly from their code objects (nothing else runs at import).
     for c in &code.consts {
@@ -87,7 +86,7 @@ fn helpers(ctx: &Ctx<'_>) -> Result<Arc<Module>, Flow> {
                     defaults: Vec::new(),
                     kwdefaults: Vec::new(),
                     closure: Vec::new(),
-                    dict: Lock::new(HashMap::new()),
+                    dict: Lock::new(Default::default()),
                 }));
                 module.globals.lock().insert(f.name.clone(), func);
             }

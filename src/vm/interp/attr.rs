@@ -1,14 +1,13 @@
 //! Attributes: `obj.name` for every kind of value, with CPython's `AttributeError` messages, and the few
 //! methods every object and exception has without defining them (`object.__init__`, ...).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::generators;
 use crate::vm::types::{is_subclass, ExcType};
 use crate::vm::value::{
-    Builtin, BuiltinType, Class, Dict, ExcInfo, Flow, HashKey, Instance, Lock, Method, NativeAttr,
-    NativeFn, Value,
+    Builtin, BuiltinType, Class, Dict, ExcInfo, Flow, HashKey, Instance, Lock, Method, Namespace,
+    NativeAttr, NativeFn, Value,
 };
 use crate::vm::{methods, ops, Ctx};
 
@@ -92,7 +91,7 @@ pub(crate) fn new_and_init(cls: &Arc<Class>) -> (Option<Value>, Option<Value>) {
 pub(crate) fn new_instance(cls: Arc<Class>) -> Value {
     Value::Instance(Arc::new(Instance {
         class: cls,
-        dict: Lock::new(HashMap::new()),
+        dict: Lock::new(Default::default()),
         exc: Lock::new(ExcInfo::default()),
     }))
 }
@@ -252,8 +251,14 @@ impl Ctx<'_> {
             Value::Instance(inst) => {
                 match name {
                     "__cause__" => {
+                        // CPython: setting the cause also sets `__suppress_context__`.
                         let mut exc = inst.exc.lock();
-                        exc.cause = Some(v);
+                        exc.cause = (!matches!(v, Value::None)).then_some(v);
+                        exc.suppress_context = true;
+                    }
+                    "__suppress_context__" => {
+                        let suppress = ops::truthy(self, &v)?;
+                        inst.exc.lock().suppress_context = suppress;
                     }
                     "__context__" => {
                         let mut exc = inst.exc.lock();
@@ -263,7 +268,7 @@ impl Ctx<'_> {
                             Some(v)
                         };
                     }
-                    "__traceback__" | "__suppress_context__" => {}
+                    "__traceback__" => {}
                     _ => {
                         let old = inst.dict.lock().insert(Arc::from(name), v);
                         drop(old);
@@ -300,10 +305,10 @@ impl Ctx<'_> {
     /// `delattr(obj, name)`.
     pub fn delattr(&mut self, obj: &Value, name: &str) -> Result<(), Flow> {
         let removed = match obj {
-            Value::Instance(inst) => inst.dict.lock().remove(name),
-            Value::Class(cls) if !empty_dict(cls) => cls.dict.lock().remove(name),
-            Value::Module(m) => m.globals.lock().remove(name),
-            Value::Function(f) => f.dict.lock().remove(name),
+            Value::Instance(inst) => inst.dict.lock().shift_remove(name),
+            Value::Class(cls) if !empty_dict(cls) => cls.dict.lock().shift_remove(name),
+            Value::Module(m) => m.globals.lock().shift_remove(name),
+            Value::Function(f) => f.dict.lock().shift_remove(name),
             _ => None,
         };
         match removed {
@@ -335,11 +340,9 @@ impl Ctx<'_> {
 }
 
 /// A snapshot of a namespace as a dict.
-fn dict_of(map: &HashMap<Arc<str>, Value>) -> Value {
-    let mut entries: Vec<(&Arc<str>, &Value)> = map.iter().collect();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
-    let map = entries
-        .into_iter()
+fn dict_of(map: &Namespace) -> Value {
+    let map = map
+        .iter()
         .map(|(k, v)| (HashKey(Value::Str(k.clone())), v.clone()))
         .collect();
     Value::Dict(Arc::new(Dict {
@@ -366,7 +369,7 @@ fn instance_special(ctx: &Ctx<'_>, inst: &Instance, name: &str) -> Option<Value>
                     None => Value::None,
                 },
                 "__context__" => exc.context.clone().unwrap_or_default(),
-                "__suppress_context__" => Value::Bool(exc.cause.is_some()),
+                "__suppress_context__" => Value::Bool(exc.suppress_context),
                 _ => Value::None,
             })
         }

@@ -1,7 +1,6 @@
 //! Calls: CPython's argument binding (with its `TypeError` messages), calling each kind of callable, and
 //! making classes.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -10,7 +9,8 @@ use super::{attr, generators, push_frame, system_error, Step};
 use crate::vm::frame::{ExecState, Frame, Generator, OnReturn};
 use crate::vm::types::{is_subclass, ExcType};
 use crate::vm::value::{
-    next_id, Builtin, BuiltinType, Cell, Class, Dict, Flow, Function, HashKey, Lock, Value,
+    next_id, Builtin, BuiltinType, Cell, Class, Dict, Flow, Function, HashKey, Lock, Namespace,
+    Value,
 };
 use crate::vm::{builtins, ops, Ctx, Interp, ThreadState};
 
@@ -64,8 +64,13 @@ pub(crate) fn exec_call(
             _ => return call_general(interp, thread, fi, base, kwnames),
         };
         let mut locals = spare_locals.pop().unwrap_or_default();
-        locals.extend(receiver.map(Some));
-        locals.extend(frame.stack.drain(base + 1..).map(Some));
+        locals.reserve(argc + 1);
+        if let Some(receiver) = receiver {
+            locals.push(Some(receiver));
+        }
+        for v in frame.stack.drain(base + 1..) {
+            locals.push(Some(v));
+        }
         let func = match frame.stack.pop() {
             Some(Value::Function(func)) => func,
             Some(Value::Method(m)) => match &m.func {
@@ -127,7 +132,7 @@ fn call_general(
 
 /// A function called with exactly its positional parameters and nothing fancy: the fast path.
 #[inline]
-fn simple(func: &Function, argc: usize) -> bool {
+pub(super) fn simple(func: &Function, argc: usize) -> bool {
     let code = &func.code;
     let f = code.flags;
     code.argcount as usize == argc
@@ -139,16 +144,38 @@ fn simple(func: &Function, argc: usize) -> bool {
         && code.cell_params.is_empty()
 }
 
-fn push_simple(
+pub(super) fn push_simple(
     interp: &Arc<Interp>,
     thread: &mut ThreadState,
     func: Arc<Function>,
     mut locals: Vec<Option<Value>>,
 ) -> Step {
-    locals.resize(func.code.varnames.len(), None);
-    let cells = make_cells(&func, &mut locals);
-    let frame = Frame::new(func, locals, cells);
-    push_frame(interp, thread, frame)?;
+    super::check_depth(interp, thread)?;
+    let code = &func.code;
+    locals.resize(code.varnames.len(), None);
+    let cells = if code.cellvars.is_empty() && code.freevars.is_empty() {
+        Vec::new()
+    } else {
+        make_cells(&func, &mut locals)
+    };
+    let exec = &mut thread.exec;
+    let stack = exec
+        .spare_stacks
+        .pop()
+        .unwrap_or_else(|| Vec::with_capacity(8));
+    // Built in place: a `Frame` is large, and every move of it is a copy.
+    exec.frames.push(Frame {
+        func,
+        locals,
+        cells,
+        stack,
+        ip: 0,
+        blocks: Vec::new(),
+        namespace: None,
+        on_return: OnReturn::Push,
+        delegating: false,
+        barrier: false,
+    });
     Ok(None)
 }
 
@@ -616,7 +643,7 @@ pub(crate) fn make_class(
         return Err(system_error(interp, "MakeClass without a body function"));
     };
     let mut frame = bind(interp, &body, None, &[], &[])?;
-    let mut ns: HashMap<Arc<str>, Value> = HashMap::new();
+    let mut ns = Namespace::default();
     ns.insert(
         Arc::from("__module__"),
         Value::Str(body.module.name.clone()),
@@ -640,7 +667,7 @@ pub(crate) fn build_class(
     cell: Value,
 ) -> Result<Value, Flow> {
     let mut dict = frame.namespace.take().map(|ns| *ns).unwrap_or_default();
-    let qualname = match dict.remove("__qualname__") {
+    let qualname = match dict.shift_remove("__qualname__") {
         Some(Value::Str(q)) => q,
         _ => frame.func.code.qualname.clone(),
     };

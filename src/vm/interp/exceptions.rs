@@ -196,6 +196,7 @@ pub(crate) fn raise(
                         let mut info = n.exc.lock();
                         info.traceback = tb;
                         info.cause = Some(exc.clone());
+                        info.suppress_context = true;
                         info.context = Some(exc.clone());
                     }
                     exc = new;
@@ -270,11 +271,13 @@ pub(crate) fn exec_raise(interp: &Arc<Interp>, thread: &mut ThreadState, n: u32)
             let v = pop(thread);
             let exc = make_exception(interp, thread, v)?;
             let cause = match cause {
-                Value::None => Value::None,
-                other => make_exception(interp, thread, other)?,
+                Value::None => None,
+                other => Some(make_exception(interp, thread, other)?),
             };
             if let Value::Instance(inst) = &exc {
-                inst.exc.lock().cause = Some(cause);
+                let mut info = inst.exc.lock();
+                info.cause = cause;
+                info.suppress_context = true;
             }
             Ok(raise(interp, thread, exc, Raising::Raise))
         }
@@ -391,8 +394,8 @@ fn format_one(ctx: &mut Ctx<'_>, exc: &Value, out: &mut String, seen: &mut Vec<u
                 );
             }
         }
-        Some(_) => {}
-        None => {
+        _ if info.suppress_context => {}
+        _ => {
             if let Some(context @ Value::Instance(_)) = &info.context {
                 if unseen(context, seen) {
                     format_one(ctx, context, out, seen);

@@ -9,7 +9,7 @@ use super::{module_frame, nested_run, push_frame, top, Exit};
 use crate::python::bytecode::Code;
 use crate::vm::frame::OnReturn;
 use crate::vm::types::ExcType;
-use crate::vm::value::{Flow, Lock, Module, Value};
+use crate::vm::value::{Flow, Lock, Module, Namespace, Value};
 use crate::vm::{Ctx, Interp, ThreadState};
 
 /// A native module by name (built for this interpreter), if it is one.
@@ -88,7 +88,7 @@ fn load(
     }
     if let Some(source) = prelude_source(name) {
         let code = prelude_code(interp, name, source)?;
-        let mut globals = HashMap::new();
+        let mut globals = Namespace::default();
         globals.insert(Arc::from("__name__"), Value::Str(name.clone()));
         globals.insert(
             Arc::from("__file__"),
@@ -109,7 +109,7 @@ fn load(
     }
     if **name != *full && full.starts_with(&format!("{name}.")) && exists(full) {
         // A package of ours with nothing in it but its submodules (`concurrent`).
-        let mut globals = HashMap::new();
+        let mut globals = Namespace::default();
         globals.insert(Arc::from("__name__"), Value::Str(name.clone()));
         let m = Arc::new(Module {
             name: name.clone(),

@@ -1,6 +1,5 @@
 //! The general path of the dispatch loop: every instruction the fast path in `execute` leaves to it.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::call::{self, Called};
@@ -161,7 +160,7 @@ pub(super) fn step(interp: &Arc<Interp>, thread: &mut ThreadState, instr: Instr)
         Instr::DeleteGlobal(i) => {
             let frame = top(thread);
             let name = frame.func.code.names[i as usize].clone();
-            let old = frame.func.module.globals.lock().remove(&name);
+            let old = frame.func.module.globals.lock().shift_remove(&name);
             if old.is_none() {
                 return Err(name_error(interp, thread, &name));
             }
@@ -197,8 +196,8 @@ pub(super) fn step(interp: &Arc<Interp>, thread: &mut ThreadState, instr: Instr)
             let frame = top(thread);
             let name = frame.func.code.names[i as usize].clone();
             let old = match &mut frame.namespace {
-                Some(ns) => ns.remove(&name),
-                None => frame.func.module.globals.lock().remove(&name),
+                Some(ns) => ns.shift_remove(&name),
+                None => frame.func.module.globals.lock().shift_remove(&name),
             };
             if old.is_none() {
                 return Err(name_error(interp, thread, &name));
@@ -576,7 +575,7 @@ pub(super) fn step(interp: &Arc<Interp>, thread: &mut ThreadState, instr: Instr)
                 defaults,
                 kwdefaults,
                 closure,
-                dict: Lock::new(HashMap::new()),
+                dict: Lock::new(Default::default()),
             };
             frame.stack.push(Value::Function(Arc::new(f)));
         }

@@ -171,7 +171,7 @@ fn test_interp(host: Arc<Recorder>) -> Arc<Interp> {
     let config = Config::default();
     let main = Arc::new(Module {
         name: Arc::from(config.main_name.as_str()),
-        globals: Lock::new(HashMap::new()),
+        globals: Lock::new(Default::default()),
     });
     Arc::new(Interp {
         host,
@@ -180,7 +180,7 @@ fn test_interp(host: Arc<Recorder>) -> Arc<Interp> {
         builtins,
         modules: Lock::new(HashMap::new()),
         main,
-        memory: AtomicUsize::new(0),
+        memory_base: crate::vm::memory::live_bytes(),
         next_ident: AtomicU64::new(1),
         live_threads: AtomicUsize::new(0),
         cancelled: std::sync::atomic::AtomicBool::new(false),

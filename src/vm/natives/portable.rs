@@ -3,7 +3,6 @@
 //! the other process; a `multiprocessing.Queue` crosses as its host channel. What pickle refuses
 //! (locks, generators, lambdas, nested functions) is refused with pickle's messages.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::threadlab::ChannelQueue;
@@ -12,12 +11,6 @@ use crate::vm::host::Portable;
 use crate::vm::types::{is_subclass, new_exception_of, ExcType};
 use crate::vm::value::{Class, Dict, Flow, HashKey, Instance, Lock, Module, Set, Value};
 use crate::vm::{ops, Ctx};
-
-/// Marks a tuple standing for an instance of a module-level class, `(tag, class, attributes)`: pickle
-/// copies such objects, and [`Portable`] has no variant for them yet.
-const OBJECT_TAG: &str = "\u{0}threadlab:object";
-/// Marks a tuple standing for a bound method, `(tag, receiver, name)`.
-const METHOD_TAG: &str = "\u{0}threadlab:method";
 
 /// How deep containers may nest before copying gives up (pickle's own recursion limit is the
 /// interpreter's).
@@ -129,11 +122,10 @@ fn convert(ctx: &mut Ctx<'_>, value: &Value, depth: usize) -> Result<Portable, F
                 }
             };
             let receiver = convert(ctx, &m.receiver, depth + 1)?;
-            Portable::Tuple(vec![
-                Portable::Str(METHOD_TAG.into()),
-                receiver,
-                Portable::Str(name),
-            ])
+            Portable::Method {
+                receiver: Box::new(receiver),
+                name,
+            }
         }
         Value::Native(obj) => {
             if let Some(q) = obj.as_any().downcast_ref::<ChannelQueue>() {
@@ -161,9 +153,9 @@ fn convert(ctx: &mut Ctx<'_>, value: &Value, depth: usize) -> Result<Portable, F
     })
 }
 
-/// An instance as `(tag, class, attributes)`.
+/// An instance as its class's global name and its attributes.
 fn object_state(ctx: &mut Ctx<'_>, inst: &Instance, depth: usize) -> Result<Portable, Flow> {
-    let class = class_global(ctx, &inst.class)?;
+    let (module, class) = class_path(ctx, &inst.class)?;
     let entries: Vec<(Arc<str>, Value)> = inst
         .dict
         .lock()
@@ -172,13 +164,13 @@ fn object_state(ctx: &mut Ctx<'_>, inst: &Instance, depth: usize) -> Result<Port
         .collect();
     let mut state = Vec::with_capacity(entries.len());
     for (k, v) in entries {
-        state.push((Portable::Str(k.to_string()), convert(ctx, &v, depth + 1)?));
+        state.push((k.to_string(), convert(ctx, &v, depth + 1)?));
     }
-    Ok(Portable::Tuple(vec![
-        Portable::Str(OBJECT_TAG.into()),
+    Ok(Portable::Object {
+        module,
         class,
-        Portable::Dict(state),
-    ]))
+        state,
+    })
 }
 
 /// `_pickle.PicklingError`, one class per interpreter.
@@ -223,6 +215,13 @@ fn class_attr(class: &Arc<Class>, name: &str) -> Option<Value> {
 }
 
 fn class_global(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<Portable, Flow> {
+    let (module, name) = class_path(ctx, class)?;
+    Ok(Portable::Global { module, name })
+}
+
+/// The module and qualified name another process finds `class` by (`AttributeError` for a local class,
+/// as pickle).
+fn class_path(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<(String, String), Flow> {
     let is_builtin_exc = ctx
         .interp
         .types
@@ -234,10 +233,7 @@ fn class_global(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<Portable, Flow>
         .is_some_and(|b| b != crate::vm::value::BuiltinType::Native)
         || is_builtin_exc
     {
-        return Ok(Portable::Global {
-            module: "builtins".into(),
-            name: class.name.to_string(),
-        });
+        return Ok(("builtins".into(), class.name.to_string()));
     }
     let module = if *class.module == *ctx.interp.config.main_name {
         "__main__".to_string()
@@ -250,10 +246,7 @@ fn class_global(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<Portable, Flow>
             &format!("Can't pickle local object '{}'", class.qualname),
         ));
     }
-    Ok(Portable::Global {
-        module,
-        name: class.qualname.to_string(),
-    })
+    Ok((module, class.qualname.to_string()))
 }
 
 fn builtin_global(ctx: &mut Ctx<'_>, value: &Value, name: &str) -> Result<Portable, Flow> {
@@ -288,11 +281,7 @@ pub fn from_portable(ctx: &mut Ctx<'_>, portable: Portable) -> Result<Value, Flo
         Portable::Int(i) => Value::Int(i),
         Portable::Float(f) => Value::Float(f),
         Portable::Str(s) => Value::str(&s),
-        Portable::Tuple(items) => match tagged(&items) {
-            Some(OBJECT_TAG) => object(ctx, items)?,
-            Some(METHOD_TAG) => method(ctx, items)?,
-            _ => Value::tuple(all_from(ctx, items)?),
-        },
+        Portable::Tuple(items) => Value::tuple(all_from(ctx, items)?),
         Portable::List(items) => Value::list(all_from(ctx, items)?),
         Portable::Set(items) => {
             let mut set = indexmap::IndexSet::new();
@@ -315,6 +304,15 @@ pub fn from_portable(ctx: &mut Ctx<'_>, portable: Portable) -> Result<Value, Flo
             }))
         }
         Portable::Global { module, name } => global(ctx, &module, &name)?,
+        Portable::Object {
+            module,
+            class,
+            state,
+        } => object(ctx, &module, &class, state)?,
+        Portable::Method { receiver, name } => {
+            let receiver = from_portable(ctx, *receiver)?;
+            ctx.getattr(&receiver, &name)?
+        }
         Portable::Channel(channel) => Value::Native(Arc::new(ChannelQueue { channel })),
         Portable::Exception { type_name, message } => {
             let class = exception_class(ctx, &type_name);
@@ -323,44 +321,29 @@ pub fn from_portable(ctx: &mut Ctx<'_>, portable: Portable) -> Result<Value, Flo
     })
 }
 
-/// The tag of a tuple standing for an object or a method, if it is one.
-fn tagged(items: &[Portable]) -> Option<&str> {
-    match items {
-        [Portable::Str(tag), _, _] if tag == OBJECT_TAG || tag == METHOD_TAG => Some(tag),
-        _ => None,
-    }
-}
-
 /// An instance rebuilt from its class and attributes (its `__init__` is not called, as with pickle).
-fn object(ctx: &mut Ctx<'_>, items: Vec<Portable>) -> Result<Value, Flow> {
-    let mut items = items.into_iter().skip(1);
-    let class = from_portable(ctx, items.next().unwrap_or(Portable::None))?;
-    let Value::Class(class) = class else {
-        return Err(ctx.raise(ExcType::TypeError, "a copied object's class is not a class"));
+fn object(
+    ctx: &mut Ctx<'_>,
+    module: &str,
+    class: &str,
+    state: Vec<(String, Portable)>,
+) -> Result<Value, Flow> {
+    let Value::Class(class) = global(ctx, module, class)? else {
+        return Err(ctx.raise(
+            ExcType::TypeError,
+            &format!("a copied object's class {module}.{class} is not a class"),
+        ));
     };
-    let mut dict = HashMap::new();
-    if let Some(Portable::Dict(entries)) = items.next() {
-        for (k, v) in entries {
-            if let Portable::Str(k) = k {
-                dict.insert(Arc::from(k.as_str()), from_portable(ctx, v)?);
-            }
-        }
+    let mut dict =
+        crate::vm::value::Namespace::with_capacity_and_hasher(state.len(), Default::default());
+    for (k, v) in state {
+        dict.insert(Arc::from(k.as_str()), from_portable(ctx, v)?);
     }
     Ok(Value::Instance(Arc::new(Instance {
         class,
         dict: Lock::new(dict),
         exc: Lock::new(Default::default()),
     })))
-}
-
-/// A bound method rebuilt from its receiver and name.
-fn method(ctx: &mut Ctx<'_>, items: Vec<Portable>) -> Result<Value, Flow> {
-    let mut items = items.into_iter().skip(1);
-    let receiver = from_portable(ctx, items.next().unwrap_or(Portable::None))?;
-    let Some(Portable::Str(name)) = items.next() else {
-        return Err(ctx.raise(ExcType::TypeError, "a copied method has no name"));
-    };
-    ctx.getattr(&receiver, &name)
 }
 
 fn all_from(ctx: &mut Ctx<'_>, items: Vec<Portable>) -> Result<Vec<Value>, Flow> {

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use super::mt::{float_hash, key_of_be_bytes, key_of_u64, Mt};
-use super::sha512::sha512;
 use super::{
     as_float, as_int, bind, builtin, extension, int_overflow, native_class, new_module, shim,
     type_name,
@@ -14,6 +13,7 @@ use super::{
 use crate::vm::types::ExcType;
 use crate::vm::value::{Class, Flow, Lock, Module, NativeAttr, NativeFn, NativeObject, Value};
 use crate::vm::{ops, Ctx};
+use sha2::{Digest, Sha512};
 
 type Kwargs<'a> = &'a [(Arc<str>, Value)];
 type Native = Result<Value, Flow>;
@@ -133,6 +133,14 @@ fn new_random(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     })))
 }
 
+/// The key of `random.seed("text")`: CPython seeds with the text's UTF-8 bytes followed by their SHA-512
+/// digest, read as one big-endian number.
+pub(super) fn str_key(s: &str) -> Vec<u32> {
+    let mut bytes = s.as_bytes().to_vec();
+    bytes.extend_from_slice(&Sha512::digest(s.as_bytes()));
+    key_of_be_bytes(&bytes)
+}
+
 /// The twister key `random.seed(a)` makes from `a` (CPython's version 2 seeding).
 fn seed_key(ctx: &Ctx<'_>, a: &Value) -> Result<Vec<u32>, Flow> {
     Ok(match a {
@@ -141,11 +149,7 @@ fn seed_key(ctx: &Ctx<'_>, a: &Value) -> Result<Vec<u32>, Flow> {
         Value::Bool(b) => key_of_u64(*b as u64),
         // A float seeds with its hash, taken as an unsigned word.
         Value::Float(f) => key_of_u64(float_hash(*f) as u64),
-        Value::Str(s) => {
-            let mut bytes = s.as_bytes().to_vec();
-            bytes.extend_from_slice(&sha512(s.as_bytes()));
-            key_of_be_bytes(&bytes)
-        }
+        Value::Str(s) => str_key(s),
         _ => {
             return Err(ctx.raise(
                 ExcType::TypeError,
@@ -690,13 +694,6 @@ pub(super) fn test_gen(seed: i64) -> Lock<Gen> {
 #[cfg(test)]
 pub(super) fn test_sample(gen: &Lock<Gen>, n: u64, k: u64) -> Vec<u64> {
     sample_indices(gen, n, k)
-}
-
-#[cfg(test)]
-pub(super) fn test_str_key(s: &str) -> Vec<u32> {
-    let mut bytes = s.as_bytes().to_vec();
-    bytes.extend_from_slice(&sha512(s.as_bytes()));
-    key_of_be_bytes(&bytes)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use super::mt::{float_hash, key_of_u64, Mt};
-use super::random::{test_gen, test_sample, test_str_key};
+use super::random::{str_key, test_gen, test_sample};
 use crate::vm::host::{ExceptionReport, Host, Portable, ProcessSpec, Stream, Waitable};
 use crate::vm::value::{Flow, Value};
 use crate::vm::{Config, Ctx, Interp, ThreadState};
@@ -276,7 +276,7 @@ fn string_and_float_seeds_are_cpythons() {
     assert_eq!(float_hash(-3.5), -1152921504606846979);
     assert_eq!(float_hash(1e300), 1224995262755759164);
     assert_eq!(float_hash(0.1), 230584300921369408);
-    let mut mt = Mt::from_key(&test_str_key("hello"));
+    let mut mt = Mt::from_key(&str_key("hello"));
     assert_eq!(mt.random(), 0.3537754404730722);
 }
 

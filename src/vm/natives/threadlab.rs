@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::{
-    as_float, as_int, bind, block, exact, from_portable, functions, module_attr, native_class,
-    new_module, retry_of, shim, timeout_arg, to_portable, type_name,
+    as_float, as_int, bind, deadline, exact, from_portable, functions, module_attr, native_class,
+    new_module, shim, timeout_arg, to_portable, type_name, wait_on,
 };
-use crate::vm::host::{ProcessSpec, Stream, Wait, WaitKind, Waitable};
+use crate::vm::host::{ProcessSpec, Stream, WaitKind, Waitable};
 use crate::vm::types::{new_exception_of, ExcType};
 use crate::vm::value::{Class, Flow, Module, NativeAttr, NativeObject, Value};
-use crate::vm::{Ctx, Retry};
+use crate::vm::Ctx;
 
 type Kwargs<'a> = &'a [(Arc<str>, Value)];
 type Native = Result<Value, Flow>;
@@ -38,6 +38,7 @@ pub(super) fn module(ctx: &mut Ctx<'_>) -> Arc<Module> {
         ("task_switch", task_switch),
         ("process_start", process_start),
         ("process_exitcode", process_exitcode),
+        ("exit_status", exit_status),
         ("process_join", process_join),
         ("process_terminate", process_terminate),
         ("channel_new", channel_new),
@@ -177,13 +178,7 @@ fn lock_acquire(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     if timeout > TIMEOUT_MAX {
         return Err(ctx.raise(ExcType::OverflowError, "timeout value is too large"));
     }
-    let retry = retry_of(ctx);
-    let now = ctx.interp.host.now();
-    let until = if retry.stage == 0 {
-        (timeout >= 0.0).then_some(now + timeout)
-    } else {
-        retry.until
-    };
+    let (until, now) = deadline(ctx, (timeout >= 0.0).then_some(timeout));
     let seen = lock.waitable.generation();
     if lock.try_acquire() {
         return Ok(Value::Bool(true));
@@ -191,17 +186,8 @@ fn lock_acquire(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     if !blocking || until.is_some_and(|u| now >= u) {
         return Ok(Value::Bool(false));
     }
-    let wait = Wait::Wait {
-        on: lock.waitable.clone(),
-        seen,
-        until,
-    };
-    let retry = Retry {
-        stage: 1,
-        until,
-        value: None,
-    };
-    Err(block(ctx, retry, wait, WaitKind::Lock))
+    let on = lock.waitable.clone();
+    Err(wait_on(ctx, on, seen, until, WaitKind::Lock))
 }
 
 fn release(ctx: &Ctx<'_>, lock: &NativeLock) -> Result<(), Flow> {
@@ -316,12 +302,21 @@ fn is_main_thread(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Nati
     Ok(Value::Bool(ctx.thread.is_main))
 }
 
-/// `thread_name(name)`: the calling thread's display name changed (`Thread.name = ...`).
+/// `thread_name(name, ident=None)`: thread `ident` (the calling thread by default) is now called `name`;
+/// its timeline lane follows.
 fn thread_name(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
-    let args = exact(ctx, "thread_name", args, kwargs, 1)?;
-    if let Value::Str(s) = &args[0] {
-        ctx.thread.name = s.to_string();
+    let [name, ident] = bind(ctx, "thread_name", args, kwargs, ["name", "ident"], 1)?;
+    let Some(Value::Str(name)) = name else {
+        return Ok(Value::None);
+    };
+    let ident = match ident {
+        Some(Value::None) | None => ctx.thread.ident,
+        Some(v) => as_int(ctx, &v)?.max(0) as u64,
+    };
+    if ident == ctx.thread.ident {
+        ctx.thread.name = name.to_string();
     }
+    ctx.interp.host.thread_renamed(ident, &name);
     Ok(Value::None)
 }
 
@@ -392,12 +387,25 @@ fn write_stderr(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     Ok(Value::None)
 }
 
-/// `process_start(target, args, name) -> pid`: a spawned process runs the program again as
-/// `__mp_main__`, then `target(*args)` on copies of the arguments.
+/// `process_start(target, args, name, daemon=False) -> pid`: a spawned process runs the program again
+/// as `__mp_main__`, then `target(*args)` on copies of the arguments. A daemonic process is terminated
+/// when the main program ends instead of being waited for.
 fn process_start(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
-    let args = exact(ctx, "process_start", args, kwargs, 3)?;
-    let target = to_portable(ctx, &args[0])?;
-    let fargs = match &args[1] {
+    let [target, fargs, name, daemon] = bind(
+        ctx,
+        "process_start",
+        args,
+        kwargs,
+        ["target", "args", "name", "daemon"],
+        3,
+    )?;
+    let [target, fargs, name] = [target, fargs, name].map(|v| v.unwrap_or(Value::None));
+    let daemon = match daemon {
+        Some(d) => crate::vm::ops::truthy(ctx, &d)?,
+        None => false,
+    };
+    let target = to_portable(ctx, &target)?;
+    let fargs = match &fargs {
         Value::Tuple(t) => t.to_vec(),
         Value::List(l) => l.items.lock().clone(),
         other => {
@@ -411,7 +419,7 @@ fn process_start(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Nativ
     for a in &fargs {
         portable_args.push(to_portable(ctx, a)?);
     }
-    let name = match &args[2] {
+    let name = match &name {
         Value::Str(s) => s.to_string(),
         _ => "Process".to_string(),
     };
@@ -419,6 +427,7 @@ fn process_start(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Nativ
         name,
         target,
         args: portable_args,
+        daemon,
     };
     match ctx.interp.host.process_start(spec) {
         Ok(pid) => Ok(Value::Int(pid as i64)),
@@ -450,27 +459,22 @@ fn process_join(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     if host.process_exitcode(pid).is_some() {
         return Ok(Value::None);
     }
-    let retry = retry_of(ctx);
-    let now = host.now();
-    let until = if retry.stage == 0 {
-        timeout.map(|t| now + t.max(0.0))
-    } else {
-        retry.until
-    };
+    let (until, now) = deadline(ctx, timeout);
     if until.is_some_and(|u| now >= u) {
         return Ok(Value::None);
     }
-    let wait = Wait::Wait {
-        on: waitable,
-        seen,
-        until,
-    };
-    let retry = Retry {
-        stage: 1,
-        until,
-        value: None,
-    };
-    Err(block(ctx, retry, wait, WaitKind::Process))
+    Err(wait_on(ctx, waitable, seen, until, WaitKind::Process))
+}
+
+/// `exit_status(code)`: this process's program ends with exit code `code` (`sys.exit(code)` in its
+/// target, caught by the prelude as `Process._bootstrap` catches it).
+fn exit_status(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
+    let args = exact(ctx, "exit_status", args, kwargs, 1)?;
+    let code = as_int(ctx, &args[0])?;
+    // Clamped, as a process's status can't be wider.
+    let code = code.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    ctx.interp.host.exit_status(code);
+    Ok(Value::None)
 }
 
 fn process_terminate(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
@@ -592,27 +596,11 @@ fn get(ctx: &mut Ctx<'_>, channel: u64, blocking: bool, timeout: Option<f64>) ->
     if !blocking {
         return Err(empty_error(ctx));
     }
-    let retry = retry_of(ctx);
-    let now = host.now();
-    let until = if retry.stage == 0 {
-        timeout.map(|t| now + t.max(0.0))
-    } else {
-        retry.until
-    };
+    let (until, now) = deadline(ctx, timeout);
     if until.is_some_and(|u| now >= u) {
         return Err(empty_error(ctx));
     }
-    let wait = Wait::Wait {
-        on: waitable,
-        seen,
-        until,
-    };
-    let retry = Retry {
-        stage: 1,
-        until,
-        value: None,
-    };
-    Err(block(ctx, retry, wait, WaitKind::Process))
+    Err(wait_on(ctx, waitable, seen, until, WaitKind::Process))
 }
 
 fn queue_get(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {

@@ -368,7 +368,7 @@ pub fn native_class(ctx: &Ctx<'_>, name: &'static str) -> Arc<Class> {
                     qualname: Arc::from(n),
                     module: Arc::from("builtins"),
                     base: Some(object.clone()),
-                    dict: Lock::new(HashMap::new()),
+                    dict: Lock::new(Default::default()),
                     builtin: Some(BuiltinType::Native),
                     id: next_id(),
                 });

@@ -723,7 +723,12 @@ def all_tasks(loop=None):
 def create_task(coro, *, name=None, context=None):
     """Schedules the coroutine as a Task on the running loop; returns the Task."""
     loop = get_running_loop()
-    return loop.create_task(coro, name=name)
+    # As CPython 3.11 does: the task is made with a default name (which takes a number from the counter),
+    # then renamed, so `create_task(c, name="x")` still moves later tasks' numbers on.
+    task = loop.create_task(coro)
+    if name is not None:
+        task.set_name(name)
+    return task
 
 
 async def _wrap_awaitable(awaitable):

@@ -91,7 +91,9 @@ class Process:
             raise ValueError("process object is closed")
         assert not self._started, "cannot start a process twice"
         assert self._parent_pid == os.getpid(), "can only start a process object created by current process"
-        self.pid = _threadlab.process_start(_child_main, (self,), self.name)
+        # A daemonic process is terminated when the main program ends (multiprocessing's atexit
+        # handler); the runtime does that, so it is told here.
+        self.pid = _threadlab.process_start(_child_main, (self,), self.name, bool(self.daemon))
         self._started = True
         _children.append(self)
 
@@ -177,12 +179,28 @@ class _MainProcess(Process):
 def _child_main(process):
     # The target of every spawned process: its own copy of the Process object, whose run() it calls.
     # An exception escaping it is printed as `Process NAME:` and a traceback, and makes exit code 1;
-    # the interpreter then joins the process's non-daemon threads (CPython's Process._bootstrap).
+    # sys.exit(code) sets the exit code as Process._bootstrap does; the interpreter then joins the
+    # process's non-daemon threads (CPython's Process._bootstrap).
     global _current_process
     process.pid = os.getpid()
     process._started = True
     _current_process = process
-    process.run()
+    try:
+        process.run()
+    except SystemExit as e:
+        if not e.args:
+            code = None
+        elif len(e.args) == 1:
+            code = e.args[0]
+        else:
+            code = e.args
+        if code is None:
+            _threadlab.exit_status(0)
+        elif isinstance(code, int):
+            _threadlab.exit_status(code)
+        else:
+            _threadlab.write_stderr(str(code) + "\n")
+            _threadlab.exit_status(1)
 
 
 def current_process():
@@ -233,38 +251,11 @@ def JoinableQueue(maxsize=0):
                               "use a multiprocessing.Queue and a stop value")
 
 
-class Lock:
-    """A lock shared between processes (one token on a queue: acquire takes it, release puts it back)."""
+class _SemLock:
+    # Tokens on a channel, shared between processes: acquire takes one, release puts one back
+    # (CPython's Lock and Semaphore are both SemLocks).
 
-    def __init__(self):
-        self._channel = _threadlab.channel_new()
-        self._channel.put(True)
-
-    def acquire(self, block=True, timeout=None):
-        try:
-            self._channel.get(block, timeout)
-        except Empty:
-            return False
-        return True
-
-    def release(self):
-        if self._channel.qsize() > 0:
-            raise ValueError("semaphore or lock released too many times")
-        self._channel.put(True)
-
-    def __enter__(self):
-        return self.acquire()
-
-    def __exit__(self, *args):
-        self.release()
-
-
-class Semaphore:
-    """A semaphore shared between processes (value tokens on a queue)."""
-
-    def __init__(self, value=1):
-        if value < 0:
-            raise ValueError("semaphore initial value must be >= 0")
+    def __init__(self, value):
         self._channel = _threadlab.channel_new()
         for i in range(value):
             self._channel.put(True)
@@ -279,14 +270,35 @@ class Semaphore:
     def release(self):
         self._channel.put(True)
 
-    def get_value(self):
-        return self._channel.qsize()
-
     def __enter__(self):
         return self.acquire()
 
     def __exit__(self, *args):
         self.release()
+
+
+class Lock(_SemLock):
+    """A lock shared between processes (one token on a queue: acquire takes it, release puts it back)."""
+
+    def __init__(self):
+        _SemLock.__init__(self, 1)
+
+    def release(self):
+        if self._channel.qsize() > 0:
+            raise ValueError("semaphore or lock released too many times")
+        self._channel.put(True)
+
+
+class Semaphore(_SemLock):
+    """A semaphore shared between processes (value tokens on a queue)."""
+
+    def __init__(self, value=1):
+        if value < 0:
+            raise ValueError("semaphore initial value must be >= 0")
+        _SemLock.__init__(self, value)
+
+    def get_value(self):
+        return self._channel.qsize()
 
 
 def _not_shared(what):

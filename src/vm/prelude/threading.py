@@ -485,6 +485,7 @@ class Thread:
                     name += " (%s)" % target_name
         self._target = target
         self.name = name
+        self._lane_name = name
         self._args = args
         self._kwargs = kwargs
         if daemon is not None:
@@ -520,6 +521,7 @@ class Thread:
             raise RuntimeError("threads can only be started once")
         with _active_limbo_lock:
             _limbo[self] = self
+        self._lane_name = self.name
         try:
             _start_thread(self._bootstrap, (), self.name, self.daemon)
         except Exception:
@@ -570,6 +572,7 @@ class Thread:
             except BaseException as exc:
                 _invoke_excepthook(self, exc)
         finally:
+            self._sync_name()
             self._delete()
             lock = self._tstate_lock
             if lock is not None and lock.locked():
@@ -624,8 +627,14 @@ class Thread:
 
     def setName(self, name):
         self.name = str(name)
-        if self.ident == get_ident():
-            _threadlab.thread_name(self.name)
+        self._sync_name()
+
+    def _sync_name(self):
+        # `name` is a plain attribute here (CPython's is a property), so a name set after start reaches
+        # the runtime (the thread's timeline lane) at the next sync: setName, the thread's end, shutdown.
+        if self.ident is not None and self.name != self._lane_name:
+            self._lane_name = self.name
+            _threadlab.thread_name(self.name, self.ident)
 
     def isDaemon(self):
         return self.daemon
@@ -762,6 +771,10 @@ def _shutdown():
     if _main_thread._is_stopped:
         return
     _SHUTTING_DOWN = True
+    with _active_limbo_lock:
+        alive = list(_active.values())
+    for thread in alive:
+        thread._sync_name()
     tlock = _main_thread._tstate_lock
     if tlock is not None and tlock.locked():
         tlock.release()

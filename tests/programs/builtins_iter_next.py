@@ -1,0 +1,26 @@
+# iter and next: defaults, StopIteration, iterators over lists, dicts, strings and generators.
+it = iter([1, 2, 3])
+print(next(it), next(it), next(it), next(it, "done"), next(it, None))
+try:
+    next(it)
+except StopIteration:
+    print("StopIteration")
+d = {"x": 1, "y": 2}
+keys = iter(d)
+print(next(keys), next(keys))
+chars = iter("hey")
+print(list(chars), list(chars))
+squares = (n * n for n in range(4))
+print(next(squares), list(squares))
+pairs = iter(zip("ab", [1, 2]))
+print(next(pairs), next(pairs), next(pairs, "end"))
+e = enumerate(["a", "b"], start=1)
+print(next(e), list(e))
+r = iter(range(10, 13))
+print(sum(r), next(r, -1))
+m = map(str, [1, 2, 3])
+print(next(m), "-".join(m))
+f = filter(None, [0, 1, "", "x", None, 2])
+print(list(f))
+rev = reversed([1, 2, 3])
+print(next(rev), list(rev))
