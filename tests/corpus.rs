@@ -29,6 +29,10 @@ const NATIVE_WORKERS: usize = 4;
 /// Every program ends within a second in CPython; ten is a hang.
 const MAX_SECONDS: f64 = 10.0;
 
+/// How far each timed program landed from CPython's wall time, seconds, by runtime label: printed as
+/// the fidelity figure of the run.
+static WALL_GAPS: Mutex<Vec<(&'static str, f64)>> = Mutex::new(Vec::new());
+
 /// What CPython did with one program: the parts of `NAME.expected.json` the corpus compares.
 #[derive(Debug, Deserialize)]
 struct Expected {
@@ -305,6 +309,10 @@ fn compare(expected: &Expected, headers: &Headers, got: &Outcome, runtime: Runti
     if let (true, Some(wall)) = (headers.timing_wall, expected.wall_s) {
         let (fraction, seconds) = runtime.wall_tolerance();
         let allowed = fraction * wall + seconds;
+        WALL_GAPS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((runtime.label(), got.elapsed_s - wall));
         if (got.elapsed_s - wall).abs() > allowed {
             diffs.push(format!(
                 "wall time {:.3} s, CPython's {wall:.3} s (allowed ±{allowed:.3} s)",
@@ -497,6 +505,20 @@ fn run_corpus(runtime: Runtime) {
     );
     if !failed.is_empty() {
         summary += &format!(", {} failed", failed.len());
+    }
+    let mut gaps: Vec<f64> = WALL_GAPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|(l, _)| *l == label)
+        .map(|(_, gap)| gap.abs() * 1000.0)
+        .collect();
+    gaps.sort_by(f64::total_cmp);
+    if let (Some(median), Some(max)) = (gaps.get(gaps.len() / 2), gaps.last()) {
+        summary += &format!(
+            "; {} timed against CPython's wall time: median gap {median:.1} ms, largest {max:.1} ms",
+            gaps.len()
+        );
     }
     println!("{summary}");
     assert!(failed.is_empty(), "{summary}\n{}", failed.join("\n"));

@@ -1,8 +1,9 @@
 //! Free-threaded semantics (`gil: false`): threads that share a counter without a lock may lose updates,
 //! as in free-threaded CPython 3.13t, but never crash the VM or make a count up; a `threading.Lock` makes
-//! the count exact; `list.append` from several threads never loses an item (per-object locking makes it
-//! atomic, as it is in CPython). On real threads (the native runtime) and in the prediction (virtual time),
-//! where the same program must also come out the same every time.
+//! the count exact, and so does the GIL for `counter += 1` (as CPython 3.11's); `list.append` from
+//! several threads never loses an item (per-object locking makes it atomic, as it is in CPython). On
+//! real threads (the native runtime) and in the prediction (virtual time), where the same program must
+//! also come out the same every time.
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))] // the file is empty there
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -153,11 +154,15 @@ fn free_threaded_list_append_loses_nothing() {
     assert_exact(Update::ListAppend, 4, Runtime::Native, false);
 }
 
-/// CPython 3.11 with its GIL may lose updates too (a switch between the load and the store).
+/// CPython 3.11 hands its GIL over only at a function's start, a loop's back-edge or after a call, never
+/// between the load and the store of `counter += 1`: with the GIL no update is lost (it takes a call in
+/// the middle, or free threading, to lose one).
 #[test]
-fn with_the_gil_unlocked_counter_ends_normally() {
-    assert_at_most_total(Update::GlobalUnlocked, 4, Runtime::Native, true);
-    assert_at_most_total(Update::AttributeUnlocked, 2, Runtime::Native, true);
+fn with_the_gil_unlocked_counters_are_exact_as_in_cpython_3_11() {
+    assert_exact(Update::GlobalUnlocked, 4, Runtime::Native, true);
+    assert_exact(Update::AttributeUnlocked, 2, Runtime::Native, true);
+    assert_exact(Update::GlobalUnlocked, 4, Runtime::Prediction, true);
+    assert_exact(Update::AttributeUnlocked, 2, Runtime::Prediction, true);
 }
 
 #[test]
@@ -179,7 +184,13 @@ fn prediction_free_threaded_unlocked_counter_is_deterministic() {
         first.elapsed_s, second.elapsed_s,
         "two predictions took different times"
     );
-    assert_at_most_total(Update::GlobalUnlocked, 4, Runtime::Prediction, false);
+    // Threads on two cores interleave at any instruction, so `counter += 1` (a load, then a store) loses
+    // updates in the prediction too: the lesson of free-threaded Python, shown before the run.
+    let (count, total) = count_of(Update::GlobalUnlocked, 4, Runtime::Prediction, false);
+    assert!(
+        count < total,
+        "the free-threaded prediction lost no update: {count} of {total}"
+    );
 }
 
 #[test]

@@ -310,9 +310,29 @@ fn the_gil_makes_two_cpu_bound_threads_take_twice_as_long() {
     assert!(two.timeline.lane("GIL").is_some());
 }
 
+/// Two threads that each compute for 60 ms of real time (wall clock, waits for the GIL included): a
+/// dozen switch intervals in a debug build and in an optimized one alike, where a count of iterations
+/// would fit in one interval.
+const CPU_FOR_A_WHILE: &str = "\
+import threading
+import time
+
+def count():
+    end = time.perf_counter() + 0.06
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+
+threads = [threading.Thread(target=count) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+";
+
 #[test]
 fn the_native_gil_serialises_cpu_bound_threads_too() {
-    let out = real(&cpu(2), &RunOptions { cores: 2, ..opts() });
+    let out = real(CPU_FOR_A_WHILE, &RunOptions { cores: 2, ..opts() });
     clean(&out);
     // Real time on a shared machine is noisy, so this checks the GIL's shape, not a ratio: the threads
     // take turns (each runs several times and waits for the GIL in between) and never run at once.

@@ -283,9 +283,16 @@ pub enum Instr {
     ListExtend(u32),
     /// `[.., set, .., iterable] → [.., set, ..]`: updates the set `i` deep.
     SetUpdate(u32),
-    /// `[.., dict, .., mapping] → [.., dict, ..]`: updates the dict `i` deep (`{**a}`, `f(**a)`);
-    /// for calls a repeated key raises `TypeError` as CPython does.
+    /// `[.., dict, .., mapping] → [.., dict, ..]`: updates the dict `i` deep, the last value of a key
+    /// winning (`{**a, **b}`). A mapping that is not a dict raises `TypeError: 'int' object is not a
+    /// mapping`.
     DictUpdate(u32),
+    /// Calls: `[f, args, .., dict, .., mapping] → [f, args, .., dict, ..]`: as `DictUpdate` (the dict `i`
+    /// deep, the function `i + 1` below it), but a key already there raises `TypeError: __main__.f() got
+    /// multiple values for keyword argument 'a'` and a mapping that is not a dict raises `TypeError:
+    /// __main__.f() argument after ** must be a mapping, not int`, naming the function as CPython 3.11's
+    /// DICT_MERGE does (`module.qualname()`, no module for builtins). For `f(a=1, **k)`, `f(**a, **b)`.
+    DictMerge(u32),
     /// `[list] → [tuple]`
     ListToTuple,
     /// `[seq] → [xn, .., x1]`: unpacks exactly n items, the first on top; wrong count raises `ValueError`

@@ -2107,7 +2107,7 @@ impl<'a> Compiler<'a> {
             }
             self.emit(Instr::BuildTuple(args.len() as u32));
         }
-        // The keyword arguments as one dict.
+        // The keyword arguments as one dict; `DictMerge` refuses a keyword given twice.
         if keywords.is_empty() {
             self.emit(Instr::CallEx { kwargs: false });
             return Ok(());
@@ -2125,7 +2125,7 @@ impl<'a> Compiler<'a> {
                     if pending > 0 {
                         self.emit(Instr::BuildMap(pending));
                         if have_dict {
-                            self.emit(Instr::DictUpdate(1));
+                            self.emit(Instr::DictMerge(1));
                         }
                         have_dict = true;
                         pending = 0;
@@ -2135,14 +2135,14 @@ impl<'a> Compiler<'a> {
                         have_dict = true;
                     }
                     self.expr(&k.value)?;
-                    self.emit(Instr::DictUpdate(1));
+                    self.emit(Instr::DictMerge(1));
                 }
             }
         }
         if pending > 0 {
             self.emit(Instr::BuildMap(pending));
             if have_dict {
-                self.emit(Instr::DictUpdate(1));
+                self.emit(Instr::DictMerge(1));
             }
         }
         self.emit(Instr::CallEx { kwargs: true });
@@ -2521,7 +2521,8 @@ mod tests {
                 | Instr::SetAdd(k)
                 | Instr::ListExtend(k)
                 | Instr::SetUpdate(k)
-                | Instr::DictUpdate(k) => {
+                | Instr::DictUpdate(k)
+                | Instr::DictMerge(k) => {
                     pop(k as usize + 1)?;
                     next = simple(1, 0)?
                 }
@@ -2726,7 +2727,7 @@ mod tests {
              18 L3 BuildTuple(1)
              19 L3 BuildMap(0)
              20 L3 LoadGlobal(3 k)
-             21 L3 DictUpdate(1)
+             21 L3 DictMerge(1)
              22 L3 CallEx(kwargs)
              23 L3 Pop
              24 L4 LoadGlobal(0 f)
@@ -2735,11 +2736,11 @@ mod tests {
              27 L4 LoadConst(0 1)
              28 L4 BuildMap(1)
              29 L4 LoadGlobal(3 k)
-             30 L4 DictUpdate(1)
+             30 L4 DictMerge(1)
              31 L4 LoadConst(4 'y')
              32 L4 LoadConst(1 2)
              33 L4 BuildMap(1)
-             34 L4 DictUpdate(1)
+             34 L4 DictMerge(1)
              35 L4 CallEx(kwargs)
              36 L4 Pop
              37 L5 LoadGlobal(4 o)
@@ -2749,6 +2750,34 @@ mod tests {
              41 L5 Pop
              42 L5 LoadConst(5 None)
              43 L5 Return
+            ",
+        );
+    }
+
+    #[test]
+    fn double_star_merges_in_calls_and_updates_in_displays() {
+        // A call refuses a keyword given twice (`DictMerge`); a display keeps the last value (`DictUpdate`).
+        check(
+            "f(**a, **b)\n{**a, **b}\n",
+            "
+            == <module> (Module) ==
+              0 L1 LoadGlobal(0 f)
+              1 L1 BuildTuple(0)
+              2 L1 BuildMap(0)
+              3 L1 LoadGlobal(1 a)
+              4 L1 DictMerge(1)
+              5 L1 LoadGlobal(2 b)
+              6 L1 DictMerge(1)
+              7 L1 CallEx(kwargs)
+              8 L1 Pop
+              9 L2 BuildMap(0)
+             10 L2 LoadGlobal(1 a)
+             11 L2 DictUpdate(1)
+             12 L2 LoadGlobal(2 b)
+             13 L2 DictUpdate(1)
+             14 L2 Pop
+             15 L2 LoadConst(0 None)
+             16 L2 Return
             ",
         );
     }

@@ -38,7 +38,7 @@ use crate::vm::{Config, Interp, ThreadState};
 
 /// The interpreter's entry points this runtime (and the native one) drives.
 pub(super) mod vm_entry {
-    pub use crate::vm::interp::{run, start_main, start_process_main};
+    pub use crate::vm::interp::{run, run_free_threaded, start_main, start_process_main};
 }
 
 /// Virtual nanoseconds one VM instruction costs when the caller passes no calibration: what
@@ -120,7 +120,7 @@ pub fn run_with(source: &str, opts: &RunOptions, predict: &PredictOptions) -> Ou
                 spec.target.clone(),
                 spec.args.clone(),
             );
-            Ok(VmThread::boxed(interp, state))
+            Ok(VmThread::boxed(interp, state, shared.gil))
         },
     ));
     let host = VHost::new(sim.shared.clone(), MAIN_PID);
@@ -131,13 +131,17 @@ pub fn run_with(source: &str, opts: &RunOptions, predict: &PredictOptions) -> Ou
     };
     let interp = Interp::new(host.clone(), config);
     host.bind(&interp);
-    let main = start_main_thread(&interp, code);
+    let main = start_main_thread(&interp, code, opts.gil);
     sim.start_process(MAIN_PID, "MainProcess", main, 0.0);
     sim.run()
 }
 
-fn start_main_thread(interp: &Arc<Interp>, code: Arc<Code>) -> (Meta, Box<dyn SimThread>) {
-    VmThread::boxed(interp.clone(), vm_entry::start_main(interp, code))
+fn start_main_thread(
+    interp: &Arc<Interp>,
+    code: Arc<Code>,
+    gil: bool,
+) -> (Meta, Box<dyn SimThread>) {
+    VmThread::boxed(interp.clone(), vm_entry::start_main(interp, code), gil)
 }
 
 /// What the scheduler needs of a thread: run it for a budget, and read its counters. The VM's threads
@@ -171,15 +175,17 @@ impl Meta {
 struct VmThread {
     interp: Arc<Interp>,
     state: Box<ThreadState>,
+    gil: bool,
 }
 
 impl VmThread {
-    fn boxed(interp: Arc<Interp>, state: ThreadState) -> (Meta, Box<dyn SimThread>) {
+    fn boxed(interp: Arc<Interp>, state: ThreadState, gil: bool) -> (Meta, Box<dyn SimThread>) {
         (
             Meta::of(&state),
             Box::new(VmThread {
                 interp,
                 state: Box::new(state),
+                gil,
             }),
         )
     }
@@ -187,7 +193,11 @@ impl VmThread {
 
 impl SimThread for VmThread {
     fn run(&mut self, budget: u64) -> Stop {
-        vm_entry::run(&self.interp, &mut self.state, budget)
+        if self.gil {
+            vm_entry::run(&self.interp, &mut self.state, budget)
+        } else {
+            vm_entry::run_free_threaded(&self.interp, &mut self.state, budget)
+        }
     }
 
     fn instructions(&self) -> u64 {
@@ -206,6 +216,10 @@ type Starter =
 /// What threads change while they run (through their [`Host`]), read by the scheduler between chunks.
 pub(super) struct Shared {
     world: Mutex<World>,
+    /// Threads take turns under a GIL: they may be switched only where CPython 3.11 can switch (the VM's
+    /// `run`); without one they interleave at any instruction (`run_free_threaded`), as real parallel
+    /// threads do.
+    gil: bool,
 }
 
 /// A process as hosts see it.
@@ -267,8 +281,9 @@ struct World {
 }
 
 impl Shared {
-    fn new(cores: usize) -> Arc<Shared> {
+    fn new(cores: usize, gil: bool) -> Arc<Shared> {
         Arc::new(Shared {
+            gil,
             world: Mutex::new(World {
                 now: 0.0,
                 cores,
@@ -426,6 +441,7 @@ impl Host for VHost {
             Box::new(VmThread {
                 interp,
                 state: thread,
+                gil: self.shared.gil,
             }),
         );
     }
@@ -594,7 +610,7 @@ impl Sim {
     pub(super) fn new(opts: &RunOptions, predict: &PredictOptions) -> Sim {
         let cores = opts.cores.max(1);
         Sim {
-            shared: Shared::new(cores),
+            shared: Shared::new(cores, opts.gil),
             starter: None,
             opts: RunOptions {
                 cores,

@@ -62,9 +62,25 @@ const MAX_NESTED: u32 = 20;
 // ---------------------------------------------------------------------------------------------------------
 // Entry points.
 
-/// Runs `thread` for at most `budget` instructions: until it must wait, has spent the budget, or has ended.
+/// Runs `thread` until it must wait, has ended, or has spent `budget` instructions and reached a switch
+/// point: as CPython 3.11 checks its eval breaker (where the GIL can change hands), only at a frame's
+/// first instruction, a backward jump (a loop's back-edge) or just after a call returns. So under a GIL
+/// no other thread runs between the load and the store of `counter += 1`, as in CPython 3.11; the run
+/// may go a few instructions past the budget to get there (a straight stretch is short).
 /// Updates `thread.instructions` and `thread.line`.
 pub fn run(interp: &Arc<Interp>, thread: &mut ThreadState, budget: u64) -> Stop {
+    run_until(interp, thread, budget, false)
+}
+
+/// As [`run`], but stops after exactly `budget` instructions, between any two, as threads without a
+/// GIL interleave: for a runtime that models free-threaded parallelism by slices of one thread after
+/// another (the prediction of a run without a GIL), where `counter += 1` can then lose updates.
+pub fn run_free_threaded(interp: &Arc<Interp>, thread: &mut ThreadState, budget: u64) -> Stop {
+    run_until(interp, thread, budget, true)
+}
+
+/// [`run`] (`anywhere` false: stops at switch points) and [`run_free_threaded`] (`anywhere` true).
+fn run_until(interp: &Arc<Interp>, thread: &mut ThreadState, budget: u64, anywhere: bool) -> Stop {
     if interp.cancelled.load(Ordering::Relaxed) {
         thread.exec.phase = Phase::Done;
         thread.exec.frames.clear();
@@ -152,7 +168,7 @@ pub fn run(interp: &Arc<Interp>, thread: &mut ThreadState, budget: u64) -> Stop 
             }
         }
         // A body is running in the frames.
-        let exit = execute(interp, thread, &mut budget);
+        let exit = execute(interp, thread, &mut budget, anywhere);
         match exit {
             Exit::Budget => {
                 if interp.cancelled.load(Ordering::Relaxed) {
@@ -491,8 +507,14 @@ fn fast_drop(v: Option<Value>) {
 }
 
 /// Runs the thread's frames until the budget is spent, a native must wait, or the barrier frame (the
-/// innermost frame with `barrier` set) ends.
-pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &mut u64) -> Exit {
+/// innermost frame with `barrier` set) ends. A spent budget stops the run only at a switch point (see
+/// [`run`]), unless `anywhere`: then after exactly `budget` instructions.
+pub(crate) fn execute(
+    interp: &Arc<Interp>,
+    thread: &mut ThreadState,
+    budget: &mut u64,
+    anywhere: bool,
+) -> Exit {
     loop {
         let slow: Instr;
         // A method call fused at its `LoadAttr` (see `method_call`): the function and its bound arguments.
@@ -513,9 +535,11 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
             let locals = &mut frame.locals;
             let mut ip = frame.ip;
             let limit = *budget;
+            // Checked before every instruction only when any instruction may be the last.
+            let stop_any = if anywhere { limit } else { u64::MAX };
             let mut n: u64 = 0;
             loop {
-                if n >= limit {
+                if n >= stop_any {
                     frame.ip = ip;
                     thread.instructions += n;
                     *budget = 0;
@@ -633,7 +657,18 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
                     Instr::Pop if !matches!(stack.last(), Some(Value::Generator(_))) => {
                         fast_drop(stack.pop())
                     }
-                    Instr::Jump(t) => ip = t as usize,
+                    Instr::Jump(t) => {
+                        // A backward jump (only `Jump` goes backward: loops' back-edges) is a switch
+                        // point, as CPython's JUMP_BACKWARD.
+                        let back = (t as usize) < ip;
+                        ip = t as usize;
+                        if back && n >= limit {
+                            frame.ip = ip;
+                            thread.instructions += n;
+                            *budget = 0;
+                            return Exit::Budget;
+                        }
+                    }
                     Instr::Binary(op) | Instr::InplaceBinary(op) => {
                         let len = stack.len();
                         let r = match (stack.get(len.wrapping_sub(2)), stack.last()) {
@@ -862,8 +897,19 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
                     return exit;
                 }
             }
+            // A frame's first instruction (or just after a failed call): a switch point.
+            if *budget == 0 {
+                return Exit::Budget;
+            }
             continue;
         }
+        // After a call, and where a frame was pushed (its first instruction) or popped (just after the
+        // call that made it returns), the thread may be switched.
+        let depth = thread.exec.frames.len();
+        let call = matches!(
+            slow,
+            Instr::Call(_) | Instr::CallKw { .. } | Instr::CallEx { .. }
+        );
         // Calls and returns skip the general path's big dispatch.
         let result = match slow {
             Instr::Call(argc) => call::exec_call(interp, thread, argc as usize, &[]),
@@ -882,6 +928,9 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
                     if let Some(caller) = exec.frames.last_mut() {
                         caller.stack.push(v);
                     }
+                    if *budget == 0 {
+                        return Exit::Budget;
+                    }
                     continue;
                 }
                 let v = pop(thread);
@@ -896,6 +945,9 @@ pub(crate) fn execute(interp: &Arc<Interp>, thread: &mut ThreadState, budget: &m
         };
         if let Some(exit) = exit {
             return exit;
+        }
+        if *budget == 0 && (call || thread.exec.frames.len() != depth) {
+            return Exit::Budget;
         }
     }
 }
@@ -1260,7 +1312,7 @@ pub(crate) fn nested_run(interp: &Arc<Interp>, thread: &mut ThreadState) -> Exit
     thread.exec.nested += 1;
     let exit = loop {
         let mut budget = NESTED_SLICE;
-        match execute(interp, thread, &mut budget) {
+        match execute(interp, thread, &mut budget, false) {
             Exit::Budget => {
                 if interp.cancelled.load(Ordering::Relaxed) {
                     // Unwind the nested frames with an exception user code doesn't catch by accident.

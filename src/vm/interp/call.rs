@@ -179,6 +179,19 @@ pub(super) fn push_simple(
     Ok(None)
 }
 
+/// How CPython's messages about a call's arguments name the callable (`_PyObject_FunctionStr`):
+/// `module.qualname()`, or `qualname()` for a builtin, or `str(f)` for what has no `__qualname__`.
+pub(crate) fn function_str(ctx: &mut Ctx, f: &Value) -> String {
+    let qualname = match ctx.getattr(f, "__qualname__") {
+        Ok(Value::Str(q)) => q,
+        _ => return ops::str(ctx, f).unwrap_or_default(),
+    };
+    match ctx.getattr(f, "__module__") {
+        Ok(Value::Str(m)) if &*m != "builtins" => format!("{m}.{qualname}()"),
+        _ => format!("{qualname}()"),
+    }
+}
+
 /// `CallEx`: `[f, args] → [f(*args)]` or `[f, args, kwargs] → [f(*args, **kwargs)]`.
 pub(crate) fn exec_call_ex(
     interp: &Arc<Interp>,

@@ -408,6 +408,55 @@ pub(super) fn step(interp: &Arc<Interp>, thread: &mut ThreadState, instr: Instr)
                 _ => return Err(system_error(interp, "DictUpdate to a non-dict")),
             }
         }
+        Instr::DictMerge(i) => {
+            let frame = top(thread);
+            let v = frame.stack.pop().unwrap_or_default();
+            let len = frame.stack.len();
+            let target = frame.stack[len - i as usize].clone();
+            let func = frame
+                .stack
+                .get(len.wrapping_sub(i as usize + 2))
+                .cloned()
+                .unwrap_or_default();
+            let entries: Vec<(HashKey, Value)> = match &v {
+                Value::Dict(d) => d
+                    .map
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                other => {
+                    let name = ops::type_name(ctx!(ref), other);
+                    let f = call::function_str(ctx!(), &func);
+                    return Err(ctx!(ref).raise(
+                        ExcType::TypeError,
+                        &format!("{f} argument after ** must be a mapping, not {name}"),
+                    ));
+                }
+            };
+            let Value::Dict(d) = target else {
+                return Err(system_error(interp, "DictMerge to a non-dict"));
+            };
+            let mut repeated = None;
+            {
+                let mut map = d.map.lock();
+                for (k, v) in entries {
+                    if map.contains_key(&k) {
+                        repeated = Some(k);
+                        break;
+                    }
+                    map.insert(k, v);
+                }
+            }
+            if let Some(key) = repeated {
+                let f = call::function_str(ctx!(), &func);
+                let key = ops::str(ctx!(), &key.0)?;
+                return Err(ctx!(ref).raise(
+                    ExcType::TypeError,
+                    &format!("{f} got multiple values for keyword argument '{key}'"),
+                ));
+            }
+        }
         Instr::ListToTuple => {
             let v = pop(thread);
             let t = match v {

@@ -197,6 +197,15 @@ struct Ran {
 
 /// Runs a program to its end with every thread, round robin, `budget` instructions at a time.
 fn run_with_budget(src: &str, budget: u64) -> Ran {
+    run_round_robin(src, budget, run)
+}
+
+/// As `run_with_budget`, each slice run by `entry` (`run` or `run_free_threaded`).
+fn run_round_robin(
+    src: &str,
+    budget: u64,
+    entry: fn(&Arc<Interp>, &mut ThreadState, u64) -> Stop,
+) -> Ran {
     // Generators are only in the prelude's dialect: such tests are compiled as the prelude is.
     let code = if src.contains("yield") {
         crate::python::compile_prelude(src, "<main>")
@@ -213,7 +222,7 @@ fn run_with_budget(src: &str, budget: u64) -> Ran {
         assert!(rounds < 10_000_000, "the program does not end");
         let mut i = 0;
         while i < threads.len() {
-            match run(&interp, &mut threads[i], budget) {
+            match entry(&interp, &mut threads[i], budget) {
                 Stop::Budget => i += 1,
                 Stop::Block(block) => {
                     if let Wait::Sleep { until } = block.wait {
@@ -285,6 +294,113 @@ fn budgets_of_one_instruction_give_the_same_result() {
     let src = "def fib(n):\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\nprint(fib(15))\n";
     assert_eq!(run_with_budget(src, 1).out, "610\n");
     assert_eq!(out(src), "610\n");
+}
+
+/// Threads sharing `counter += 1` without a lock, switched every few instructions (mid-statement).
+const UNLOCKED_COUNTER: &str = "\
+import threading
+counter = 0
+def work():
+    global counter
+    for _ in range(1000):
+        counter += 1
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(counter)
+";
+
+#[test]
+fn a_switch_waits_for_a_back_edge_a_call_or_a_frame_start() {
+    // As CPython 3.11's eval breaker: never between the load and the store of `counter += 1`.
+    for budget in [1, 2, 3, 5, 7] {
+        assert_eq!(run_round_robin(UNLOCKED_COUNTER, budget, run).out, "4000\n");
+    }
+}
+
+#[test]
+fn free_threaded_slices_may_switch_between_any_two_instructions() {
+    let ran = run_round_robin(UNLOCKED_COUNTER, 5, run_free_threaded);
+    let count: u64 = ran.out.trim().parse().expect("a count");
+    assert!(count < 4000, "no update lost: {count}");
+}
+
+#[test]
+fn a_spent_budget_stops_at_the_next_switch_point() {
+    // Straight-line code with no call: a budget of one runs the whole stretch to the loop's back-edge.
+    let code = crate::python::compile(
+        "x = 0\nwhile True:\n    x = x + 1\n    y = x * 2\n    z = y - x\n",
+        "<main>",
+    )
+    .unwrap();
+    let interp = test_interp(Arc::new(Recorder::default()));
+    let mut thread = start_main(&interp, code);
+    assert!(matches!(run(&interp, &mut thread, 1), Stop::Budget));
+    let first = thread.instructions;
+    assert!(matches!(run(&interp, &mut thread, 1), Stop::Budget));
+    let second = thread.instructions - first;
+    // The first slice runs `x = 0` and the first iteration; each next one, one iteration.
+    assert!(first > 1 && second > 1, "{first} {second}");
+    assert!(matches!(
+        run_free_threaded(&interp, &mut thread, 1),
+        Stop::Budget
+    ));
+    assert_eq!(thread.instructions - first - second, 1);
+}
+
+#[test]
+fn a_keyword_given_twice_through_double_star_is_refused_as_cpython_does() {
+    // CPython 3.11's output for this program (`python3`), word for word; a `{**a, **b}` display keeps
+    // the last value.
+    let src = r#"
+def f(**kw):
+    return kw
+class A:
+    def m(self, **kw):
+        pass
+def g():
+    def inner(**k):
+        pass
+    inner(**{'a': 1}, **{'a': 2})
+tests = [
+    lambda: f(a=1, **{'a': 2}),
+    lambda: f(**{'a': 1}, **{'a': 2}),
+    lambda: f(**1),
+    lambda: f(**{'a': 1}, b=2, **{'b': 3}),
+    lambda: A().m(a=1, **{'a': 2}),
+    lambda: A(**{'a': 1}, **{'a': 2}),
+    lambda: print(**{'sep': 1}, **{'sep': 2}),
+    lambda: f(**{1: 2}, **{1: 3}),
+    lambda: f(**{'a': 1}, **{1: 2}),
+    lambda: A().m(**None),
+    g,
+]
+for t in tests:
+    try:
+        print(t())
+    except TypeError as e:
+        print("TypeError:", e)
+print({**{'a': 1}, **{'a': 2}})
+print(f(x=1, **{'a': 2}), f(**{'a': 1}, b=2))
+"#;
+    let expected = "\
+TypeError: __main__.f() got multiple values for keyword argument 'a'\n\
+TypeError: __main__.f() got multiple values for keyword argument 'a'\n\
+TypeError: __main__.f() argument after ** must be a mapping, not int\n\
+TypeError: __main__.f() got multiple values for keyword argument 'b'\n\
+TypeError: __main__.A.m() got multiple values for keyword argument 'a'\n\
+TypeError: __main__.A() got multiple values for keyword argument 'a'\n\
+TypeError: print() got multiple values for keyword argument 'sep'\n\
+TypeError: __main__.f() got multiple values for keyword argument '1'\n\
+TypeError: keywords must be strings\n\
+TypeError: __main__.A.m() argument after ** must be a mapping, not NoneType\n\
+TypeError: __main__.g.<locals>.inner() got multiple values for keyword argument 'a'\n\
+{'a': 2}\n\
+{'x': 1, 'a': 2} {'a': 1, 'b': 2}\n\
+";
+    assert_eq!(out(src), expected);
 }
 
 #[test]
