@@ -145,7 +145,7 @@ pub(crate) fn arity(
 }
 
 /// Binds positional and keyword arguments (after the receiver) to parameter `names`; the first
-/// `required` must be given.
+/// `required` must be given. The natives' binder, so every builtin says the same things in the same words.
 pub(crate) fn bind_args<const N: usize>(
     ctx: &Ctx<'_>,
     fname: &str,
@@ -154,55 +154,7 @@ pub(crate) fn bind_args<const N: usize>(
     names: [&str; N],
     required: usize,
 ) -> Result<[Option<Value>; N], Flow> {
-    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
-    if args.len() > N {
-        return Err(ctx.raise(
-            ExcType::TypeError,
-            &format!(
-                "{fname}() takes at most {N} argument{} ({} given)",
-                if N == 1 { "" } else { "s" },
-                args.len()
-            ),
-        ));
-    }
-    for (slot, a) in out.iter_mut().zip(args) {
-        *slot = Some(a.clone());
-    }
-    for (k, v) in kwargs {
-        match names.iter().position(|n| **n == **k) {
-            Some(i) => {
-                if out[i].is_some() {
-                    return Err(ctx.raise(
-                        ExcType::TypeError,
-                        &format!(
-                            "argument for {fname}() given by name ('{k}') and position ({})",
-                            i + 1
-                        ),
-                    ));
-                }
-                out[i] = Some(v.clone());
-            }
-            None => {
-                return Err(ctx.raise(
-                    ExcType::TypeError,
-                    &format!("{fname}() got an unexpected keyword argument '{k}'"),
-                ))
-            }
-        }
-    }
-    for (i, slot) in out.iter().enumerate().take(required) {
-        if slot.is_none() {
-            return Err(ctx.raise(
-                ExcType::TypeError,
-                &format!(
-                    "{fname}() missing required argument '{}' (pos {})",
-                    names[i],
-                    i + 1
-                ),
-            ));
-        }
-    }
-    Ok(out)
+    crate::vm::natives::bind(ctx, fname, args, kwargs, names, required)
 }
 
 /// The receiver of a method of `type_name` values, with CPython's complaint when a method taken from the

@@ -20,6 +20,9 @@ pub mod ops;
 pub mod types;
 pub mod value;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};

@@ -10,20 +10,9 @@ use std::sync::Arc;
 use super::value::{Flow, Module};
 use super::Ctx;
 
-/// The modules a user's program may import.
-pub const SUPPORTED: &[&str] = &[
-    "threading",
-    "_thread",
-    "queue",
-    "concurrent.futures",
-    "asyncio",
-    "multiprocessing",
-    "time",
-    "random",
-    "sys",
-    "os",
-    "math",
-];
+/// The modules a user's program may import: the front end's list, which refuses the others before a
+/// program runs (one list, so the check and the import system can't disagree).
+pub const SUPPORTED: &[&str] = &crate::python::check::SUPPORTED_MODULES;
 
 /// Builds a module written in Rust (`time`, `math`, `random`, `sys`, `os`, and the prelude's private
 /// `_threadlab`); `None` if `name` isn't one.

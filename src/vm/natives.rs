@@ -95,7 +95,8 @@ pub(crate) fn bind<const N: usize>(
             )
         } else {
             format!(
-                "{fname}() takes at most {N} arguments ({} given)",
+                "{fname}() takes at most {N} argument{} ({} given)",
+                if N == 1 { "" } else { "s" },
                 args.len()
             )
         };

@@ -1,74 +1,19 @@
 //! Unit tests of the natives against CPython 3.11's outputs (the expected values were printed by
 //! `python3`).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::mt::{float_hash, key_of_u64, Mt};
 use super::random::{str_key, test_gen, test_sample};
-use crate::vm::host::{ExceptionReport, Host, Portable, ProcessSpec, Stream, Waitable};
+use crate::vm::host::Portable;
 use crate::vm::value::{Flow, Value};
-use crate::vm::{Config, Ctx, Interp, ThreadState};
+use crate::vm::{Config, Ctx, Interp};
 
-/// A host that records output and never waits.
-#[derive(Default)]
-struct TestHost {
-    out: Mutex<String>,
-}
-
-impl Host for TestHost {
-    fn now(&self) -> f64 {
-        1.5
-    }
-    fn epoch(&self) -> f64 {
-        1_700_000_000.0
-    }
-    fn cpu_count(&self) -> usize {
-        4
-    }
-    fn spawn(&self, _thread: Box<ThreadState>) {}
-    fn notify(&self, _w: &Arc<Waitable>) {}
-    fn output(&self, _thread: u64, _stream: Stream, text: &str) {
-        self.out.lock().unwrap().push_str(text);
-    }
-    fn uncaught(&self, _thread: u64, _main: bool, _report: ExceptionReport) {}
-    fn set_switch_interval(&self, _seconds: f64) {}
-    fn process_start(&self, _spec: ProcessSpec) -> Result<u64, String> {
-        Err("no processes in unit tests".into())
-    }
-    fn process_exitcode(&self, _pid: u64) -> Option<i32> {
-        None
-    }
-    fn process_waitable(&self, _pid: u64) -> Arc<Waitable> {
-        Waitable::new()
-    }
-    fn process_terminate(&self, _pid: u64) {}
-    fn channel_new(&self) -> u64 {
-        1
-    }
-    fn channel_put(&self, _channel: u64, _item: Portable) {}
-    fn channel_get(&self, _channel: u64) -> Option<Portable> {
-        None
-    }
-    fn channel_len(&self, _channel: u64) -> usize {
-        0
-    }
-    fn channel_waitable(&self, _channel: u64) -> Arc<Waitable> {
-        Waitable::new()
-    }
-}
+use crate::vm::testing::TestHost;
 
 fn with_ctx<R>(f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
     let interp = Interp::new(Arc::new(TestHost::default()), Config::default());
-    let mut thread = ThreadState {
-        ident: 1,
-        name: "MainThread".into(),
-        daemon: false,
-        is_main: true,
-        retry: None,
-        instructions: 0,
-        line: 0,
-        exec: Default::default(),
-    };
+    let mut thread = crate::vm::testing::main_thread();
     let mut ctx = Ctx {
         interp: &interp,
         thread: &mut thread,

@@ -3,82 +3,21 @@
 //! so tables of expressions can be checked against what CPython 3.11 printed for them.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::python::ast::{self, Constant, ExprKind, Operator, StmtKind};
 use crate::python::bytecode::{BinOp, CmpOp, UnaryOp, CONV_ASCII, CONV_NONE, CONV_REPR, CONV_STR};
-use crate::vm::host::{ExceptionReport, Host, Portable, ProcessSpec, Stream, Waitable};
 use crate::vm::types::is_subclass;
 use crate::vm::value::{Flow, HashKey, Slice, Value};
-use crate::vm::{Config, Ctx, Interp, ThreadState};
+use crate::vm::{Config, Ctx, Interp};
 
-/// A host that records output and does nothing else.
-#[derive(Default)]
-pub(crate) struct TestHost {
-    pub(crate) out: Mutex<String>,
-}
-
-impl Host for TestHost {
-    fn now(&self) -> f64 {
-        0.0
-    }
-    fn epoch(&self) -> f64 {
-        0.0
-    }
-    fn cpu_count(&self) -> usize {
-        4
-    }
-    fn spawn(&self, _thread: Box<ThreadState>) {}
-    fn notify(&self, _w: &Arc<Waitable>) {}
-    fn output(&self, _thread: u64, stream: Stream, text: &str) {
-        if stream == Stream::Stdout {
-            self.out
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push_str(text);
-        }
-    }
-    fn uncaught(&self, _thread: u64, _main: bool, _report: ExceptionReport) {}
-    fn set_switch_interval(&self, _seconds: f64) {}
-    fn process_start(&self, _spec: ProcessSpec) -> Result<u64, String> {
-        Err("no processes".into())
-    }
-    fn process_exitcode(&self, _pid: u64) -> Option<i32> {
-        None
-    }
-    fn process_waitable(&self, _pid: u64) -> Arc<Waitable> {
-        Waitable::new()
-    }
-    fn process_terminate(&self, _pid: u64) {}
-    fn channel_new(&self) -> u64 {
-        0
-    }
-    fn channel_put(&self, _channel: u64, _item: Portable) {}
-    fn channel_get(&self, _channel: u64) -> Option<Portable> {
-        None
-    }
-    fn channel_len(&self, _channel: u64) -> usize {
-        0
-    }
-    fn channel_waitable(&self, _channel: u64) -> Arc<Waitable> {
-        Waitable::new()
-    }
-}
+pub(crate) use crate::vm::testing::TestHost;
 
 /// Runs `f` with a fresh interpreter's context; returns its result and the printed output.
 pub(crate) fn with_ctx<R>(f: impl FnOnce(&mut Ctx<'_>) -> R) -> (R, String) {
     let host = Arc::new(TestHost::default());
     let interp = Interp::new(host.clone(), Config::default());
-    let mut thread = ThreadState {
-        ident: 1,
-        name: "MainThread".into(),
-        daemon: false,
-        is_main: true,
-        retry: None,
-        instructions: 0,
-        line: 0,
-        exec: Default::default(),
-    };
+    let mut thread = crate::vm::testing::main_thread();
     let mut ctx = Ctx {
         interp: &interp,
         thread: &mut thread,
