@@ -6,7 +6,6 @@ mod lazy;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::python::bytecode::{BinOp, CmpOp};
@@ -16,7 +15,8 @@ use super::methods::{arity, bind_args, no_kwargs};
 use super::ops::{self, DictView, FilterIter, MapIter};
 use super::types::{is_subclass, ExcType, Types};
 use super::value::{
-    next_id, Builtin, BuiltinType, Class, Flow, Instance, Lock, NativeFn, NativeIter, Value,
+    next_id, Builtin, BuiltinType, Class, Flow, Instance, Lock, Namespace, NativeFn, NativeIter,
+    Value,
 };
 use super::Ctx;
 
@@ -88,8 +88,8 @@ const TYPES: &[(&str, BuiltinType)] = &[
 ];
 
 /// The builtins namespace.
-pub fn make(types: &Types) -> HashMap<Arc<str>, Value> {
-    let mut m: HashMap<Arc<str>, Value> = HashMap::new();
+pub fn make(types: &Types) -> Namespace {
+    let mut m: Namespace = Namespace::default();
     for &(name, func) in FUNCTIONS {
         m.insert(
             Arc::from(name),

@@ -25,8 +25,8 @@ pub use exceptions::{format_exception, report_of};
 use super::frame::{ExecState, Frame, OnReturn, Phase, Role};
 use super::host::{Block, Portable, Stop, Stream, WaitKind};
 use super::types::{is_subclass, ExcType};
-use super::value::{Cell, Flow, Function, Lock, Method, Module, NativeIter, Value};
-use super::{ops, Ctx, Interp, ThreadState};
+use super::value::{Cell, Flow, Function, Lock, Method, Module, NativeFn, NativeIter, Value};
+use super::{methods, ops, Ctx, Interp, ThreadState};
 use crate::python::bytecode::{BinOp, CmpOp, Code, Const, Instr};
 use call::Called;
 use exceptions::Raising;
@@ -519,6 +519,12 @@ pub(crate) fn execute(
         let slow: Instr;
         // A method call fused at its `LoadAttr` (see `method_call`): the function and its bound arguments.
         let mut fused: Option<(Arc<Function>, Vec<Option<Value>>)> = None;
+        // A method of a builtin value looked up by `LoadAttr` whose `Call` is near (see `builtin_call`):
+        // the receiver stays on the stack in the callee's slot, and the native is called with it as
+        // `args[0]` (no bound method is made). Any other exit from the fast path binds it first.
+        // (stack index of the receiver, index of the `Call`, the native, the name's index)
+        let mut pending: Option<(usize, usize, NativeFn, u32)> = None;
+        let mut native: Option<(usize, NativeFn, u32)> = None;
         {
             let ExecState {
                 frames,
@@ -540,6 +546,9 @@ pub(crate) fn execute(
             let mut n: u64 = 0;
             loop {
                 if n >= stop_any {
+                    if let Some((base, _, func, name)) = pending.take() {
+                        bind_pending(stack, base, func, &code.names[name as usize]);
+                    }
                     frame.ip = ip;
                     thread.instructions += n;
                     *budget = 0;
@@ -797,9 +806,31 @@ pub(crate) fn execute(
                     Instr::LoadAttr(i) => {
                         // An instance's own attribute, or a method of its class: no bound method is made
                         // when the method is called at once with plain arguments.
-                        let Some(Value::Instance(inst)) = stack.last() else {
-                            slow = instr;
-                            break;
+                        let inst = match stack.last() {
+                            Some(Value::Instance(inst)) => inst,
+                            Some(
+                                v @ (Value::List(_)
+                                | Value::Dict(_)
+                                | Value::Str(_)
+                                | Value::Set(_)
+                                | Value::Tuple(_)),
+                            ) if pending.is_none() => {
+                                let name = &code.names[i as usize];
+                                if !name.starts_with("__") {
+                                    if let (Some(func), Some(at)) =
+                                        (methods::value_method(v, name), builtin_call(instrs, ip))
+                                    {
+                                        pending = Some((stack.len() - 1, at, func, i));
+                                        continue;
+                                    }
+                                }
+                                slow = instr;
+                                break;
+                            }
+                            _ => {
+                                slow = instr;
+                                break;
+                            }
                         };
                         let name = &code.names[i as usize];
                         let own = inst.dict.lock().get(&**name).map(fast_clone);
@@ -887,6 +918,19 @@ pub(crate) fn execute(
                     }
                 }
             }
+            if let Some((base, at, func, name)) = pending.take() {
+                let plain = matches!(slow, Instr::Call(_))
+                    && ip == at + 1
+                    && stack.len() > base
+                    && !stack[base + 1..]
+                        .iter()
+                        .any(|v| matches!(v, Value::Generator(_)));
+                if plain {
+                    native = Some((base, func, name));
+                } else {
+                    bind_pending(stack, base, func, &code.names[name as usize]);
+                }
+            }
             frame.ip = ip;
             thread.instructions += n;
             *budget = budget.saturating_sub(n);
@@ -911,32 +955,36 @@ pub(crate) fn execute(
             Instr::Call(_) | Instr::CallKw { .. } | Instr::CallEx { .. }
         );
         // Calls and returns skip the general path's big dispatch.
-        let result = match slow {
-            Instr::Call(argc) => call::exec_call(interp, thread, argc as usize, &[]),
-            Instr::Return => {
-                let exec = &mut thread.exec;
-                let depth = exec.frames.len();
-                let plain = depth >= 2
-                    && matches!(exec.frames[depth - 1].on_return, OnReturn::Push)
-                    && !exec.frames[depth - 1].barrier;
-                if plain {
-                    // An ordinary call returns: the value goes on the caller's stack.
-                    let mut frame = exec.frames.pop().expect("a frame to return from");
-                    let v = frame.stack.pop().unwrap_or_default();
-                    recycle(exec, &mut frame);
-                    drop(frame);
-                    if let Some(caller) = exec.frames.last_mut() {
-                        caller.stack.push(v);
+        let result = if let Some((base, func, name)) = native {
+            call_pending(interp, thread, base, func, name)
+        } else {
+            match slow {
+                Instr::Call(argc) => call::exec_call(interp, thread, argc as usize, &[]),
+                Instr::Return => {
+                    let exec = &mut thread.exec;
+                    let depth = exec.frames.len();
+                    let plain = depth >= 2
+                        && matches!(exec.frames[depth - 1].on_return, OnReturn::Push)
+                        && !exec.frames[depth - 1].barrier;
+                    if plain {
+                        // An ordinary call returns: the value goes on the caller's stack.
+                        let mut frame = exec.frames.pop().expect("a frame to return from");
+                        let v = frame.stack.pop().unwrap_or_default();
+                        recycle(exec, &mut frame);
+                        drop(frame);
+                        if let Some(caller) = exec.frames.last_mut() {
+                            caller.stack.push(v);
+                        }
+                        if *budget == 0 {
+                            return Exit::Budget;
+                        }
+                        continue;
                     }
-                    if *budget == 0 {
-                        return Exit::Budget;
-                    }
-                    continue;
+                    let v = pop(thread);
+                    step::exec_return(interp, thread, v)
                 }
-                let v = pop(thread);
-                step::exec_return(interp, thread, v)
+                other => step::step(interp, thread, other),
             }
-            other => step::step(interp, thread, other),
         };
         let exit = match result {
             Ok(None) => None,
@@ -950,6 +998,66 @@ pub(crate) fn execute(
             return Exit::Budget;
         }
     }
+}
+
+/// Where the `Call` of a builtin value's method looked up at `ip - 1` is, if its arguments are made by
+/// loads and operators only (`out.append(i * 2)`, `d.get(k, 0)`): no jump, call or store comes between,
+/// so the fast path runs them with the receiver left in the callee's slot (see `pending` in `execute`).
+#[inline]
+fn builtin_call(instrs: &[Instr], ip: usize) -> Option<usize> {
+    let mut depth = 0u32;
+    for at in ip..ip + 12 {
+        match *instrs.get(at)? {
+            Instr::LoadFast(_) | Instr::LoadConst(_) | Instr::LoadGlobal(_) => depth += 1,
+            Instr::Binary(_) | Instr::Compare(_) if depth >= 2 => depth -= 1,
+            Instr::Call(k) => return (k == depth).then_some(at),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Makes the bound method a pending builtin call stands for (the fast path leaves it).
+#[cold]
+fn bind_pending(stack: &mut [Value], base: usize, func: NativeFn, name: &str) {
+    if let Some(slot) = stack.get_mut(base) {
+        let bound = methods::bind(name, func, slot);
+        *slot = bound;
+    }
+}
+
+/// The `Call` of a pending builtin method: the native gets the receiver and the arguments straight from
+/// the stack. If it must wait or raises, the bound method is made, so the call is made again (after a
+/// wait) by the general path as usual.
+fn call_pending(
+    interp: &Arc<Interp>,
+    thread: &mut ThreadState,
+    base: usize,
+    func: NativeFn,
+    name: u32,
+) -> Step {
+    let fi = thread.exec.frames.len() - 1;
+    let stack = std::mem::take(&mut thread.exec.frames[fi].stack);
+    let r = func(&mut Ctx { interp, thread }, &stack[base..], &[]);
+    let mut stack = stack;
+    let r = match r {
+        Ok(v) => {
+            thread.retry = None;
+            stack.truncate(base);
+            stack.push(v);
+            Ok(None)
+        }
+        Err(flow) => {
+            if !matches!(flow, Flow::Block(_)) {
+                thread.retry = None;
+            }
+            let code = &thread.exec.frames[fi].func.code;
+            bind_pending(&mut stack, base, func, &code.names[name as usize]);
+            Err(flow)
+        }
+    };
+    thread.exec.frames[fi].stack = stack;
+    r
 }
 
 /// A constant the fast path pushes as it is (no tuple to build).

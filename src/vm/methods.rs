@@ -25,11 +25,9 @@ pub(crate) use strs::is_space;
 pub fn lookup(ctx: &mut Ctx<'_>, v: &Value, name: &str) -> Option<Value> {
     let _ = &ctx;
     match v {
-        Value::Str(_) => strs::method(name).map(|f| bind(name, f, v)),
-        Value::List(_) => lists::list_method(name).map(|f| bind(name, f, v)),
-        Value::Tuple(_) => lists::tuple_method(name).map(|f| bind(name, f, v)),
-        Value::Dict(_) => dicts::dict_method(name).map(|f| bind(name, f, v)),
-        Value::Set(_) => dicts::set_method(name).map(|f| bind(name, f, v)),
+        Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Set(_) => {
+            value_method(v, name).map(|f| bind(name, f, v))
+        }
         Value::Int(_) | Value::Bool(_) => int_attr(v, name),
         Value::Float(f) => float_attr(*f, v, name),
         Value::Range(r) => match name {
@@ -74,6 +72,19 @@ pub fn lookup(ctx: &mut Ctx<'_>, v: &Value, name: &str) -> Option<Value> {
             }?;
             Some(unbound(name, f))
         }
+        _ => None,
+    }
+}
+
+/// The native behind `v.name` for a str, list, tuple, dict or set `v` (what [`lookup`] binds to `v`), so
+/// the interpreter can call it with `v` as `args[0]` without making the bound method.
+pub(crate) fn value_method(v: &Value, name: &str) -> Option<NativeFn> {
+    match v {
+        Value::Str(_) => strs::method(name),
+        Value::List(_) => lists::list_method(name),
+        Value::Tuple(_) => lists::tuple_method(name),
+        Value::Dict(_) => dicts::dict_method(name),
+        Value::Set(_) => dicts::set_method(name),
         _ => None,
     }
 }

@@ -90,7 +90,7 @@ pub struct Interp {
     /// The builtin classes.
     pub types: Types,
     /// The builtins namespace (`print`, `len`, exception classes, ...). Filled once at start.
-    pub builtins: HashMap<Arc<str>, Value>,
+    pub builtins: value::Namespace,
     /// Imported modules by dotted name.
     pub modules: Lock<HashMap<Arc<str>, Arc<Module>>>,
     /// The program's module (`__main__`).
