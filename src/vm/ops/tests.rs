@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use crate::python::ast::{self, Constant, ExprKind, Operator, StmtKind};
 use crate::python::bytecode::{BinOp, CmpOp, UnaryOp, CONV_ASCII, CONV_NONE, CONV_REPR, CONV_STR};
-use crate::vm::types::is_subclass;
-use crate::vm::value::{Flow, HashKey, Slice, Value};
+use crate::vm::value::{Flow, Slice, Value};
 use crate::vm::{Config, Ctx, Interp};
 
 pub(crate) use crate::vm::testing::TestHost;
@@ -435,17 +434,6 @@ pub(crate) fn check_table(table: &str) {
         failures.len(),
         failures.join("\n")
     );
-}
-
-/// Is an exception instance of the named builtin class (or a subclass)?
-#[allow(dead_code)]
-pub(crate) fn is_exc(ctx: &Ctx<'_>, v: &Value, kind: crate::vm::types::ExcType) -> bool {
-    matches!(v, Value::Instance(i) if is_subclass(&i.class, ctx.interp.types.exc(kind)))
-}
-
-#[allow(dead_code)]
-fn key(v: Value) -> HashKey {
-    HashKey(v)
 }
 
 #[test]
