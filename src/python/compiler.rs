@@ -11,6 +11,7 @@
 //! Beyond what the parser's subset check lets through, it also compiles decorators; it refuses, as internal
 //! errors a checked tree never reaches, `async for`, `:=`, `@`, class keywords and multiple bases.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -42,6 +43,7 @@ pub fn compile_module(
         filename: Arc::from(filename),
         unit: Unit::new(0, CodeKind::Module, "<module>", "<module>", 1, 1),
         outer: Vec::new(),
+        interned: RefCell::default(),
     };
     c.module(module).map(Arc::new).map_err(|e| vec![e])
 }
@@ -327,6 +329,9 @@ struct Compiler<'a> {
     filename: Arc<str>,
     unit: Unit<'a>,
     outer: Vec<Unit<'a>>,
+    /// One `Arc<str>` per distinct identifier of the file, shared by every code object, so the VM's
+    /// namespace lookups mostly find their key by pointer.
+    interned: RefCell<HashSet<Arc<str>>>,
 }
 
 impl<'a> Compiler<'a> {
@@ -369,11 +374,23 @@ impl<'a> Compiler<'a> {
         self.load_const(Const::None);
     }
 
+    /// The file's one shared `Arc<str>` for `name`.
+    fn intern(&self, name: &str) -> Arc<str> {
+        let mut set = self.interned.borrow_mut();
+        if let Some(s) = set.get(name) {
+            return s.clone();
+        }
+        let s: Arc<str> = Arc::from(name);
+        set.insert(s.clone());
+        s
+    }
+
     fn add_name(&mut self, name: &str) -> u32 {
         if let Some(i) = self.unit.names.get_index_of(name) {
             return i as u32;
         }
-        self.unit.names.insert(Arc::from(name));
+        let name = self.intern(name);
+        self.unit.names.insert(name);
         (self.unit.names.len() - 1) as u32
     }
 
@@ -407,7 +424,7 @@ impl<'a> Compiler<'a> {
         let mut unit = Unit::new(scope, kind, name, qualname, line, col);
         let s = self.table.scope(scope);
         for p in &s.params {
-            unit.varnames.insert(Arc::from(p.as_str()));
+            unit.varnames.insert(self.intern(p));
         }
         unit.nparams = s.params.len();
         unit.cellvars = s.cellvars();
@@ -462,16 +479,8 @@ impl<'a> Compiler<'a> {
             consts: unit.consts,
             names: unit.names.into_iter().collect(),
             varnames: unit.varnames.into_iter().collect(),
-            cellvars: unit
-                .cellvars
-                .iter()
-                .map(|s| Arc::from(s.as_str()))
-                .collect(),
-            freevars: unit
-                .freevars
-                .iter()
-                .map(|s| Arc::from(s.as_str()))
-                .collect(),
+            cellvars: unit.cellvars.iter().map(|s| self.intern(s)).collect(),
+            freevars: unit.freevars.iter().map(|s| self.intern(s)).collect(),
             cell_params,
             first_line: unit.first_line,
         })
@@ -517,7 +526,8 @@ impl<'a> Compiler<'a> {
         if let Some(i) = self.unit.varnames.get_index_of(name) {
             return i as u32;
         }
-        self.unit.varnames.insert(Arc::from(name));
+        let name = self.intern(name);
+        self.unit.varnames.insert(name);
         (self.unit.varnames.len() - 1) as u32
     }
 
@@ -1362,7 +1372,7 @@ impl<'a> Compiler<'a> {
         for (a, d) in args.kwonlyargs.iter().zip(&args.kw_defaults) {
             if let Some(d) = d {
                 let name = mangle(self.private(), &a.name).into_owned();
-                self.load_const(Const::Str(Arc::from(name.as_str())));
+                self.load_const(Const::Str(self.intern(&name)));
                 self.expr(d)?;
                 n += 1;
             }
@@ -2068,7 +2078,7 @@ impl<'a> Compiler<'a> {
                 }
                 let names = keywords
                     .iter()
-                    .map(|k| Const::Str(Arc::from(k.arg.as_deref().unwrap_or_default())))
+                    .map(|k| Const::Str(self.intern(k.arg.as_deref().unwrap_or_default())))
                     .collect();
                 let names = self.add_const(Const::Tuple(names));
                 self.emit(Instr::CallKw {
@@ -2117,7 +2127,8 @@ impl<'a> Compiler<'a> {
         for k in keywords {
             match &k.arg {
                 Some(name) => {
-                    self.load_const(Const::Str(Arc::from(name.as_str())));
+                    let name = self.intern(name);
+                    self.load_const(Const::Str(name));
                     self.expr(&k.value)?;
                     pending += 1;
                 }

@@ -25,7 +25,7 @@ pub use exceptions::{format_exception, report_of};
 use super::frame::{ExecState, Frame, OnReturn, Phase, Role};
 use super::host::{Block, Portable, Stop, Stream, WaitKind};
 use super::types::{is_subclass, ExcType};
-use super::value::{Cell, Flow, Function, Lock, Method, Module, NativeFn, NativeIter, Value};
+use super::value::{Cell, Flow, Function, Lock, Method, Module, Name, NativeFn, NativeIter, Value};
 use super::{methods, ops, Ctx, Interp, ThreadState};
 use crate::python::bytecode::{BinOp, CmpOp, Code, Const, Instr};
 use call::Called;
@@ -760,8 +760,14 @@ pub(crate) fn execute(
                     }
                     Instr::LoadGlobal(i) => {
                         let name = &code.names[i as usize];
-                        let found = frame.func.module.globals.lock().get(name).map(fast_clone);
-                        match found.or_else(|| interp.builtins.get(name).cloned()) {
+                        let found = frame
+                            .func
+                            .module
+                            .globals
+                            .lock()
+                            .get(&Name(name))
+                            .map(fast_clone);
+                        match found.or_else(|| interp.builtins.get(&Name(name)).cloned()) {
                             Some(v) => stack.push(v),
                             None => {
                                 slow = instr;
@@ -776,7 +782,7 @@ pub(crate) fn execute(
                         };
                         let name = &code.names[i as usize];
                         let mut globals = frame.func.module.globals.lock();
-                        let old = match globals.get_mut(&**name) {
+                        let old = match globals.get_mut(&Name(name)) {
                             Some(slot) => std::mem::replace(slot, v),
                             None => {
                                 globals.insert(name.clone(), v);
@@ -833,7 +839,7 @@ pub(crate) fn execute(
                             }
                         };
                         let name = &code.names[i as usize];
-                        let own = inst.dict.lock().get(&**name).map(fast_clone);
+                        let own = inst.dict.lock().get(&Name(name)).map(fast_clone);
                         if let Some(v) = own {
                             if let Some(slot) = stack.last_mut() {
                                 *slot = v;
@@ -844,7 +850,7 @@ pub(crate) fn execute(
                             slow = instr;
                             break;
                         }
-                        match attr::class_lookup(&inst.class, name) {
+                        match attr::class_lookup_name(&inst.class, name) {
                             Some(Value::Function(func)) => {
                                 if let Some(argc) = method_call(instrs, ip, locals, code) {
                                     if call::simple(&func, argc + 1) {
@@ -902,7 +908,7 @@ pub(crate) fn execute(
                         fast_drop(stack.pop());
                         let v = stack.pop().unwrap_or_default();
                         let mut dict = inst.dict.lock();
-                        let old = match dict.get_mut(&**name) {
+                        let old = match dict.get_mut(&Name(name)) {
                             Some(slot) => Some(std::mem::replace(slot, v)),
                             None => {
                                 dict.insert(name.clone(), v);

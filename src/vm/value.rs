@@ -39,6 +39,25 @@ impl<T> Lock<T> {
 /// attribute and global access. Removing a name must keep the order: use `shift_remove`.
 pub type Namespace = IndexMap<Arc<str>, Value, rustc_hash::FxBuildHasher>;
 
+/// A name to look up in a [`Namespace`], compared by pointer before its bytes: the compiler gives every
+/// code object of a file the same `Arc<str>` for an identifier, so the keys stored by `self.x = ...` or a
+/// class body are usually the very `Arc` a later load holds. Hashes as the `Arc<str>` itself.
+pub struct Name<'a>(pub &'a Arc<str>);
+
+impl Hash for Name<'_> {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self.0).hash(state)
+    }
+}
+
+impl indexmap::Equivalent<Arc<str>> for Name<'_> {
+    #[inline]
+    fn equivalent(&self, key: &Arc<str>) -> bool {
+        Arc::ptr_eq(self.0, key) || **self.0 == **key
+    }
+}
+
 /// A Python value.
 #[derive(Clone, Default)]
 pub enum Value {

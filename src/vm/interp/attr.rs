@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::generators;
 use crate::vm::types::{is_subclass, ExcType};
 use crate::vm::value::{
-    Builtin, BuiltinType, Class, Dict, ExcInfo, Flow, HashKey, Instance, Lock, Method, Namespace,
-    NativeAttr, NativeFn, Value,
+    Builtin, BuiltinType, Class, Dict, ExcInfo, Flow, HashKey, Instance, Lock, Method, Name,
+    Namespace, NativeAttr, NativeFn, Value,
 };
 use crate::vm::{methods, ops, Ctx};
 
@@ -56,6 +56,22 @@ pub(crate) fn class_lookup(cls: &Arc<Class>, name: &str) -> Option<Value> {
             return None;
         }
         if let Some(v) = k.dict.lock().get(name) {
+            return Some(v.clone());
+        }
+        c = k.base.as_ref();
+    }
+    None
+}
+
+/// [`class_lookup`] for a name of the code (the hot path of `obj.m(...)`): keys are compared by pointer
+/// first, the compiler having interned the file's names.
+pub(crate) fn class_lookup_name(cls: &Arc<Class>, name: &Arc<str>) -> Option<Value> {
+    let mut c = Some(cls);
+    while let Some(k) = c {
+        if empty_dict(k) {
+            return None;
+        }
+        if let Some(v) = k.dict.lock().get(&Name(name)) {
             return Some(v.clone());
         }
         c = k.base.as_ref();
