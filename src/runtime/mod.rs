@@ -44,6 +44,46 @@ pub(crate) fn exit_code(terminated: bool, status: Option<i32>, failed: bool) -> 
     }
 }
 
+/// A process of a run as its hosts see it: both runtimes keep one per pid behind their run's lock.
+#[derive(Debug)]
+pub(crate) struct ProcessRecord {
+    /// `Process-1` (`MainProcess`).
+    pub(crate) name: String,
+    /// Bumped when the process ends, for joiners.
+    pub(crate) waitable: Arc<Waitable>,
+    /// Set when it has ended.
+    pub(crate) exitcode: Option<i32>,
+    /// Its main thread ended with an uncaught exception (exit code 1).
+    pub(crate) failed: bool,
+    /// The status its program exited with (`sys.exit(n)`), if it said.
+    pub(crate) status: Option<i32>,
+    /// Stopped by `terminate()`.
+    pub(crate) terminated: bool,
+    /// Terminated when the main program ends instead of waited for.
+    pub(crate) daemon: bool,
+}
+
+impl ProcessRecord {
+    /// A process that has just started.
+    pub(crate) fn new(name: &str, daemon: bool) -> ProcessRecord {
+        ProcessRecord {
+            name: name.to_string(),
+            waitable: Waitable::new(),
+            exitcode: None,
+            failed: false,
+            status: None,
+            terminated: false,
+            daemon,
+        }
+    }
+
+    /// The process has ended: its exit code is set from how it ended ([`exit_code`]) and joiners wake.
+    pub(crate) fn end(&mut self) {
+        self.exitcode = Some(exit_code(self.terminated, self.status, self.failed));
+        self.waitable.bump();
+    }
+}
+
 /// The cross-process channels of a run (`multiprocessing.Queue`s): unbounded queues of copies, each with
 /// a waitable bumped whenever an item comes or goes. Both runtimes keep one behind their run's lock.
 #[derive(Debug, Default)]

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::timeline::{wait_kind_label, LaneKind, SpanKind, State, TimelineBuilder};
 use super::virtual_time::{vm_entry, DEFAULT_SWITCH_INTERVAL, MAIN_PID};
-use super::{exit_code, Channels, Outcome, RunOptions};
+use super::{Channels, Outcome, ProcessRecord, RunOptions};
 use crate::python::bytecode::Code;
 use crate::vm::host::{
     Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
@@ -293,41 +293,27 @@ fn now() -> Instant {
     Instant::now()
 }
 
-/// A process of the run as the world sees it.
+/// A process of the run as the world sees it: the record both runtimes keep, and what stops it.
 struct NProc {
-    name: String,
+    record: ProcessRecord,
     interp: Weak<Interp>,
     host: Weak<NHost>,
-    waitable: Arc<Waitable>,
-    exitcode: Option<i32>,
-    failed: bool,
-    /// The status its program exited with (`sys.exit(n)`), if it said.
-    status: Option<i32>,
-    terminated: bool,
-    /// Terminated when the main program ends instead of waited for.
-    daemon: bool,
 }
 
 impl NProc {
     fn new(name: &str, interp: &Arc<Interp>, host: &Arc<NHost>, daemon: bool) -> NProc {
         NProc {
-            name: name.to_string(),
+            record: ProcessRecord::new(name, daemon),
             interp: Arc::downgrade(interp),
             host: Arc::downgrade(host),
-            waitable: Waitable::new(),
-            exitcode: None,
-            failed: false,
-            status: None,
-            terminated: false,
-            daemon,
         }
     }
 
     /// Stops the process (`terminate()`): its interpreter is cancelled, so its threads stop at their next
     /// budget check or wake-up; its exit code is set when its main thread has stopped.
     fn terminate(&mut self) {
-        if self.exitcode.is_none() {
-            self.terminated = true;
+        if self.record.exitcode.is_none() {
+            self.record.terminated = true;
             if let Some(interp) = self.interp.upgrade() {
                 interp.cancelled.store(true, Ordering::SeqCst);
             }
@@ -603,7 +589,7 @@ impl NHost {
             .lock()
             .processes
             .get(&self.pid)
-            .map(|p| p.name.clone())
+            .map(|p| p.record.name.clone())
             .unwrap_or_default()
     }
 
@@ -751,19 +737,21 @@ impl NHost {
     fn process_ended(&self, state: &mut NState, interp: &Interp) {
         interp.cancelled.store(true, Ordering::SeqCst);
         if let Some(p) = state.processes.get_mut(&self.pid) {
-            p.exitcode = Some(exit_code(p.terminated, p.status, p.failed));
-            p.waitable.bump();
+            p.record.end();
         }
         if self.pid == MAIN_PID {
-            for p in state.processes.values_mut().filter(|p| p.daemon) {
+            for p in state.processes.values_mut().filter(|p| p.record.daemon) {
                 p.terminate();
             }
         }
         let main_done = state
             .processes
             .get(&MAIN_PID)
-            .is_some_and(|p| p.exitcode.is_some());
-        let children_running = state.processes.values().any(|p| p.exitcode.is_none());
+            .is_some_and(|p| p.record.exitcode.is_some());
+        let children_running = state
+            .processes
+            .values()
+            .any(|p| p.record.exitcode.is_none());
         if main_done && !children_running {
             self.world.end(state, None);
         } else {
@@ -928,7 +916,7 @@ impl Host for NHost {
         } else {
             if main {
                 if let Some(p) = state.processes.get_mut(&self.pid) {
-                    p.failed = true;
+                    p.record.failed = true;
                 }
             }
             state.thread_exceptions.push(report);
@@ -981,7 +969,7 @@ impl Host for NHost {
 
     fn exit_status(&self, code: i32) {
         if let Some(p) = self.world.lock().processes.get_mut(&self.pid) {
-            p.status = Some(code);
+            p.record.status = Some(code);
         }
     }
 
@@ -1017,7 +1005,7 @@ impl Host for NHost {
             .lock()
             .processes
             .get(&pid)
-            .and_then(|p| p.exitcode)
+            .and_then(|p| p.record.exitcode)
     }
 
     fn process_waitable(&self, pid: u64) -> Arc<Waitable> {
@@ -1025,7 +1013,7 @@ impl Host for NHost {
         state
             .processes
             .get(&pid)
-            .map(|p| p.waitable.clone())
+            .map(|p| p.record.waitable.clone())
             .unwrap_or_else(Waitable::new)
     }
 

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use super::timeline::{LaneKind, SpanKind, State, TimelineBuilder};
-use super::{exit_code, Channels, Outcome, RunOptions, TERMINATED};
+use super::{Channels, Outcome, ProcessRecord, RunOptions};
 use crate::python::bytecode::Code;
 use crate::vm::host::{
     Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
@@ -222,39 +222,6 @@ pub(super) struct Shared {
     gil: bool,
 }
 
-/// A process as hosts see it.
-struct ProcInfo {
-    /// `Process-1` (`MainProcess`).
-    name: String,
-    waitable: Arc<Waitable>,
-    exitcode: Option<i32>,
-    /// Its main thread ended with an uncaught exception (exit code 1).
-    failed: bool,
-    /// The status its program exited with (`sys.exit(n)`), if it said.
-    status: Option<i32>,
-    /// Terminated when the main program ends instead of waited for.
-    daemon: bool,
-}
-
-impl ProcInfo {
-    fn new(name: &str, daemon: bool) -> ProcInfo {
-        ProcInfo {
-            name: name.to_string(),
-            waitable: Waitable::new(),
-            exitcode: None,
-            failed: false,
-            status: None,
-            daemon,
-        }
-    }
-
-    /// The process has ended with `code`: joiners wake.
-    fn exit(&mut self, code: i32) {
-        self.exitcode = Some(code);
-        self.waitable.bump();
-    }
-}
-
 struct World {
     now: f64,
     cores: usize,
@@ -275,7 +242,7 @@ struct World {
     process_requests: Vec<(u64, ProcessSpec)>,
     terminations: Vec<u64>,
     switch_intervals: Vec<(u64, f64)>,
-    processes: BTreeMap<u64, ProcInfo>,
+    processes: BTreeMap<u64, ProcessRecord>,
     next_pid: u64,
     channels: Channels,
 }
@@ -389,7 +356,7 @@ impl Shared {
         let pid = w.next_pid;
         w.next_pid += 1;
         w.processes
-            .insert(pid, ProcInfo::new(&spec.name, spec.daemon));
+            .insert(pid, ProcessRecord::new(&spec.name, spec.daemon));
         w.process_requests.push((pid, spec));
         pid
     }
@@ -647,7 +614,7 @@ impl Sim {
             let mut w = self.shared.lock();
             w.processes
                 .entry(pid)
-                .or_insert_with(|| ProcInfo::new(name, false));
+                .or_insert_with(|| ProcessRecord::new(name, false));
         }
         let gil_lane = self.opts.gil.then_some(());
         self.procs.insert(
@@ -976,7 +943,8 @@ impl Sim {
                 w.stderr
                     .push_str(&format!("Process {}: {message}\n", spec.name));
                 if let Some(p) = w.processes.get_mut(&pid) {
-                    p.exit(1);
+                    p.failed = true;
+                    p.end();
                 }
             }
         }
@@ -1131,13 +1099,13 @@ impl Sim {
         self.threads[tid].body = None;
         let pid = self.threads[tid].pid;
         if self.procs.get(&pid).is_some_and(|p| p.main == tid) {
-            self.process_done(pid, t, None);
+            self.process_done(pid, t, false);
         }
     }
 
     /// Process `pid` ends at `t` (its main thread finished, or it was terminated): its other threads
     /// are dropped.
-    fn process_done(&mut self, pid: u64, t: f64, exitcode: Option<i32>) {
+    fn process_done(&mut self, pid: u64, t: f64, terminated: bool) {
         let Some(p) = self.procs.get_mut(&pid) else {
             return;
         };
@@ -1167,8 +1135,8 @@ impl Sim {
         {
             let mut w = self.shared.lock();
             if let Some(info) = w.processes.get_mut(&pid) {
-                let code = exitcode.unwrap_or(exit_code(false, info.status, info.failed));
-                info.exit(code);
+                info.terminated |= terminated;
+                info.end();
             }
         }
         if pid == MAIN_PID {
@@ -1185,11 +1153,12 @@ impl Sim {
     /// Process `pid` is terminated at `t` (`terminate()`: exit code -15), running or still starting.
     fn terminate(&mut self, pid: u64, t: f64) {
         if self.procs.contains_key(&pid) {
-            self.process_done(pid, t, Some(TERMINATED));
+            self.process_done(pid, t, true);
         } else if let Some(i) = self.starting.iter().position(|(_, p, _)| *p == pid) {
             self.starting.remove(i);
             if let Some(info) = self.shared.lock().processes.get_mut(&pid) {
-                info.exit(TERMINATED);
+                info.terminated = true;
+                info.end();
             }
         }
     }
