@@ -1,0 +1,20 @@
+import _thread
+import time
+
+waits = [1, 2, 3]  # param [0.0..60 s, 8 items] Waits: One thread per wait: the pause before each of its lines.
+repeats = 4        # param [1..20] Lines per thread: How many times each thread waits and prints.
+
+ORDINALS = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth"]
+
+
+def thread_test(name, wait):
+    for _ in range(repeats):
+        time.sleep(wait)
+        print(f"running {name}")
+    print(f"{name} has finished")
+
+
+for i, wait in enumerate(waits):
+    _thread.start_new_thread(thread_test, (f"{ORDINALS[i]} Thread", wait))
+print("main thread ends")
+# The program ends here, and the threads with it: _thread has no join().
