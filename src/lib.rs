@@ -10,6 +10,7 @@
 //! - wasm-only parts: `engine` (runs a scenario for real on worker threads and futures) and `web` (the
 //!   `#[wasm_bindgen]` surface the page's engine worker calls).
 
+pub mod examples;
 pub mod kernel;
 pub mod python;
 pub mod runtime;
