@@ -354,7 +354,6 @@ fn the_lessons_figures_hold_in_the_prediction() {
     let mut near =
         |example: &str, mode: &str, want: f64, tolerance: f64| match elapsed(example, mode) {
             Some(got) => {
-                seen += 1;
                 if (got - want).abs() > want * tolerance {
                     problems.push(format!(
                     "{example}/{mode}: predicted {got:.3} s, the lesson says {want} s (±{:.0}%)",
