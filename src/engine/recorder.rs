@@ -81,8 +81,9 @@ impl Recorder {
                 label,
                 kind,
                 t,
+                line,
             } => {
-                let ours = inner.log.begin(&lane, label, kind, t);
+                let ours = inner.log.begin_at(&lane, label, kind, t, line);
                 ids.insert(span, ours);
             }
             Event::End { span, t } => {

@@ -3,11 +3,14 @@
 //! - [`virtual_time`]: the prediction. Threads share `cores` cores (one at a time under the GIL) in
 //!   virtual time; instructions cost a calibrated time each; sleeps, timeouts and the network advance the
 //!   clock. Deterministic, and cheap where a program only waits.
-//! - [`native`] (not on wasm): real `std::thread`s and a real GIL, for native tests and the `threadlab`
-//!   binary, so the real semantics are tested without a browser.
+//! - [`real`]: the real runs: a thread per Python thread, a real GIL, real time, over a [`real::Platform`]
+//!   that starts threads and reads the clock: [`native`] (not on wasm: `std::thread`s, for native tests
+//!   and the `threadlab-py` binary, so the real semantics are tested without a browser) or the browser's
+//!   elastic workers (`crate::web`).
 //!
 //! Both produce an [`Outcome`]: the output, the uncaught exceptions, the elapsed time and a [`Timeline`].
 
+pub mod real;
 pub mod timeline;
 pub mod virtual_time;
 
@@ -177,4 +180,6 @@ pub struct Outcome {
     pub stopped: Option<String>,
     /// Lanes and spans.
     pub timeline: Timeline,
+    /// The same run as the page's events (lanes, spans with their lines, prints, thread lives), in ms.
+    pub events: Vec<crate::trace::Event>,
 }

@@ -11,7 +11,62 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::virtual_time::MAIN_PID;
+use crate::trace::{self, Event, EventLog, Life};
 use crate::vm::host::WaitKind;
+
+/// How the events name lane `id`.
+pub fn lane_id(id: u32) -> String {
+    format!("l{id}")
+}
+
+impl LaneKind {
+    /// Its name in the run record (`thread`, `task`, `process`, `gil`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LaneKind::Thread => "thread",
+            LaneKind::Task => "task",
+            LaneKind::Process => "process",
+            LaneKind::Gil => "gil",
+        }
+    }
+}
+
+impl SpanKind {
+    /// The run record's kind for this state.
+    pub fn trace(self) -> trace::SpanKind {
+        use trace::SpanKind as T;
+        match self {
+            SpanKind::Running => T::Compute,
+            SpanKind::GilWait => T::WaitGil,
+            SpanKind::Ready => T::Ready,
+            SpanKind::Sleep | SpanKind::Wait(WaitKind::Sleep) => T::Sleep,
+            SpanKind::Io | SpanKind::Wait(WaitKind::Io) => T::Io,
+            SpanKind::Wait(WaitKind::Lock) => T::WaitLock,
+            SpanKind::Wait(WaitKind::Join) => T::WaitJoin,
+            SpanKind::Wait(WaitKind::Queue) => T::WaitQueue,
+            SpanKind::Wait(WaitKind::Event) => T::WaitEvent,
+            SpanKind::Wait(WaitKind::Semaphore) => T::WaitSemaphore,
+            SpanKind::Wait(WaitKind::Condition) => T::WaitCondition,
+            SpanKind::Wait(WaitKind::Barrier) => T::WaitBarrier,
+            SpanKind::Wait(WaitKind::Future) => T::WaitFuture,
+            SpanKind::Wait(WaitKind::Process) => T::WaitProcess,
+            SpanKind::Wait(WaitKind::Idle) => T::Idle,
+        }
+    }
+
+    /// Words for a span with no source line to show.
+    pub fn words(self) -> &'static str {
+        match self {
+            SpanKind::Running => "running",
+            SpanKind::GilWait => "waiting for the GIL",
+            SpanKind::Ready => "waiting for a core",
+            SpanKind::Sleep => "sleeping",
+            SpanKind::Io => "waiting for the network",
+            SpanKind::Wait(WaitKind::Idle) => "event loop idle",
+            SpanKind::Wait(_) => "waiting",
+        }
+    }
+}
 
 /// The lanes and print marks of one run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -161,12 +216,24 @@ impl State {
 /// Spans closer than this (seconds) touch, for merging.
 const TOUCH_S: f64 = 1e-9;
 
-/// Builds a [`Timeline`] from state changes, lane by lane.
+/// Builds a [`Timeline`] from state changes, lane by lane, and at the same time the run's
+/// [`trace::Event`]s (what the page draws live and the run record is made of): each span labelled with
+/// the source text of the line it runs or waits at.
 #[derive(Debug, Default)]
 pub struct TimelineBuilder {
     timeline: Timeline,
     /// Per lane: the open span's state and start.
     open: Vec<Option<(State, f64)>>,
+    /// The events so far.
+    log: EventLog,
+    /// Per lane: the open event span.
+    open_event: Vec<Option<u32>>,
+    /// Per lane: how the events name it.
+    meta: Vec<trace::Lane>,
+    /// The program's lines, for labels.
+    lines: Vec<String>,
+    /// The latest time seen, seconds (for lanes, which are announced without one).
+    last_t: f64,
 }
 
 impl TimelineBuilder {
@@ -175,8 +242,30 @@ impl TimelineBuilder {
         TimelineBuilder::default()
     }
 
+    /// An empty timeline whose spans are labelled with the lines of `source`.
+    pub fn with_source(source: &str) -> TimelineBuilder {
+        TimelineBuilder {
+            lines: source.lines().map(|l| l.trim().to_string()).collect(),
+            ..TimelineBuilder::default()
+        }
+    }
+
     /// Adds a lane; returns its id.
     pub fn lane(&mut self, name: &str, kind: LaneKind) -> u32 {
+        self.add_lane(name, kind, name.to_string())
+    }
+
+    /// Adds the lane of an asyncio task that runs on the thread of lane `on`; returns its id.
+    pub fn task_lane(&mut self, name: &str, on: u32) -> u32 {
+        let thread = self
+            .meta
+            .get(on as usize)
+            .map(|l| l.thread.clone())
+            .unwrap_or_default();
+        self.add_lane(name, LaneKind::Task, thread)
+    }
+
+    fn add_lane(&mut self, name: &str, kind: LaneKind, thread: String) -> u32 {
         let id = self.timeline.lanes.len() as u32;
         self.timeline.lanes.push(Lane {
             id,
@@ -185,7 +274,36 @@ impl TimelineBuilder {
             spans: Vec::new(),
         });
         self.open.push(None);
+        self.open_event.push(None);
+        let meta = trace::Lane {
+            id: lane_id(id),
+            name: name.to_string(),
+            kind: kind.name().to_string(),
+            thread: if kind == LaneKind::Gil {
+                String::new()
+            } else {
+                thread
+            },
+        };
+        self.log.lane(meta.clone(), self.last_t * 1000.0);
+        self.meta.push(meta);
         id
+    }
+
+    /// Records a thread's (or task's) life event on `lane` at `t`.
+    pub fn life(&mut self, lane: u32, life: Life, daemon: bool, t: f64) {
+        self.last_t = self.last_t.max(t);
+        self.log.life(&lane_id(lane), life, daemon, t * 1000.0);
+    }
+
+    /// The events recorded so far.
+    pub fn events(&self) -> &[Event] {
+        &self.log.events
+    }
+
+    /// The lanes as the events name them.
+    pub fn event_lanes(&self) -> &[trace::Lane] {
+        &self.meta
     }
 
     /// The lanes so far.
@@ -202,11 +320,15 @@ impl TimelineBuilder {
     /// The thread of `lane` is now called `name` (`t.name = ...` after it started). A process's own lane
     /// keeps the process's name; another thread of a process becomes `Process-1/name`.
     pub fn rename_thread(&mut self, lane: u32, pid: u64, process: &str, name: &str) {
-        let Some(lane) = self.timeline.lanes.get_mut(lane as usize) else {
+        let Some(l) = self.timeline.lanes.get_mut(lane as usize) else {
             return;
         };
-        if lane.kind == LaneKind::Thread {
-            lane.name = thread_lane(pid, false, process, name).0;
+        if l.kind == LaneKind::Thread {
+            l.name = thread_lane(pid, false, process, name).0;
+            let meta = &mut self.meta[lane as usize];
+            meta.name = l.name.clone();
+            meta.thread = l.name.clone();
+            self.log.lane(meta.clone(), self.last_t * 1000.0);
         }
     }
 
@@ -217,13 +339,47 @@ impl TimelineBuilder {
         let Some(slot) = self.open.get_mut(i) else {
             return;
         };
+        self.last_t = self.last_t.max(t);
         match (*slot, state) {
-            (Some((open, _)), Some(new)) if open.kind == new.kind && open.holder == new.holder => {}
+            (Some((open, _)), Some(new)) if open.kind == new.kind && open.holder == new.holder => {
+                return;
+            }
             (Some((open, start)), _) => {
                 *slot = state.map(|s| (s, t));
                 Self::close(&mut self.timeline.lanes[i], open, start, t);
             }
             (None, _) => *slot = state.map(|s| (s, t)),
+        }
+        if let Some(span) = self.open_event[i].take() {
+            self.log.end(span, t * 1000.0);
+        }
+        if let Some(state) = state {
+            let label = self.label(&state);
+            let line = (state.line > 0).then_some(state.line);
+            let span =
+                self.log
+                    .begin_at(&lane_id(lane), label, state.kind.trace(), t * 1000.0, line);
+            self.open_event[i] = Some(span);
+        }
+    }
+
+    /// What a span in `state` says: the holder's name on a GIL lane, else the source text of its line.
+    fn label(&self, state: &State) -> String {
+        if let Some(holder) = state.holder {
+            return self
+                .meta
+                .get(holder as usize)
+                .map(|l| l.name.clone())
+                .unwrap_or_default();
+        }
+        let text = state
+            .line
+            .checked_sub(1)
+            .and_then(|i| self.lines.get(i as usize))
+            .filter(|l| !l.is_empty());
+        match text {
+            Some(text) => text.clone(),
+            None => state.kind.words().to_string(),
         }
     }
 
@@ -238,6 +394,12 @@ impl TimelineBuilder {
 
     /// Records a print on `lane` at `t`.
     pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
+        self.last_t = self.last_t.max(t);
+        let id = lane_id(lane);
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        for line in body.split('\n') {
+            self.log.print(&id, line, t * 1000.0);
+        }
         self.timeline.marks.push(Mark {
             t_s: t,
             lane,
@@ -267,13 +429,18 @@ impl TimelineBuilder {
         });
     }
 
-    /// Closes every open span at `end` and returns the timeline. GIL lanes that only ever had one holder
-    /// (a process with one thread) are left out: they would only repeat that thread's lane.
-    pub fn finish(mut self, end: f64) -> Timeline {
+    /// Closes every open span at `end` and returns the timeline and the events. GIL lanes that only ever
+    /// had one holder (a process with one thread) are left out of the timeline: they would only repeat
+    /// that thread's lane.
+    pub fn finish(mut self, end: f64) -> (Timeline, Vec<Event>) {
         for i in 0..self.open.len() {
             self.set(i as u32, end, None);
         }
-        let mut timeline = self.timeline;
+        let events = std::mem::take(&mut self.log.events);
+        (Self::trim(self.timeline, end), events)
+    }
+
+    fn trim(mut timeline: Timeline, end: f64) -> Timeline {
         timeline.end_s = end;
         timeline.marks.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
         let keep: Vec<bool> = timeline
@@ -450,7 +617,7 @@ mod tests {
         b.set(main, 1.0, Some(State::new(SpanKind::Sleep, 4)));
         b.set(main, 1.5, None);
         b.mark(main, 0.5, "hi\n");
-        let t = b.finish(2.0);
+        let t = b.finish(2.0).0;
         let lane = t.lane("MainThread").unwrap();
         assert_eq!(lane.spans.len(), 2);
         assert_eq!(
@@ -477,7 +644,7 @@ mod tests {
         b.set(l, 0.1, Some(State::new(SpanKind::Running, 2)));
         b.set(l, 0.2, Some(State::new(SpanKind::Wait(WaitKind::Lock), 5)));
         b.set(l, 0.2, Some(State::new(SpanKind::Running, 6)));
-        let t = b.finish(0.3);
+        let t = b.finish(0.3).0;
         let spans = &t.lanes[0].spans;
         // The zero-length wait is dropped and the running spans around it merge.
         assert_eq!(spans.len(), 1, "{spans:?}");
@@ -499,7 +666,7 @@ mod tests {
         );
         b.set(main, 0.0, Some(State::new(SpanKind::Running, 1)));
         b.mark(main, 0.1, "x");
-        let t = b.finish(0.2);
+        let t = b.finish(0.2).0;
         assert_eq!(t.lanes.len(), 1);
         assert_eq!(t.lanes[0].id, 0);
         assert_eq!(t.marks[0].lane, 0);
@@ -512,7 +679,7 @@ mod tests {
         let mut b = TimelineBuilder::new();
         let l = b.lane("T", LaneKind::Thread);
         b.set(l, 0.0, Some(State::new(SpanKind::Wait(WaitKind::Join), 9)));
-        let t = b.finish(1.0);
+        let t = b.finish(1.0).0;
         let json = serde_json::to_string(&t).unwrap();
         assert!(json.contains("{\"wait\":\"join\"}"), "{json}");
         assert!(render_text(&t, 20).contains("wait (join) line 9"));

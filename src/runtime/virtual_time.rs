@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use super::timeline::{LaneKind, SpanKind, State, TimelineBuilder};
 use super::{Channels, Outcome, ProcessRecord, RunOptions};
 use crate::python::bytecode::Code;
+use crate::trace::Life;
 use crate::vm::host::{
     Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
 };
@@ -100,6 +101,7 @@ pub fn run_with(source: &str, opts: &RunOptions, predict: &PredictOptions) -> Ou
         }
     };
     let mut sim = Sim::new(opts, predict);
+    sim.shared.lock().timeline = TimelineBuilder::with_source(source);
     let seed = opts.seed;
     let process_code = code.clone();
     sim.starter = Some(Box::new(
@@ -160,6 +162,7 @@ pub(super) trait SimThread: Send {
 pub(super) struct Meta {
     pub ident: u64,
     pub name: String,
+    pub daemon: bool,
 }
 
 impl Meta {
@@ -167,6 +170,7 @@ impl Meta {
         Meta {
             ident: state.ident,
             name: state.name.clone(),
+            daemon: state.daemon,
         }
     }
 }
@@ -322,7 +326,7 @@ impl Shared {
                 match w.task_lanes.get(&key) {
                     Some(&lane) => lane,
                     None => {
-                        let lane = w.timeline.lane(name, LaneKind::Task);
+                        let lane = w.timeline.task_lane(name, base);
                         w.task_lanes.insert(key, lane);
                         lane
                     }
@@ -660,6 +664,7 @@ impl Sim {
             let lane = w.timeline.thread_lane(pid, first, &proc_name, &meta.name);
             w.lanes.insert((pid, meta.ident), lane);
             w.active.insert((pid, meta.ident), lane);
+            w.timeline.life(lane, Life::Started, meta.daemon, t);
         }
         self.threads.push(SThread {
             body: Some(body),
@@ -1092,10 +1097,21 @@ impl Sim {
         self.blocked.push(tid);
     }
 
+    /// Records thread `tid`'s end on its lane.
+    fn life(&mut self, tid: usize, life: Life, t: f64) {
+        let th = &self.threads[tid];
+        let key = (th.pid, th.meta.ident);
+        let mut w = self.shared.lock();
+        if let Some(&lane) = w.lanes.get(&key) {
+            w.timeline.life(lane, life, th.meta.daemon, t);
+        }
+    }
+
     fn thread_done(&mut self, tid: usize, t: f64) {
         self.threads[tid].state = TState::Done;
         self.threads[tid].block = None;
         let t = self.show(tid, t, None);
+        self.life(tid, Life::Finished, t);
         self.threads[tid].body = None;
         let pid = self.threads[tid].pid;
         if self.procs.get(&pid).is_some_and(|p| p.main == tid) {
@@ -1125,7 +1141,8 @@ impl Sim {
             self.threads[tid].state = TState::Done;
             self.threads[tid].block = None;
             self.threads[tid].body = None;
-            self.show(tid, t, None);
+            let t = self.show(tid, t, None);
+            self.life(tid, Life::Killed, t);
         }
         if let Some(gil) = self.procs.get_mut(&pid).and_then(|p| p.gil.as_mut()) {
             gil.holder = None;
@@ -1234,11 +1251,16 @@ impl Sim {
     fn finish(mut self) -> Outcome {
         let end = self.end.unwrap_or(self.now);
         let stopped = self.stopped.take();
+        for tid in 0..self.threads.len() {
+            if self.threads[tid].state != TState::Done {
+                self.life(tid, Life::Killed, end);
+            }
+        }
         let shared = self.shared.clone();
         // Dropping the scheduler drops every thread still alive (daemons) and the interpreters.
         drop(self);
         let mut w = shared.lock();
-        let timeline = std::mem::take(&mut w.timeline).finish(end);
+        let (timeline, events) = std::mem::take(&mut w.timeline).finish(end);
         Outcome {
             stdout: std::mem::take(&mut w.stdout),
             stderr: std::mem::take(&mut w.stderr),
@@ -1248,6 +1270,7 @@ impl Sim {
             elapsed_s: end,
             stopped,
             timeline,
+            events,
         }
     }
 }
@@ -1441,6 +1464,7 @@ mod tests {
                         let meta = Meta {
                             ident,
                             name: name.to_string(),
+                            daemon: false,
                         };
                         self.shared.spawn(self.pid, meta, Box::new(fake));
                     }
@@ -1546,6 +1570,7 @@ mod tests {
                 let meta = Meta {
                     ident: 1,
                     name: "MainThread".into(),
+                    daemon: false,
                 };
                 Ok((meta, Box::new(fake) as Box<dyn SimThread>))
             },
@@ -1554,6 +1579,7 @@ mod tests {
         let meta = Meta {
             ident: 1,
             name: "MainThread".into(),
+            daemon: false,
         };
         sim.start_process(MAIN_PID, "MainProcess", (meta, Box::new(fake)), 0.0);
         sim.run()

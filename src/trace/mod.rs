@@ -25,6 +25,24 @@ pub enum SpanKind {
     WaitGil,
     /// On the GIL lane: the GIL held by the thread the label names.
     Gil,
+    /// Waiting for a lock: `lock.acquire()`, `with lock:`.
+    WaitLock,
+    /// Waiting for an event: `event.wait()`.
+    WaitEvent,
+    /// Waiting for a semaphore: `sem.acquire()`.
+    WaitSemaphore,
+    /// Waiting on a condition: `cond.wait()`.
+    WaitCondition,
+    /// Waiting at a barrier: `barrier.wait()`.
+    WaitBarrier,
+    /// Waiting for a future: `f.result()`, `wait()`, `as_completed()`, a pool's shutdown.
+    WaitFuture,
+    /// Waiting for a process: `p.join()`, a multiprocessing queue.
+    WaitProcess,
+    /// An asyncio event loop with no task ready: every task awaits.
+    Idle,
+    /// Ready to run (holding the GIL if there is one) but waiting for a free core: predictions only.
+    Ready,
 }
 
 /// A thread's (or task's) life event, for `threading.enumerate()` and the page's thread list.
@@ -57,6 +75,9 @@ pub enum Event {
         kind: SpanKind,
         /// When, in ms from the run's start.
         t: f64,
+        /// The program's 1-based line it runs or waits at (absent when unknown).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
     },
     /// A span closes.
     End {
@@ -82,6 +103,13 @@ pub enum Event {
         queue: usize,
         /// Items in it now.
         depth: usize,
+        /// When, in ms from the run's start.
+        t: f64,
+    },
+    /// A lane appears, or its name changes (the same id again): programs make lanes as they run.
+    Lane {
+        /// The lane.
+        lane: Lane,
         /// When, in ms from the run's start.
         t: f64,
     },
@@ -123,6 +151,9 @@ pub struct Span {
     pub start_ms: f64,
     /// End, ms from the run's start.
     pub end_ms: f64,
+    /// The program's 1-based line that the span runs or waits at (absent when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// A printed line.
@@ -287,6 +318,7 @@ impl Event {
             | Event::End { t, .. }
             | Event::Thread { t, .. }
             | Event::Print { t, .. }
+            | Event::Lane { t, .. }
             | Event::Depth { t, .. } => *t,
         }
     }
@@ -295,6 +327,18 @@ impl Event {
 impl EventLog {
     /// Opens a span on `lane` at `t`; returns its id.
     pub fn begin(&mut self, lane: &str, label: String, kind: SpanKind, t: f64) -> u32 {
+        self.begin_at(lane, label, kind, t, None)
+    }
+
+    /// Opens a span on `lane` at `t` made by the program's `line`; returns its id.
+    pub fn begin_at(
+        &mut self,
+        lane: &str,
+        label: String,
+        kind: SpanKind,
+        t: f64,
+        line: Option<u32>,
+    ) -> u32 {
         let span = self.spans;
         self.spans += 1;
         self.events.push(Event::Begin {
@@ -303,8 +347,14 @@ impl EventLog {
             label,
             kind,
             t,
+            line,
         });
         span
+    }
+
+    /// Announces `lane` (again, with a new name) at `t`.
+    pub fn lane(&mut self, lane: Lane, t: f64) {
+        self.events.push(Event::Lane { lane, t });
     }
 
     /// Closes a span at `t`.
@@ -351,6 +401,7 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                 label,
                 kind,
                 t,
+                line,
             } => {
                 let id = *span as usize;
                 if index.len() <= id {
@@ -363,6 +414,7 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                     kind: *kind,
                     start_ms: *t,
                     end_ms: f64::NAN,
+                    line: *line,
                 });
             }
             Event::End { span, t } => {
@@ -377,7 +429,7 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                 lane: lane.clone(),
                 text: text.clone(),
             }),
-            Event::Thread { .. } | Event::Depth { .. } => {}
+            Event::Thread { .. } | Event::Depth { .. } | Event::Lane { .. } => {}
         }
     }
     for s in &mut spans {
@@ -472,6 +524,7 @@ mod tests {
                 label: "sleep".into(),
                 kind: SpanKind::Sleep,
                 t: 1.0,
+                line: None,
             },
             Event::Print {
                 lane: "b".into(),
@@ -484,6 +537,7 @@ mod tests {
                 label: "sleep".into(),
                 kind: SpanKind::Sleep,
                 t: 2.0,
+                line: None,
             },
             Event::End { span: 0, t: 3.0 },
         ];

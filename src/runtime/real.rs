@@ -1,0 +1,1032 @@
+//! The real runtime: every Python thread on a thread of its own, a real GIL, real time. One
+//! implementation for every platform that has threads sharing memory: [`Platform`] says how to start a
+//! thread and read the clock (`std::thread` and `Instant` natively, see [`super::native`]; elastic Web
+//! Workers and `performance` in the browser, see `crate::web`).
+//!
+//! A thread runs the VM in chunks of [`CHUNK`] instructions. Under the GIL ([`RunOptions::gil`]) it holds
+//! a per-process baton while it runs: after each chunk, if another thread has waited for the switch
+//! interval (counted, as in CPython, from the later of when the holder took the GIL and when the first
+//! waiter started waiting), the holder hands the baton over (FIFO) and queues for it again. A thread
+//! always lets go of the GIL around a wait. Without the GIL threads just run.
+//!
+//! Waits follow the futex protocol of [`crate::vm::host`]: one run-wide mutex and condition variable;
+//! a thread parks while the waitable's generation is the one it saw (and its deadline hasn't passed), and
+//! [`Host::notify`] wakes every parked thread to re-check. Sleeps park on the same condition variable,
+//! so ending the run interrupts them. When every thread of the run is parked with no deadline and no
+//! generation has moved, nothing can ever wake them: the run stops with the same deadlock message as the
+//! prediction.
+//!
+//! The run ends when the main thread finishes (after `threading._shutdown` joined the non-daemon
+//! threads) and every child process has ended, or when it is stopped ([`Run::stop`]); the threads left
+//! (daemons) are cancelled: the VM stops them at their next budget check, waits are woken. A cap on the
+//! run's time ([`RunOptions::max_seconds`]) stops everything the same way, so a run never hangs.
+//! While it runs, [`Run::events_since`] hands out its events (lanes, spans, prints) for a live view.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::Duration;
+
+use super::timeline::{wait_kind_label, LaneKind, SpanKind, State, TimelineBuilder};
+use super::virtual_time::{vm_entry, DEFAULT_SWITCH_INTERVAL, MAIN_PID};
+use super::{Channels, Outcome, ProcessRecord, RunOptions};
+use crate::python::bytecode::Code;
+use crate::trace::{Event, Life};
+use crate::vm::host::{
+    Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
+};
+use crate::vm::{Config, Interp, ThreadState};
+
+/// What the real runtime needs of the platform it runs on.
+pub trait Platform: Send + Sync + 'static {
+    /// Seconds on a monotonic clock that every thread reads alike.
+    fn now(&self) -> f64;
+    /// Seconds since the Unix epoch now (`time.time()`).
+    fn epoch(&self) -> f64;
+    /// Runs `job` on a thread of its own, named `name` where the platform names threads.
+    fn spawn(&self, name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), String>;
+}
+
+/// Instructions a thread runs between two looks at the clock, the GIL and cancellation.
+pub const CHUNK: u64 = 1000;
+
+/// A parked thread re-checks its waitable at least this often, so a missing notify shows as a delay,
+/// never as a hang.
+const RECHECK: Duration = Duration::from_secs(1);
+
+/// How long the end of a run waits for cancelled threads to stop before leaving them behind.
+const GRACE_S: f64 = 2.0;
+
+/// What [`Run::stop`] gives as the reason a run ended.
+pub const STOPPED: &str = "stopped";
+
+/// A run that has started: its events can be read while it runs, it can be stopped, and
+/// [`Run::wait`] blocks until it has ended.
+pub struct Run {
+    world: Arc<World>,
+}
+
+/// Compiles `source` and starts its main thread; errors if it doesn't compile (nothing ran).
+pub fn start(
+    source: &str,
+    opts: &RunOptions,
+    platform: Arc<dyn Platform>,
+) -> Result<Run, Vec<crate::python::SyntaxError>> {
+    let code = crate::python::compile(source, "<main>")?;
+    let world = World::new(opts, code.clone(), platform);
+    world.lock().timeline = TimelineBuilder::with_source(source);
+    let host = world.new_host(MAIN_PID);
+    let config = Config {
+        seed: opts.seed,
+        pid: MAIN_PID,
+        ..Config::default()
+    };
+    let interp = Interp::new(host.clone(), config);
+    host.bind(&interp);
+    world
+        .lock()
+        .processes
+        .insert(MAIN_PID, NProc::new("MainProcess", &interp, &host, false));
+    let main = vm_entry::start_main(&interp, code);
+    world.start();
+    host.start_thread(interp, Box::new(main), true);
+    Ok(Run { world })
+}
+
+impl Run {
+    /// Blocks until the run has ended (or passed its cap, or was stopped), stops what is left and
+    /// returns what it did.
+    pub fn wait(&self) -> Outcome {
+        self.world.wait_for_end();
+        self.world.outcome()
+    }
+
+    /// Ends the run now: every thread stops at its next budget check or wake-up. The reason it gives
+    /// is [`STOPPED`].
+    pub fn stop(&self) {
+        let mut state = self.world.lock();
+        self.world.end(&mut state, Some(STOPPED.to_string()));
+        drop(state);
+        self.world.stop.store(true, Ordering::SeqCst);
+        self.world.wake_gils();
+    }
+
+    /// The events recorded from `*cursor` on, moving the cursor past them.
+    pub fn events_since(&self, cursor: &mut usize) -> Vec<Event> {
+        let state = self.world.lock();
+        let events = state.timeline.events();
+        let from = (*cursor).min(events.len());
+        *cursor = events.len();
+        events[from..].to_vec()
+    }
+
+    /// The run's time zero on the platform's clock, seconds.
+    pub fn t0(&self) -> f64 {
+        self.world.start()
+    }
+
+    /// Whether the run has ended.
+    pub fn ended(&self) -> bool {
+        self.world.lock().ended.is_some()
+    }
+}
+
+/// A per-process GIL: a baton handed over in FIFO order.
+struct Gil {
+    clock: Arc<dyn Platform>,
+    state: Mutex<GilState>,
+    cv: Condvar,
+    /// Threads queued for it (a lock-free first look after every chunk).
+    waiting: AtomicUsize,
+}
+
+struct GilState {
+    holder: Option<u64>,
+    held_since: f64,
+    queue: VecDeque<(u64, f64)>,
+}
+
+impl Gil {
+    fn new(clock: Arc<dyn Platform>) -> Gil {
+        let now = clock.now();
+        Gil {
+            clock,
+            state: Mutex::new(GilState {
+                holder: None,
+                held_since: now,
+                queue: VecDeque::new(),
+            }),
+            cv: Condvar::new(),
+            waiting: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GilState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes the GIL for thread `who` if nobody holds it or waits for it.
+    fn try_acquire(&self, who: u64) -> bool {
+        let mut s = self.lock();
+        if s.holder.is_none() && s.queue.is_empty() {
+            s.holder = Some(who);
+            s.held_since = self.clock.now();
+            return true;
+        }
+        false
+    }
+
+    /// Takes the GIL for thread `who`, after the threads queued before it.
+    fn acquire(&self, who: u64) {
+        let mut s = self.lock();
+        if s.holder.is_none() && s.queue.is_empty() {
+            s.holder = Some(who);
+            s.held_since = self.clock.now();
+            return;
+        }
+        s.queue.push_back((who, self.clock.now()));
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        loop {
+            if s.holder.is_none() && s.queue.front().is_some_and(|(q, _)| *q == who) {
+                s.queue.pop_front();
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                s.holder = Some(who);
+                s.held_since = self.clock.now();
+                return;
+            }
+            s = self.cv.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn release(&self) {
+        let mut s = self.lock();
+        s.holder = None;
+        drop(s);
+        self.cv.notify_all();
+    }
+
+    /// Whether the holder should hand over: a waiter has waited a switch interval.
+    fn should_drop(&self, interval: f64) -> bool {
+        if self.waiting.load(Ordering::SeqCst) == 0 {
+            return false;
+        }
+        let s = self.lock();
+        match s.queue.front() {
+            Some((_, since)) => {
+                let from = (*since).max(s.held_since);
+                self.clock.now() - from >= interval
+            }
+            None => false,
+        }
+    }
+}
+
+/// A process of the run as the world sees it: the record both runtimes keep, and what stops it.
+struct NProc {
+    record: ProcessRecord,
+    interp: Weak<Interp>,
+    host: Weak<NHost>,
+}
+
+impl NProc {
+    fn new(name: &str, interp: &Arc<Interp>, host: &Arc<NHost>, daemon: bool) -> NProc {
+        NProc {
+            record: ProcessRecord::new(name, daemon),
+            interp: Arc::downgrade(interp),
+            host: Arc::downgrade(host),
+        }
+    }
+
+    /// Stops the process (`terminate()`): its interpreter is cancelled, so its threads stop at their next
+    /// budget check or wake-up; its exit code is set when its main thread has stopped.
+    fn terminate(&mut self) {
+        if self.record.exitcode.is_none() {
+            self.record.terminated = true;
+            if let Some(interp) = self.interp.upgrade() {
+                interp.cancelled.store(true, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+/// A thread parked with no deadline, for deadlock detection and its message.
+struct Parked {
+    key: (u64, u64),
+    on: Arc<Waitable>,
+    seen: u64,
+    label: String,
+}
+
+struct NState {
+    stdout: String,
+    stderr: String,
+    exception: Option<ExceptionReport>,
+    thread_exceptions: Vec<ExceptionReport>,
+    timeline: TimelineBuilder,
+    lanes: HashMap<(u64, u64), u32>,
+    active: HashMap<(u64, u64), u32>,
+    task_lanes: HashMap<(u64, u64, String), u32>,
+    processes: BTreeMap<u64, NProc>,
+    next_pid: u64,
+    channels: Channels,
+    /// Python threads started and not ended, all processes together.
+    alive: usize,
+    parked: Vec<Parked>,
+    /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
+    /// if early.
+    ended: Option<(f64, Option<String>)>,
+}
+
+/// One run: what every host and thread of it shares.
+pub(super) struct World {
+    /// The run's time zero on the platform's clock: set when the main thread starts, so the
+    /// interpreter's own start-up is not part of the program's time (the prediction's clock starts at
+    /// the program's first instruction).
+    start: OnceLock<f64>,
+    platform: Arc<dyn Platform>,
+    epoch: f64,
+    opts: RunOptions,
+    code: Arc<Code>,
+    state: Mutex<NState>,
+    /// Every wait, sleep and the run's end park on this.
+    cv: Condvar,
+    /// Set when the run ends: waits return, threads stop.
+    stop: AtomicBool,
+    /// Threads parked on `cv` (or about to park): a notify with none skips the lock.
+    parked: AtomicUsize,
+    /// Hosts of every process, to cancel their GIL waits at the end.
+    gils: Mutex<Vec<Arc<Gil>>>,
+}
+
+impl World {
+    pub(super) fn new(
+        opts: &RunOptions,
+        code: Arc<Code>,
+        platform: Arc<dyn Platform>,
+    ) -> Arc<World> {
+        let epoch = platform.epoch();
+        Arc::new(World {
+            start: OnceLock::new(),
+            platform,
+            epoch,
+            opts: RunOptions {
+                cores: opts.cores.max(1),
+                ..opts.clone()
+            },
+            code,
+            state: Mutex::new(NState {
+                stdout: String::new(),
+                stderr: String::new(),
+                exception: None,
+                thread_exceptions: Vec::new(),
+                timeline: TimelineBuilder::new(),
+                lanes: HashMap::new(),
+                active: HashMap::new(),
+                task_lanes: HashMap::new(),
+                processes: BTreeMap::new(),
+                next_pid: MAIN_PID + 1,
+                channels: Channels::default(),
+                alive: 0,
+                parked: Vec::new(),
+                ended: None,
+            }),
+            cv: Condvar::new(),
+            stop: AtomicBool::new(false),
+            parked: AtomicUsize::new(0),
+            gils: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, NState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn start(&self) -> f64 {
+        *self.start.get_or_init(|| self.platform.now())
+    }
+
+    fn elapsed(&self) -> f64 {
+        match self.start.get() {
+            Some(start) => (self.platform.now() - start).max(0.0),
+            None => 0.0,
+        }
+    }
+
+    pub(super) fn new_host(self: &Arc<World>, pid: u64) -> Arc<NHost> {
+        let gil = self
+            .opts
+            .gil
+            .then(|| Arc::new(Gil::new(self.platform.clone())));
+        if let Some(gil) = &gil {
+            self.gils
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(gil.clone());
+        }
+        Arc::new(NHost {
+            world: self.clone(),
+            pid,
+            interp: OnceLock::new(),
+            gil,
+            gil_lane: OnceLock::new(),
+            switch_interval: AtomicU64::new(DEFAULT_SWITCH_INTERVAL.to_bits()),
+        })
+    }
+
+    /// Ends the run at `t` (the first reason wins).
+    fn end(&self, state: &mut NState, why: Option<String>) {
+        if state.ended.is_none() {
+            state.ended = Some((self.elapsed(), why));
+        }
+        self.cv.notify_all();
+    }
+
+    /// Blocks the caller until the run ends or passes the cap, then stops every thread.
+    /// Wakes every thread queued for a GIL, so a cancelled one notices (call without the state lock).
+    fn wake_gils(&self) {
+        for gil in self.gils.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            gil.cv.notify_all();
+        }
+    }
+
+    fn wait_for_end(&self) {
+        let cap = self.opts.max_seconds.clamp(0.0, 1e6);
+        let mut state = self.lock();
+        while state.ended.is_none() {
+            let elapsed = self.platform.now() - self.start();
+            if elapsed >= cap {
+                let why = format!(
+                    "the program ran longer than ThreadLab's limit of {} s",
+                    self.opts.max_seconds
+                );
+                self.end(&mut state, Some(why));
+                break;
+            }
+            state = self
+                .cv
+                .wait_timeout(state, Duration::from_secs_f64(cap - elapsed))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        // Stop everything still running: daemons, a capped or deadlocked program, child processes.
+        self.stop.store(true, Ordering::SeqCst);
+        for p in state.processes.values() {
+            if let Some(interp) = p.interp.upgrade() {
+                interp.cancelled.store(true, Ordering::SeqCst);
+            }
+        }
+        self.cv.notify_all();
+        drop(state);
+        self.wake_gils();
+        // A thread still running after the grace is left behind: it stops at its next budget check.
+        let deadline = self.platform.now() + GRACE_S;
+        let mut state = self.lock();
+        while state.alive > 0 && self.platform.now() < deadline {
+            state = self
+                .cv
+                .wait_timeout(state, Duration::from_millis(10))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn outcome(&self) -> Outcome {
+        let mut state = self.lock();
+        let (end, stopped) = state.ended.clone().unwrap_or((self.elapsed(), None));
+        let (timeline, events) = std::mem::take(&mut state.timeline).finish(end);
+        Outcome {
+            stdout: std::mem::take(&mut state.stdout),
+            stderr: std::mem::take(&mut state.stderr),
+            syntax_errors: Vec::new(),
+            exception: state.exception.take(),
+            thread_exceptions: std::mem::take(&mut state.thread_exceptions),
+            elapsed_s: end,
+            stopped,
+            timeline,
+            events,
+        }
+    }
+
+    fn show(&self, state: &mut NState, key: (u64, u64), s: Option<State>) {
+        let t = self.elapsed();
+        if let Some(&lane) = state.active.get(&key) {
+            state.timeline.set(lane, t, s);
+        }
+    }
+
+    /// A thread ended: the ones left may all be parked for good.
+    fn check_deadlock_after_exit(&self, state: &mut NState) {
+        if !state.parked.is_empty() {
+            self.check_deadlock(state);
+        }
+    }
+
+    /// After a thread parked with no deadline: if every live thread of the run is parked so, with
+    /// its generation unchanged, nothing can wake any of them.
+    fn check_deadlock(&self, state: &mut NState) {
+        if state.parked.len() < state.alive || state.alive == 0 {
+            return;
+        }
+        if state.parked.iter().any(|p| p.on.generation() != p.seen) {
+            return;
+        }
+        let mut labels: Vec<(u64, u64, String)> = state
+            .parked
+            .iter()
+            .map(|p| (p.key.0, p.key.1, p.label.clone()))
+            .collect();
+        labels.sort();
+        let message = format!(
+            "deadlock: {}",
+            labels
+                .into_iter()
+                .map(|(_, _, l)| l)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        self.end(state, Some(message));
+    }
+}
+
+/// The host of one process of a real run.
+pub(super) struct NHost {
+    world: Arc<World>,
+    pid: u64,
+    interp: OnceLock<Weak<Interp>>,
+    gil: Option<Arc<Gil>>,
+    gil_lane: OnceLock<u32>,
+    switch_interval: AtomicU64,
+}
+
+impl NHost {
+    pub(super) fn bind(&self, interp: &Arc<Interp>) {
+        let _ = self.interp.set(Arc::downgrade(interp));
+    }
+
+    fn key(&self, ident: u64) -> (u64, u64) {
+        (self.pid, ident)
+    }
+
+    fn cancelled(&self, interp: &Interp) -> bool {
+        self.world.stop.load(Ordering::SeqCst) || interp.cancelled.load(Ordering::SeqCst)
+    }
+
+    fn process_name(&self) -> String {
+        self.world
+            .lock()
+            .processes
+            .get(&self.pid)
+            .map(|p| p.record.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// A lane for a new thread (and the process's GIL lane with its first thread); the thread counts as
+    /// alive from now.
+    fn register(&self, thread: &ThreadState, first: bool) {
+        let proc_name = self.process_name();
+        let mut state = self.world.lock();
+        let lane = state
+            .timeline
+            .thread_lane(self.pid, first, &proc_name, &thread.name);
+        state.lanes.insert(self.key(thread.ident), lane);
+        state.active.insert(self.key(thread.ident), lane);
+        let t = self.world.elapsed();
+        state.timeline.life(lane, Life::Started, thread.daemon, t);
+        if first && self.gil.is_some() {
+            let label = if self.pid == MAIN_PID {
+                "GIL".to_string()
+            } else {
+                format!("{proc_name} GIL")
+            };
+            let gil_lane = state.timeline.lane(&label, LaneKind::Gil);
+            let _ = self.gil_lane.set(gil_lane);
+        }
+        state.alive += 1;
+    }
+
+    /// Starts a platform thread running `thread` on `interp`.
+    fn start_thread(self: &Arc<NHost>, interp: Arc<Interp>, thread: Box<ThreadState>, first: bool) {
+        self.register(&thread, first);
+        let host = self.clone();
+        let name = thread.name.clone();
+        let spawned = self.world.platform.spawn(
+            &name,
+            Box::new(move || host.thread_main(interp, thread, first)),
+        );
+        if let Err(e) = spawned {
+            let mut state = self.world.lock();
+            state.alive -= 1;
+            state
+                .stderr
+                .push_str(&format!("can't start a thread: {e}\n"));
+        }
+    }
+
+    fn show(&self, ident: u64, s: Option<State>) {
+        let mut state = self.world.lock();
+        self.world.show(&mut state, self.key(ident), s);
+    }
+
+    fn show_gil(&self, holder: Option<u64>) {
+        let Some(&lane) = self.gil_lane.get() else {
+            return;
+        };
+        let t = self.world.elapsed();
+        let mut state = self.world.lock();
+        let s = holder
+            .and_then(|h| state.lanes.get(&self.key(h)).copied())
+            .map(|l| State {
+                holder: Some(l),
+                ..State::new(SpanKind::Running, 0)
+            });
+        state.timeline.set(lane, t, s);
+    }
+
+    fn take_gil(&self, ident: u64, line: u32) {
+        if let Some(gil) = &self.gil {
+            if !gil.try_acquire(ident) {
+                self.show(ident, Some(State::new(SpanKind::GilWait, line)));
+                gil.acquire(ident);
+            }
+            self.show_gil(Some(ident));
+        }
+        self.show(ident, Some(State::new(SpanKind::Running, line)));
+    }
+
+    /// Lets go of the GIL; the thread's lane shows `next` from before the release, so under the GIL
+    /// no two threads' running spans overlap.
+    fn drop_gil(&self, ident: u64, next: Option<State>) {
+        self.show(ident, next);
+        if let Some(gil) = &self.gil {
+            self.show_gil(None);
+            gil.release();
+        }
+    }
+
+    /// The life of one Python thread on its OS thread.
+    fn thread_main(
+        self: Arc<NHost>,
+        interp: Arc<Interp>,
+        mut thread: Box<ThreadState>,
+        first: bool,
+    ) {
+        let ident = thread.ident;
+        'life: loop {
+            self.take_gil(ident, thread.line);
+            let stop = loop {
+                let stop = vm_entry::run(&interp, &mut thread, CHUNK);
+                if !matches!(stop, Stop::Budget) {
+                    break stop;
+                }
+                if self.cancelled(&interp) {
+                    break Stop::Finished;
+                }
+                let interval = f64::from_bits(self.switch_interval.load(Ordering::Relaxed));
+                if self.gil.as_ref().is_some_and(|g| g.should_drop(interval)) {
+                    self.drop_gil(ident, Some(State::new(SpanKind::GilWait, thread.line)));
+                    self.take_gil(ident, thread.line);
+                }
+            };
+            let next = match &stop {
+                Stop::Block(block) => Some(wait_state(block, thread.line)),
+                _ => None,
+            };
+            self.drop_gil(ident, next);
+            match stop {
+                Stop::Block(block) => {
+                    if !self.wait(&interp, ident, block, thread.line) {
+                        break 'life;
+                    }
+                }
+                Stop::Finished | Stop::Budget => break 'life,
+            }
+        }
+        let killed = self.cancelled(&interp);
+        let mut state = self.world.lock();
+        self.world.show(&mut state, self.key(ident), None);
+        if let Some(&lane) = state.lanes.get(&self.key(ident)) {
+            let life = if killed { Life::Killed } else { Life::Finished };
+            let t = self.world.elapsed();
+            state.timeline.life(lane, life, thread.daemon, t);
+        }
+        state.alive = state.alive.saturating_sub(1);
+        if first {
+            self.process_ended(&mut state, &interp);
+        } else {
+            self.world.check_deadlock_after_exit(&mut state);
+        }
+        self.world.cv.notify_all();
+        drop(state);
+        if first && self.pid == MAIN_PID {
+            // Daemonic children were just terminated: wake their threads queued for a GIL.
+            self.world.wake_gils();
+        }
+    }
+
+    /// This process's main thread has ended: its daemon threads are cancelled, its exit code set, joiners
+    /// woken. When it is the main program, its daemonic child processes are terminated (multiprocessing's
+    /// atexit handler) and the run ends when no child process is left.
+    fn process_ended(&self, state: &mut NState, interp: &Interp) {
+        interp.cancelled.store(true, Ordering::SeqCst);
+        if let Some(p) = state.processes.get_mut(&self.pid) {
+            p.record.end();
+        }
+        if self.pid == MAIN_PID {
+            for p in state.processes.values_mut().filter(|p| p.record.daemon) {
+                p.terminate();
+            }
+        }
+        let main_done = state
+            .processes
+            .get(&MAIN_PID)
+            .is_some_and(|p| p.record.exitcode.is_some());
+        let children_running = state
+            .processes
+            .values()
+            .any(|p| p.record.exitcode.is_none());
+        if main_done && !children_running {
+            self.world.end(state, None);
+        } else {
+            self.world.check_deadlock_after_exit(state);
+        }
+    }
+
+    /// Carries out a wait (its span already shows); false if the run is being stopped.
+    fn wait(&self, interp: &Interp, ident: u64, block: Block, line: u32) -> bool {
+        let State { kind, line, .. } = wait_state(&block, line);
+        let (on, until) = match block.wait {
+            Wait::Sleep { until } => {
+                if until <= self.world.elapsed() {
+                    // `sleep(0)`: the GIL was dropped; queue for it again behind any waiter.
+                    return !self.cancelled(interp);
+                }
+                (None, Some(until))
+            }
+            Wait::Wait { on, seen, until } => (Some((on, seen)), until),
+            Wait::Io { done, seen } => (Some((done, seen)), None),
+        };
+        let key = self.key(ident);
+        let mut state = self.world.lock();
+        self.world.parked.fetch_add(1, Ordering::SeqCst);
+        if let (Some((w, seen)), None) = (&on, until) {
+            let label = self.park_label(&state, ident, kind, line);
+            state.parked.push(Parked {
+                key,
+                on: w.clone(),
+                seen: *seen,
+                label,
+            });
+            self.world.check_deadlock(&mut state);
+        }
+        loop {
+            if self.cancelled(interp) {
+                break;
+            }
+            if on.as_ref().is_some_and(|(w, seen)| w.generation() != *seen) {
+                break;
+            }
+            let mut timeout = RECHECK;
+            if let Some(until) = until {
+                let left = until - self.world.elapsed();
+                if left <= 0.0 {
+                    break;
+                }
+                timeout = timeout.min(Duration::from_secs_f64(left));
+            }
+            state = self
+                .world
+                .cv
+                .wait_timeout(state, timeout)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        self.world.parked.fetch_sub(1, Ordering::SeqCst);
+        state.parked.retain(|p| p.key != key);
+        !self.cancelled(interp)
+    }
+
+    fn park_label(&self, state: &NState, ident: u64, kind: SpanKind, line: u32) -> String {
+        let name = state
+            .lanes
+            .get(&self.key(ident))
+            .and_then(|&l| state.timeline.lanes().get(l as usize))
+            .map(|l| l.name.clone())
+            .unwrap_or_default();
+        let what = match kind {
+            SpanKind::Wait(k) => wait_kind_label(k),
+            SpanKind::Io => "io",
+            _ => "sleep",
+        };
+        if line > 0 {
+            format!("{name} waits at line {line} ({what})")
+        } else {
+            format!("{name} waits ({what})")
+        }
+    }
+}
+
+/// The span a wait shows: its kind and the user's line (the thread's line if the site has none).
+fn wait_state(block: &Block, line: u32) -> State {
+    let line = if block.site.line > 0 {
+        block.site.line
+    } else {
+        line
+    };
+    let kind = match (&block.wait, block.site.kind) {
+        (Wait::Sleep { .. }, _) | (Wait::Wait { .. }, WaitKind::Sleep) => SpanKind::Sleep,
+        (Wait::Io { .. }, _) | (Wait::Wait { .. }, WaitKind::Io) => SpanKind::Io,
+        (Wait::Wait { .. }, k) => SpanKind::Wait(k),
+    };
+    State::new(kind, line)
+}
+
+impl Host for NHost {
+    fn now(&self) -> f64 {
+        self.world.elapsed()
+    }
+
+    fn epoch(&self) -> f64 {
+        self.world.epoch
+    }
+
+    fn cpu_count(&self) -> usize {
+        self.world.opts.cores
+    }
+
+    fn spawn(&self, thread: Box<ThreadState>) {
+        let Some(interp) = self.interp.get().and_then(Weak::upgrade) else {
+            return;
+        };
+        let me = {
+            let state = self.world.lock();
+            state
+                .processes
+                .get(&self.pid)
+                .and_then(|p| p.host.upgrade())
+        };
+        if let Some(me) = me {
+            me.start_thread(interp, thread, false);
+        }
+    }
+
+    fn notify(&self, _w: &Arc<Waitable>) {
+        // A waiter counts itself in `parked` before it checks the generation (all SeqCst), so if the
+        // count reads 0 here, any later waiter sees the bump made before this notify and won't park.
+        if self.world.parked.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        // Taking the lock orders this after a parking waiter's check of the generation.
+        let _state = self.world.lock();
+        self.world.cv.notify_all();
+    }
+
+    fn output(&self, thread: u64, stream: Stream, text: &str) {
+        let t = self.world.elapsed();
+        let mut state = self.world.lock();
+        if state.ended.is_some() {
+            // A daemon thread printing after the end: CPython's exit would have killed it by now.
+            return;
+        }
+        match stream {
+            Stream::Stdout => {
+                state.stdout.push_str(text);
+                if let Some(&lane) = state.active.get(&self.key(thread)) {
+                    state.timeline.mark(lane, t, text);
+                }
+            }
+            Stream::Stderr => state.stderr.push_str(text),
+        }
+    }
+
+    fn uncaught(&self, _thread: u64, main: bool, report: ExceptionReport) {
+        let mut state = self.world.lock();
+        if state.ended.is_some() {
+            return;
+        }
+        if main && self.pid == MAIN_PID {
+            state.exception = Some(report);
+        } else {
+            if main {
+                if let Some(p) = state.processes.get_mut(&self.pid) {
+                    p.record.failed = true;
+                }
+            }
+            state.thread_exceptions.push(report);
+        }
+    }
+
+    fn set_switch_interval(&self, seconds: f64) {
+        if seconds.is_finite() && seconds > 0.0 {
+            self.switch_interval
+                .store(seconds.to_bits(), Ordering::Relaxed);
+        }
+    }
+
+    fn task_switch(&self, thread: u64, task: Option<&str>) {
+        let t = self.world.elapsed();
+        let key = self.key(thread);
+        let mut state = self.world.lock();
+        let Some(&base) = state.lanes.get(&key) else {
+            return;
+        };
+        let target = match task {
+            None => base,
+            Some(name) => {
+                let k = (self.pid, thread, name.to_string());
+                match state.task_lanes.get(&k) {
+                    Some(&lane) => lane,
+                    None => {
+                        let lane = state.timeline.task_lane(name, base);
+                        state.task_lanes.insert(k, lane);
+                        lane
+                    }
+                }
+            }
+        };
+        let old = state.active.insert(key, target).unwrap_or(base);
+        if old != target {
+            let s = state.timeline.state(old);
+            state.timeline.set(old, t, None);
+            state.timeline.set(target, t, s);
+        }
+    }
+
+    fn thread_renamed(&self, thread: u64, name: &str) {
+        let process = self.process_name();
+        let mut state = self.world.lock();
+        if let Some(&lane) = state.lanes.get(&self.key(thread)) {
+            state.timeline.rename_thread(lane, self.pid, &process, name);
+        }
+    }
+
+    fn exit_status(&self, code: i32) {
+        if let Some(p) = self.world.lock().processes.get_mut(&self.pid) {
+            p.record.status = Some(code);
+        }
+    }
+
+    fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
+        let pid = {
+            let mut state = self.world.lock();
+            let pid = state.next_pid;
+            state.next_pid += 1;
+            pid
+        };
+        let host = self.world.new_host(pid);
+        let config = Config {
+            main_name: "__mp_main__".into(),
+            pid,
+            process_name: spec.name.clone(),
+            seed: self.world.opts.seed.wrapping_add(pid),
+            ..Config::default()
+        };
+        let interp = Interp::new(host.clone(), config);
+        host.bind(&interp);
+        self.world
+            .lock()
+            .processes
+            .insert(pid, NProc::new(&spec.name, &interp, &host, spec.daemon));
+        let main =
+            vm_entry::start_process_main(&interp, self.world.code.clone(), spec.target, spec.args);
+        host.start_thread(interp, Box::new(main), true);
+        Ok(pid)
+    }
+
+    fn process_exitcode(&self, pid: u64) -> Option<i32> {
+        self.world
+            .lock()
+            .processes
+            .get(&pid)
+            .and_then(|p| p.record.exitcode)
+    }
+
+    fn process_waitable(&self, pid: u64) -> Arc<Waitable> {
+        let state = self.world.lock();
+        state
+            .processes
+            .get(&pid)
+            .map(|p| p.record.waitable.clone())
+            .unwrap_or_else(Waitable::new)
+    }
+
+    fn process_terminate(&self, pid: u64) {
+        let mut state = self.world.lock();
+        if let Some(p) = state.processes.get_mut(&pid) {
+            p.terminate();
+        }
+        self.world.cv.notify_all();
+        drop(state);
+        self.world.wake_gils();
+    }
+
+    fn channel_new(&self) -> u64 {
+        self.world.lock().channels.open()
+    }
+
+    fn channel_put(&self, channel: u64, item: Portable) {
+        if self.world.lock().channels.put(channel, item) {
+            self.world.cv.notify_all();
+        }
+    }
+
+    fn channel_get(&self, channel: u64) -> Option<Portable> {
+        let item = self.world.lock().channels.get(channel);
+        if item.is_some() {
+            self.world.cv.notify_all();
+        }
+        item
+    }
+
+    fn channel_len(&self, channel: u64) -> usize {
+        self.world.lock().channels.len(channel)
+    }
+
+    fn channel_waitable(&self, channel: u64) -> Arc<Waitable> {
+        self.world.lock().channels.waitable(channel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::native::NativePlatform;
+
+    #[test]
+    fn the_gil_is_handed_over_in_fifo_order_after_the_switch_interval() {
+        let clock: Arc<dyn Platform> = Arc::new(NativePlatform);
+        let gil = Arc::new(Gil::new(clock.clone()));
+        assert!(gil.try_acquire(1));
+        assert!(!gil.should_drop(0.001), "nobody waits");
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut handles = Vec::new();
+        // Before any waiter queues: the switch interval counts from the first waiter's arrival, which is
+        // later than this, so at least the interval must pass between here and the hand-over.
+        let waited = clock.now();
+        for who in [2u64, 3] {
+            let (theirs, order) = (gil.clone(), order.clone());
+            handles.push(
+                std::thread::Builder::new()
+                    .spawn(move || {
+                        theirs.acquire(who);
+                        order.lock().unwrap().push(who);
+                        theirs.release();
+                    })
+                    .unwrap(),
+            );
+            // Queue 2 before 3.
+            while gil.waiting.load(Ordering::SeqCst) < (who - 1) as usize {
+                std::hint::spin_loop();
+            }
+        }
+        while !gil.should_drop(0.005) {
+            std::hint::spin_loop();
+        }
+        assert!(clock.now() - waited >= 0.004);
+        gil.release();
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), vec![2, 3]);
+        assert!(gil.try_acquire(1));
+    }
+}
