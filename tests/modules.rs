@@ -1,7 +1,8 @@
 //! End-to-end checks of the modules ThreadLab runs (threading, _thread, queue, concurrent.futures,
-//! asyncio, multiprocessing, time, random, math, sys, os): the small programs in `tests/modules/` run in
+//! asyncio, multiprocessing, network, time, random, math, sys, os): the small programs in `tests/modules/` run in
 //! virtual time and on native threads, and each must print what CPython 3.11 printed for it
-//! (`NAME.out`, recorded with `python3 NAME.py > NAME.out`). The big CPython-checked corpus is
+//! (`NAME.out`, recorded with `python3 NAME.py > NAME.out`; `network_*` with
+//! `PYTHONPATH=examples/cpython`, where CPython finds the same network.py). The big CPython-checked corpus is
 //! `tests/programs/`; these are the modules' own unit-level checks.
 #![cfg_attr(target_arch = "wasm32", allow(missing_docs))] // the file is empty there
 #![cfg(not(target_arch = "wasm32"))]
@@ -178,4 +179,60 @@ fn mp_lifecycle() {
         assert!(out.elapsed_s < 2.0, "{}", out.elapsed_s);
         assert!(out.stderr.ends_with("ValueError: boom\n"), "{}", out.stderr);
     }
+}
+
+/// The predicted times of what `out`'s threads printed, in order: (seconds, text without the newline).
+fn marks(out: &Outcome) -> Vec<(f64, String)> {
+    out.timeline
+        .marks
+        .iter()
+        .map(|m| (m.t_s, m.text.trim_end().to_string()))
+        .collect()
+}
+
+/// Asserts that `got` is `want` seconds to a millisecond (the instructions' own virtual time aside).
+fn at(got: f64, want: f64, what: &str) {
+    assert!((got - want).abs() < 1e-3, "{what}: {got} s, not {want} s");
+}
+
+/// One download after another: the latency before each, each whole MB, the end, failures.
+#[test]
+fn network_sequential() {
+    let [predicted, _] = check("network_sequential");
+    let m = marks(&predicted);
+    // 10 MB/s after 0.05 s of latency: 2.5 MB at 0.15, 0.25, 0.3 s.
+    at(m[0].0, 0.15, &m[0].1);
+    at(m[1].0, 0.25, &m[1].1);
+    at(m[2].0, 0.3, &m[2].1);
+    // 0 MB: the latency only; 0.3 MB: 0.03 s more; 2 MB: 0.2 s more.
+    at(m[3].0, 0.3 + 0.05 + 0.08 + 0.25, &m[3].1);
+    // Failing after 1 MB, then at once (0 MB), then not at all (3 MB).
+    at(m[4].0, 0.68 + 0.15, &m[4].1);
+    at(m[5].0, 0.83 + 0.05, &m[5].1);
+    at(m[6].0, 0.88 + 0.35, &m[6].1);
+    at(predicted.elapsed_s, 1.23, "elapsed");
+}
+
+/// Downloads in threads share a link: rates change exactly when one starts or ends.
+#[test]
+fn network_shared() {
+    let [predicted, _] = check("network_shared");
+    let m = marks(&predicted);
+    // Two 1 MB downloads on a 10 MB/s link: 5 MB/s each, both done at 0.2 s, twice one alone.
+    at(m[0].0, 0.2, &m[0].1);
+    // 0.5 and 1.5 MB: a done at 0.1 s, then b alone at 10 MB/s: 1 MB at 0.15, 1.5 at 0.2.
+    at(m[1].0 - m[0].0, 0.1, &m[1].1);
+    at(m[2].0 - m[0].0, 0.15, &m[2].1);
+    at(m[3].0 - m[0].0, 0.2, &m[3].1);
+    // b starts 0.05 s late: a got 0.5 MB alone, then 0.5 MB at 5 MB/s (0.15); b's rest alone (0.2).
+    at(m[5].0 - m[4].0, 0.15, &m[5].1);
+    at(m[6].0 - m[4].0, 0.2, &m[6].1);
+    // Three on 15 MB/s after 0.05 s of latency: 5 MB/s each; a's 0.5 MB done at 0.15, then b and c at
+    // 7.5 MB/s for their last 0.5 MB: 0.0667 s.
+    at(m[8].0 - m[7].0, 0.05 + 0.1 + 0.5 / 7.5, &m[8].1);
+    at(
+        predicted.elapsed_s,
+        0.2 + 0.2 + 0.2 + 0.05 + 0.1 + 0.5 / 7.5,
+        "elapsed",
+    );
 }

@@ -26,13 +26,14 @@ use super::SyntaxError;
 pub const MAX_TREE_DEPTH: u32 = 200;
 
 /// The modules a user's program may import (`import x`, `import x as y`, `from x import a`).
-pub const SUPPORTED_MODULES: [&str; 11] = [
+pub const SUPPORTED_MODULES: [&str; 12] = [
     "threading",
     "_thread",
     "queue",
     "concurrent.futures",
     "asyncio",
     "multiprocessing",
+    "network",
     "time",
     "random",
     "sys",
@@ -1049,7 +1050,7 @@ mod tests {
     #[test]
     fn supported_imports_pass() {
         for src in [
-            "import threading, _thread, queue, asyncio, multiprocessing, time, random, sys, os, math",
+            "import threading, _thread, queue, asyncio, multiprocessing, network, time, random, sys, os, math",
             "import concurrent.futures\nimport concurrent.futures as cf",
             "from concurrent.futures import ThreadPoolExecutor, as_completed",
             "from concurrent import futures",

@@ -447,6 +447,10 @@ fn kind_of(file: &str, qualname: &str) -> Option<WaitKind> {
     if file.starts_with("asyncio") {
         return Some(WaitKind::Idle);
     }
+    if file == "network.py" {
+        // A simulated download waits for bytes (its latency, its Condition), whatever blocks.
+        return Some(WaitKind::Io);
+    }
     if file.starts_with("multiprocessing") {
         return match class {
             "Process" | "Queue" | "SimpleQueue" | "JoinableQueue" | "Pool" => {

@@ -21,7 +21,7 @@ pub fn native_module(ctx: &mut Ctx<'_>, name: &str) -> Option<Result<Arc<Module>
 }
 
 /// The Python source of a prelude module (`threading`, `queue`, ..., the package `concurrent` and its
-/// `concurrent.futures`); `None` if `name` isn't one.
+/// `concurrent.futures`, and `network`, the simulated downloads); `None` if `name` isn't one.
 pub fn prelude_source(name: &str) -> Option<&'static str> {
     Some(match name {
         "threading" => include_str!("prelude/threading.py"),
@@ -31,6 +31,7 @@ pub fn prelude_source(name: &str) -> Option<&'static str> {
         "concurrent.futures" => include_str!("prelude/concurrent_futures.py"),
         "asyncio" => include_str!("prelude/asyncio.py"),
         "multiprocessing" => include_str!("prelude/multiprocessing.py"),
+        "network" => include_str!("prelude/network.py"),
         _ => return None,
     })
 }
@@ -59,7 +60,7 @@ mod tests {
         assert_eq!(
             not_found_message("numpy"),
             "No module named 'numpy': ThreadLab runs the modules threading, _thread, queue, \
-             concurrent.futures, asyncio, multiprocessing, time, random, sys, os and math"
+             concurrent.futures, asyncio, multiprocessing, network, time, random, sys, os and math"
         );
     }
 

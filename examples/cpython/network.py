@@ -1,0 +1,1 @@
+../../src/vm/prelude/network.py
