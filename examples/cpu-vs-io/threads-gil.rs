@@ -1,6 +1,6 @@
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 use std::thread;
+use std::time::{Duration, Instant};
 
 const TASKS: usize = 4;
 const WORK: &str = "cpu";

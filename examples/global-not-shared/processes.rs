@@ -26,5 +26,6 @@ fn main() {
     let me = std::env::current_exe().unwrap();
     let mut p = Command::new(me).arg("calc_square").spawn().unwrap();
     p.wait().unwrap();
-    println!("the main program sees results = {:?}", RESULTS.lock().unwrap()); // still empty
+    let results = RESULTS.lock().unwrap(); // still empty
+    println!("the main program sees results = {results:?}");
 }

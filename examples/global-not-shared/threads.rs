@@ -19,5 +19,6 @@ fn calc_square(numbers: &[i64]) {
 fn main() {
     let p = thread::spawn(|| calc_square(NUMBERS));
     p.join().unwrap();
-    println!("the main program sees results = {:?}", RESULTS.lock().unwrap()); // the thread's squares
+    let results = RESULTS.lock().unwrap(); // the thread's squares
+    println!("the main program sees results = {results:?}");
 }

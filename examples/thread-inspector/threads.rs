@@ -30,7 +30,12 @@ fn main() {
     let mut watched = INTERVAL_S / 2.0;
     while watched <= WATCH_S {
         let names: Vec<_> = std::iter::once("main")
-            .chain(handles.iter().filter(|h| !h.is_finished()).map(|h| h.thread().name().unwrap()))
+            .chain(
+                handles
+                    .iter()
+                    .filter(|h| !h.is_finished())
+                    .map(|h| h.thread().name().unwrap()),
+            )
             .collect();
         println!("alive: {}; {:?}", ALIVE.load(Ordering::SeqCst), names);
         thread::sleep(Duration::from_secs_f64(INTERVAL_S));
@@ -39,7 +44,11 @@ fn main() {
     let last = handles.len() - 1;
     for (i, h) in handles.iter().enumerate() {
         let daemon = DAEMON_LAST && i == last;
-        println!("{}: finished = {}, daemon = {daemon}", h.thread().name().unwrap(), h.is_finished());
+        println!(
+            "{}: finished = {}, daemon = {daemon}",
+            h.thread().name().unwrap(),
+            h.is_finished()
+        );
     }
     println!("main thread ends");
     // Rust has no daemon flag: every thread still running when main returns dies with it. Python waits
