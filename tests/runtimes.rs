@@ -665,3 +665,83 @@ fn a_lane_follows_a_thread_renamed_after_it_started() {
         );
     }
 }
+
+#[test]
+fn a_time_scale_shortens_waits_but_the_program_reads_its_own_seconds() {
+    let src = "import time, threading\n\
+               t0 = time.perf_counter()\n\
+               threading.Thread(target=time.sleep, args=(1,)).start()\n\
+               time.sleep(2)\n\
+               print(round(time.perf_counter() - t0, 1))\n";
+    let scaled = RunOptions {
+        time_scale: 0.1,
+        ..opts()
+    };
+    for out in [predict(src, &scaled), real(src, &scaled)] {
+        clean(&out);
+        assert_eq!(out.stdout, "2.0\n", "{}", show(&out));
+        assert!(near_real(out.elapsed_s, 0.2), "{}", show(&out));
+    }
+}
+
+#[test]
+fn both_runtimes_give_the_page_the_same_record() {
+    let src = "import threading, time\n\
+               def work():\n    time.sleep(0.1)\n    print('worker done')\n\
+               t = threading.Thread(target=work)\n\
+               t.start()\n\
+               t.join()\n\
+               print('main done')\n\
+               1 / 0\n";
+    for out in [predict(src, &opts()), real(src, &opts())] {
+        let record = out.record(1.0, 100.0);
+        assert_eq!(
+            record.status,
+            threadlab::trace::Status::Failed,
+            "{}",
+            show(&out)
+        );
+        let names: Vec<(&str, &str)> = record
+            .lanes
+            .iter()
+            .map(|l| (l.name.as_str(), l.kind.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("MainThread", "thread"),
+                ("GIL", "gil"),
+                ("Thread-1 (work)", "thread")
+            ],
+            "{}",
+            show(&out)
+        );
+        let join = record
+            .spans
+            .iter()
+            .find(|s| s.kind == threadlab::trace::SpanKind::WaitJoin)
+            .expect("main waits for the join");
+        assert_eq!((join.line, join.label.as_str()), (Some(7), "t.join()"));
+        let sleep = record
+            .spans
+            .iter()
+            .find(|s| s.kind == threadlab::trace::SpanKind::Sleep)
+            .expect("the worker sleeps");
+        assert_eq!(sleep.label, "time.sleep(0.1)");
+        assert!((sleep.end_ms - sleep.start_ms - 100.0).abs() < 30.0);
+        let printed: Vec<(&str, bool)> = record
+            .output
+            .iter()
+            .map(|o| (o.text.as_str(), o.err))
+            .collect();
+        assert_eq!(
+            &printed[..2],
+            [("worker done", false), ("main done", false)]
+        );
+        assert_eq!(
+            printed.last(),
+            Some(&("ZeroDivisionError: division by zero", true))
+        );
+        assert_eq!(record.threads.len(), 2);
+    }
+}

@@ -91,7 +91,7 @@ impl Recorder {
                     inner.log.end(*ours, t);
                 }
             }
-            Event::Print { lane, text, t } => inner.log.print(&lane, &text, t),
+            Event::Print { lane, text, t, err } => inner.log.write(&lane, &text, t, err),
             Event::Thread {
                 lane,
                 life,

@@ -394,6 +394,7 @@ impl Runtime {
                 lane: f.id.clone(),
                 text: format!("{}: exitcode = {code}", f.name),
                 t,
+                err: false,
             },
             &mut Default::default(),
         );

@@ -148,6 +148,10 @@ pub struct RunOptions {
     pub cores: usize,
     /// Run time after which the run is stopped (seconds on the run's clock).
     pub max_seconds: f64,
+    /// How fast the program's clock goes: at 0.1 a `time.sleep(1)` takes 0.1 s, and the program's
+    /// clocks (`time.time()`, `perf_counter()`) read the real time passed divided by the scale, so the
+    /// sleep still reads 1 s. CPU work takes the time it takes. Timelines are in real seconds.
+    pub time_scale: f64,
 }
 
 impl Default for RunOptions {
@@ -157,6 +161,7 @@ impl Default for RunOptions {
             gil: true,
             cores: 2,
             max_seconds: 30.0,
+            time_scale: 1.0,
         }
     }
 }
@@ -182,4 +187,46 @@ pub struct Outcome {
     pub timeline: Timeline,
     /// The same run as the page's events (lanes, spans with their lines, prints, thread lives), in ms.
     pub events: Vec<crate::trace::Event>,
+}
+
+impl Outcome {
+    /// The run record the page and `threadlab.run` get: lanes, spans with their lines, output (stderr
+    /// lines marked), thread lives; `predicted_ms` is the prediction's time (NaN if unknown).
+    pub fn record(&self, time_scale: f64, predicted_ms: f64) -> crate::trace::RunRecord {
+        use crate::trace::{digest, Event, RunRecord, Status};
+        let wall_ms = self.elapsed_s * 1000.0;
+        let d = digest(&self.events, wall_ms);
+        let mut lanes: Vec<crate::trace::Lane> = Vec::new();
+        for event in &self.events {
+            if let Event::Lane { lane, .. } = event {
+                match lanes.iter_mut().find(|l| l.id == lane.id) {
+                    Some(known) => *known = lane.clone(),
+                    None => lanes.push(lane.clone()),
+                }
+            }
+        }
+        let status = match self.stopped.as_deref() {
+            Some(real::STOPPED) => Status::Cancelled,
+            Some(why) if why.starts_with("deadlock") => Status::Deadlocked,
+            Some(_) => Status::Failed,
+            None if self.exception.is_some() || !self.syntax_errors.is_empty() => Status::Failed,
+            None => Status::Completed,
+        };
+        RunRecord {
+            example: String::new(),
+            mode: String::new(),
+            params: serde_json::Value::Null,
+            time_scale,
+            status,
+            wall_ms,
+            predicted_ms,
+            lanes,
+            spans: d.spans,
+            output: d.output,
+            threads: d.threads,
+            queue_depth: d.queue_depth,
+            simulated: false,
+            stopped: self.stopped.clone(),
+        }
+    }
 }

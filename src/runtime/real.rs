@@ -345,6 +345,17 @@ impl World {
         *self.start.get_or_init(|| self.platform.now())
     }
 
+    /// [`RunOptions::time_scale`], kept sane.
+    fn scale(&self) -> f64 {
+        let scale = self.opts.time_scale;
+        if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        }
+    }
+
+    /// Real seconds since the run's start.
     fn elapsed(&self) -> f64 {
         match self.start.get() {
             Some(start) => (self.platform.now() - start).max(0.0),
@@ -696,13 +707,16 @@ impl NHost {
         let State { kind, line, .. } = wait_state(&block, line);
         let (on, until) = match block.wait {
             Wait::Sleep { until } => {
+                let until = until * self.world.scale();
                 if until <= self.world.elapsed() {
                     // `sleep(0)`: the GIL was dropped; queue for it again behind any waiter.
                     return !self.cancelled(interp);
                 }
                 (None, Some(until))
             }
-            Wait::Wait { on, seen, until } => (Some((on, seen)), until),
+            Wait::Wait { on, seen, until } => {
+                (Some((on, seen)), until.map(|u| u * self.world.scale()))
+            }
             Wait::Io { done, seen } => (Some((done, seen)), None),
         };
         let key = self.key(ident);
@@ -782,7 +796,7 @@ fn wait_state(block: &Block, line: u32) -> State {
 
 impl Host for NHost {
     fn now(&self) -> f64 {
-        self.world.elapsed()
+        self.world.elapsed() / self.world.scale()
     }
 
     fn epoch(&self) -> f64 {
@@ -827,14 +841,20 @@ impl Host for NHost {
             // A daemon thread printing after the end: CPython's exit would have killed it by now.
             return;
         }
+        let lane = state.active.get(&self.key(thread)).copied();
         match stream {
             Stream::Stdout => {
                 state.stdout.push_str(text);
-                if let Some(&lane) = state.active.get(&self.key(thread)) {
+                if let Some(lane) = lane {
                     state.timeline.mark(lane, t, text);
                 }
             }
-            Stream::Stderr => state.stderr.push_str(text),
+            Stream::Stderr => {
+                state.stderr.push_str(text);
+                if let Some(lane) = lane {
+                    state.timeline.mark_err(lane, t, text);
+                }
+            }
         }
     }
 

@@ -392,14 +392,23 @@ impl TimelineBuilder {
             .map(|(s, _)| s)
     }
 
-    /// Records a print on `lane` at `t`.
-    pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
+    /// Records what `lane` wrote to stderr at `t` (a traceback): events only, a line each.
+    pub fn mark_err(&mut self, lane: u32, t: f64, text: &str) {
+        self.write(lane, t, text, true);
+    }
+
+    fn write(&mut self, lane: u32, t: f64, text: &str, err: bool) {
         self.last_t = self.last_t.max(t);
         let id = lane_id(lane);
         let body = text.strip_suffix('\n').unwrap_or(text);
         for line in body.split('\n') {
-            self.log.print(&id, line, t * 1000.0);
+            self.log.write(&id, line, t * 1000.0, err);
         }
+    }
+
+    /// Records a print on `lane` at `t`.
+    pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
+        self.write(lane, t, text, false);
         self.timeline.marks.push(Mark {
             t_s: t,
             lane,

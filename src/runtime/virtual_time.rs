@@ -224,6 +224,8 @@ pub(super) struct Shared {
     /// `run`); without one they interleave at any instruction (`run_free_threaded`), as real parallel
     /// threads do.
     gil: bool,
+    /// The time scale: the program's clock reads the world's divided by it.
+    scale: f64,
 }
 
 struct World {
@@ -252,9 +254,14 @@ struct World {
 }
 
 impl Shared {
-    fn new(cores: usize, gil: bool) -> Arc<Shared> {
+    fn new(cores: usize, gil: bool, scale: f64) -> Arc<Shared> {
         Arc::new(Shared {
             gil,
+            scale: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                1.0
+            },
             world: Mutex::new(World {
                 now: 0.0,
                 cores,
@@ -293,10 +300,12 @@ impl Shared {
             Stream::Stdout => w.stdout.push_str(text),
             Stream::Stderr => w.stderr.push_str(text),
         }
-        let lane = w.active.get(&(pid, ident)).copied();
-        if let (Some(lane), Stream::Stdout) = (lane, stream) {
+        if let Some(lane) = w.active.get(&(pid, ident)).copied() {
             let now = w.now;
-            w.timeline.mark(lane, now, text);
+            match stream {
+                Stream::Stdout => w.timeline.mark(lane, now, text),
+                Stream::Stderr => w.timeline.mark_err(lane, now, text),
+            }
         }
     }
 
@@ -390,7 +399,7 @@ impl VHost {
 
 impl Host for VHost {
     fn now(&self) -> f64 {
-        self.shared.lock().now
+        self.shared.lock().now / self.shared.scale
     }
 
     fn epoch(&self) -> f64 {
@@ -581,7 +590,7 @@ impl Sim {
     pub(super) fn new(opts: &RunOptions, predict: &PredictOptions) -> Sim {
         let cores = opts.cores.max(1);
         Sim {
-            shared: Shared::new(cores, opts.gil),
+            shared: Shared::new(cores, opts.gil, opts.time_scale),
             starter: None,
             opts: RunOptions {
                 cores,
@@ -1078,7 +1087,8 @@ impl Sim {
             }
             Wait::Io { done, seen } => (Some((done, seen)), None, SpanKind::Io),
         };
-        let until = until.map(|u| u + shift);
+        // Deadlines are on the program's clock, which goes `scale` times as fast as the world's.
+        let until = until.map(|u| u * self.shared.scale + shift);
         let passed = on.as_ref().is_some_and(|(w, seen)| w.generation() != *seen);
         let due = until.is_some_and(|u| u <= t + EPS);
         if passed || due {

@@ -786,6 +786,7 @@ impl RunRequest {
             threads: d.threads,
             queue_depth: d.queue_depth,
             simulated: false,
+            stopped: None,
         }
     }
 }

@@ -121,6 +121,9 @@ pub enum Event {
         text: String,
         /// When, in ms from the run's start.
         t: f64,
+        /// Written to stderr (a traceback), not printed (absent when false).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        err: bool,
     },
 }
 
@@ -166,6 +169,9 @@ pub struct OutputLine {
     pub lane: String,
     /// The line.
     pub text: String,
+    /// Written to stderr (a traceback), not printed (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub err: bool,
 }
 
 /// One thread's (or task's) life, for the thread inspector.
@@ -207,6 +213,9 @@ pub enum Status {
     /// A prediction only: the program waits forever (a `q.join()` whose `task_done()` never comes);
     /// `wallMs` is when the last thread got stuck.
     Deadlocked,
+    /// The program ended with an uncaught exception (its traceback is in `output`), or was stopped by a
+    /// limit or a deadlock (`stopped` says which).
+    Failed,
 }
 
 /// The run record that `threadlab.run()` resolves to.
@@ -241,6 +250,9 @@ pub struct RunRecord {
     /// between threads shows (absent from the JSON when false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub simulated: bool,
+    /// Why the run ended before the program did: stopped, over a limit, a deadlock (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// Everything a run record holds that comes from its events.
@@ -364,10 +376,16 @@ impl EventLog {
 
     /// A printed line at `t`.
     pub fn print(&mut self, lane: &str, text: &str, t: f64) {
+        self.write(lane, text, t, false);
+    }
+
+    /// A line printed (`err` false) or written to stderr at `t`.
+    pub fn write(&mut self, lane: &str, text: &str, t: f64, err: bool) {
         self.events.push(Event::Print {
             lane: lane.into(),
             text: text.into(),
             t,
+            err,
         });
     }
 
@@ -424,10 +442,11 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                     }
                 }
             }
-            Event::Print { lane, text, t } => output.push(OutputLine {
+            Event::Print { lane, text, t, err } => output.push(OutputLine {
                 at_ms: *t,
                 lane: lane.clone(),
                 text: text.clone(),
+                err: *err,
             }),
             Event::Thread { .. } | Event::Depth { .. } | Event::Lane { .. } => {}
         }
@@ -530,6 +549,7 @@ mod tests {
                 lane: "b".into(),
                 text: "hi".into(),
                 t: 2.0,
+                err: false,
             },
             Event::Begin {
                 span: 1,
