@@ -4,7 +4,7 @@ import time
 
 tasks = 4                 # param [1..32] Tasks: How many tasks of equal size.
 work = "cpu"              # param [cpu|io] Work: cpu computes; io waits (a sleep stands for the network or a disk).
-iterations = 4000000      # param [0..100000000] Size of a CPU task: Loop iterations of one task (4 million: about 0.15 s of CPython).
+iterations = 4000000      # param [0..20000000] Size of a CPU task: Loop iterations of one task (4 million: about 0.15 s of CPython).
 seconds = 1.0             # param [0..30 s] Size of an I/O task: How long one task waits.
 switch_interval_ms = 5.0  # param [0.5..100 ms] GIL switch interval: sys.setswitchinterval: how long a thread may keep the GIL while others wait.
 
