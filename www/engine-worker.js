@@ -98,6 +98,7 @@ let newest = 0;
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
+  if (isSource(requestJson)) return startSource(id, requestJson);
   if (simulated) return startPlayback(id, requestJson);
   const needed = wasm.threads_needed(requestJson);
   if (needed === 0) {
@@ -157,6 +158,156 @@ async function startRun(id, requestJson) {
     },
     (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
   );
+}
+
+/** Whether a request is a program's source (`{source, ...}`) rather than an example's mode. @param {string} json */
+function isSource(json) {
+  try {
+    const r = JSON.parse(json);
+    return r !== null && typeof r === 'object' && 'source' in r;
+  } catch {
+    return false;
+  }
+}
+
+// A program's prediction is made before its run only when it is quick (a program that mostly waits
+// needs few instructions); otherwise after the run, so it never delays the start nor competes with the
+// run for the cores.
+const QUICK_PREDICTION = 2_000_000;
+// The most a prediction made after the run may cost (about half a second of the engine worker's time).
+const FULL_PREDICTION = 50_000_000;
+
+/** The prediction of a source request, or null if over `budget` instructions. @param {string} json @param {number} budget */
+const predictSource = (json, budget) => {
+  const record = wasm.predict_source(json, budget);
+  return record == null ? null : JSON.parse(record);
+};
+
+/** Runs a program's source for real on elastic workers (src/web/python.rs). @param {number} id @param {string} requestJson */
+async function startSource(id, requestJson) {
+  let predicted;
+  try {
+    predicted = predictSource(requestJson, QUICK_PREDICTION);
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  if (simulated) {
+    try {
+      predicted ??= predictSource(requestJson, FULL_PREDICTION);
+    } catch (e) {
+      send({ type: 'threadlab:refused', id, message: messageOf(e) });
+      return;
+    }
+    if (!predicted) {
+      send({ type: 'threadlab:refused', id, message: 'this page is not cross-origin isolated, so programs can only be simulated, and this one runs too long to simulate (more than 50 million instructions); open the playground in a tab of its own to run it for real' });
+      return;
+    }
+    return playRecord(id, requestJson, predicted);
+  }
+  newest = id;
+  current?.handle.cancel();
+  try {
+    await calibrated;
+    // The main thread and the worker that awaits the run's end, and spare ones for the first threads.
+    await ensureThreads(4);
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  if (newest !== id || stopEarly.delete(id)) {
+    send({ type: 'threadlab:done', id, record: { ...(predicted ?? {}), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
+    return;
+  }
+  let handle;
+  try {
+    handle = wasm.start_source(requestJson);
+  } catch (e) {
+    send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  const run = { id, handle, request: requestJson, processes: [], ended: false };
+  current = run;
+  send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()), predicted });
+  serveThreads(run);
+  handle.promise().then(
+    (json) => {
+      const { events, record } = JSON.parse(json);
+      run.ended = true;
+      if (current === run) current = null;
+      handle.free();
+      send({ type: 'threadlab:events', id, events });
+      // After the run, the full prediction (bounded: a program that never ends has none), unless the run
+      // was stopped and nobody waits to compare.
+      if (!predicted && record.status !== 'cancelled') predicted = predictSource(requestJson, FULL_PREDICTION);
+      send({ type: 'threadlab:done', id, record: { ...record, predictedMs: predicted?.wallMs ?? null, predicted } });
+    },
+    (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
+  );
+}
+
+// A program starts threads as it runs: each start that leaves too few workers idle asks for more.
+/** @param {{handle: any, ended: boolean}} run */
+async function serveThreads(run) {
+  while (!run.ended) {
+    const wanted = await run.handle.next_thread_request();
+    if (wanted == null) return;
+    await ensureThreads(wanted).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));
+  }
+}
+
+// Without isolation, a program's prediction played back in real time: its events handed out as their
+// time comes, then its record marked simulated.
+/** @param {number} id @param {string} requestJson @param {any} predicted */
+function playRecord(id, requestJson, predicted) {
+  current?.handle.cancel();
+  const t0 = performance.timeOrigin + performance.now();
+  const events = predictedEvents(predicted);
+  let next = 0;
+  let timer = 0;
+  let ended = false;
+  const due = (/** @type {number} */ until) => {
+    const out = [];
+    while (next < events.length && events[next].t <= until) out.push(events[next++]);
+    return out;
+  };
+  const finish = (/** @type {boolean} */ cancelled) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    const at = performance.timeOrigin + performance.now() - t0;
+    send({ type: 'threadlab:events', id, events: due(cancelled ? at : Infinity) });
+    const record = cancelled
+      ? { ...predicted, status: 'cancelled', wallMs: at, spans: predicted.spans.filter((/** @type {any} */ s) => s.startMs <= at), output: predicted.output.filter((/** @type {any} */ o) => o.atMs <= at) }
+      : predicted;
+    send({ type: 'threadlab:done', id, record: { ...record, simulated: true, predictedMs: predicted.wallMs, predicted } });
+    if (current === run) current = null;
+  };
+  const run = {
+    id,
+    request: requestJson,
+    processes: [],
+    handle: {
+      drain: () => JSON.stringify(ended ? [] : due(performance.timeOrigin + performance.now() - t0)),
+      cancel: () => finish(true),
+    },
+  };
+  current = run;
+  send({ type: 'threadlab:started', id, t0, lanes: [], predicted, simulated: true });
+  if (stopEarly.delete(id)) return finish(true);
+  timer = setTimeout(() => finish(false), predicted.wallMs);
+}
+
+/** A predicted record as the events that make it, in time order. @param {any} r */
+function predictedEvents(r) {
+  /** @type {any[]} */
+  const events = r.lanes.map((/** @type {any} */ lane) => ({ e: 'lane', lane, t: 0 }));
+  r.spans.forEach((/** @type {any} */ s, /** @type {number} */ i) => {
+    events.push({ e: 'begin', span: i, lane: s.lane, label: s.label, kind: s.kind, t: s.startMs, line: s.line });
+    events.push({ e: 'end', span: i, t: s.endMs });
+  });
+  for (const o of r.output) events.push({ e: 'print', lane: o.lane, text: o.text, t: o.atMs, err: o.err });
+  return events.sort((a, b) => a.t - b.t);
 }
 
 // Without isolation: the prediction played back in real time (src/sim, `Playback`), drawn as a run is, its
@@ -327,6 +478,9 @@ self.addEventListener('message', async ({ data }) => {
         send({ type: 'threadlab:predicted', id: data.id, record: { ...JSON.parse(wasm.stats()), processWorkers } });
         break;
       }
+      case 'threadlab:check':
+        send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.check(JSON.parse(data.request).source)) });
+        break;
       case 'threadlab:validate':
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;

@@ -14,13 +14,15 @@
  * @typedef {{lane: string, label: string, kind: string, startMs: number, endMs: number}} Span
  * @typedef {{atMs: number, lane: string, text: string}} OutputLine
  * @typedef {{example: string, mode: string, params: Record<string, number>, timeScale: number,
- *            status: 'completed' | 'cancelled', wallMs: number, predictedMs: number, lanes: Lane[],
+ *            status: 'completed' | 'cancelled' | 'deadlocked' | 'failed', wallMs: number, predictedMs: number, lanes: Lane[],
  *            spans: Span[], output: OutputLine[], simulated?: true}} RunRecord
  * @typedef {{e: 'begin', span: number, lane: string, label: string, kind: string, t: number}
  *         | {e: 'end', span: number, t: number}
  *         | {e: 'print', lane: string, text: string, t: number}} TraceEvent
  * @typedef {{field: string, value: string, problem: string, allowed: string}} InputError
- * @typedef {{example?: string, mode?: string, params?: Record<string, unknown>, timeScale?: number}} RunRequest
+ * @typedef {{example?: string, mode?: string, params?: Record<string, unknown>, timeScale?: number,
+ *            source?: string, gil?: boolean, network?: string, seed?: number}} RunRequest
+ * @typedef {{line: number, column: number, message: string}} ProgramError
  */
 
 /** JSON that keeps NaN and ±Infinity visible (as text), so a refusal can quote what was given. */
@@ -178,8 +180,11 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     },
 
     /**
-     * Runs one mode of one example; resolves to the run record. A run already going is cancelled first.
-     * Invalid input rejects with an Error naming the field, the value and what is allowed.
+     * Runs a program, `{source, timeScale?, gil?, network?, seed?}` (its threads on real workers, under a
+     * GIL unless `gil: false`), or one mode of one example, `{example, mode, params?, timeScale?}`;
+     * resolves to the run record. A run already going is cancelled first. Invalid input rejects with an
+     * Error naming the field, the value and what is allowed; a program that doesn't compile, with
+     * `line L, column C: message`.
      * @param {RunRequest} request
      * @returns {Promise<RunRecord>}
      */
@@ -203,6 +208,15 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     /** Whether a run is going. */
     get running() {
       return runs.size > 0;
+    },
+
+    /**
+     * The problems that keep a program from running: `[{line, column, message}]`, empty when it compiles.
+     * @param {string} source @returns {Promise<ProgramError[]>}
+     */
+    check(source) {
+      if (typeof source !== 'string') return Promise.reject(new Error('check(source): give the program as a string'));
+      return ask('threadlab:check', { source });
     },
 
     /**

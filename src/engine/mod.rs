@@ -9,6 +9,7 @@ pub mod completion;
 pub mod compute;
 pub mod gil;
 pub mod net;
+pub mod platform;
 pub mod process;
 pub mod queue;
 pub mod recorder;

@@ -99,6 +99,7 @@ impl Recorder {
                 t,
             } => inner.log.life(&lane, life, daemon, t),
             Event::Depth { queue, depth, t } => inner.log.depth(queue, depth, t),
+            Event::Lane { lane, t } => inner.log.lane(lane, t),
         }
     }
 

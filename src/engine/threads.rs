@@ -59,7 +59,9 @@ thread_local! {
 /// Starts workers until `needed` are idle; resolves when they are, or after 2 s (a run then refuses to
 /// start, saying how many threads it lacks).
 pub async fn ensure(needed: usize) -> Result<(), JsValue> {
-    let missing = needed.saturating_sub(idle());
+    // Signed: jobs already queued for want of a worker (a Python thread started while none was idle)
+    // count as workers missing too.
+    let missing = (needed as isize - IDLE.load(Ordering::SeqCst)).max(0) as usize;
     let main_js: JsValue = MAIN_JS.with(|url| url.clone()).into();
     let (module, memory) = (wasm_bindgen::module(), wasm_bindgen::memory());
     let starting: Vec<js_sys::Promise> = (0..missing)
@@ -119,6 +121,11 @@ pub fn spawn(job: impl FnOnce() + Send + 'static) {
         .unwrap_or_else(|e| e.into_inner())
         .push_back(Box::new(job));
     WAKE.notify_one();
+}
+
+/// Workers to start so that every queued job has one and `spare` are idle besides.
+pub fn shortfall(spare: usize) -> usize {
+    (spare as isize - IDLE.load(Ordering::SeqCst)).max(0) as usize
 }
 
 /// Workers waiting for a job.

@@ -11,6 +11,7 @@
 //! Both produce an [`Outcome`]: the output, the uncaught exceptions, the elapsed time and a [`Timeline`].
 
 pub mod real;
+pub mod request;
 pub mod timeline;
 pub mod virtual_time;
 

@@ -1006,7 +1006,7 @@ impl Host for NHost {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::runtime::native::NativePlatform;

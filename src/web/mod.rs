@@ -11,6 +11,8 @@ use wasm_bindgen::prelude::*;
 
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+pub mod python;
+
 /// The first panic of any thread, kept until the engine worker reports it to the page.
 static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
@@ -394,6 +396,6 @@ impl RunHandle {
     }
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("run data serialises")
 }

@@ -572,6 +572,8 @@ def _next_task_name():
 
 
 class Task(Future):
+    # Whether the task gets a lane of its own on the timeline.
+    _lane = True
     """A coroutine running on the loop: each step runs it to its next await."""
 
     def __init__(self, coro, *, loop=None, name=None, context=None):
@@ -646,7 +648,7 @@ class Task(Future):
         coro = self._coro
         self._fut_waiter = None
         _current_tasks[self._loop] = self
-        _threadlab.task_switch(self._name)
+        _threadlab.task_switch(self._name if self._lane else None)
         try:
             if exc is None:
                 result = coro.send(None)
@@ -1154,8 +1156,11 @@ class Runner:
             return
         try:
             _cancel_all_tasks(loop)
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.run_until_complete(loop.shutdown_default_executor())
+            # asyncio.run's own shutdown tasks: numbered as CPython numbers them, but no lane of their own.
+            for step in (loop.shutdown_asyncgens(), loop.shutdown_default_executor()):
+                task = loop.create_task(step)
+                task._lane = False
+                loop.run_until_complete(task)
         finally:
             if self._set_event_loop:
                 set_event_loop(None)

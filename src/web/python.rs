@@ -1,0 +1,165 @@
+//! The `#[wasm_bindgen]` surface for programs given as Python source: check a program, predict it, and
+//! run it for real (its threads on elastic workers, `runtime::real` over `engine::platform`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use wasm_bindgen::prelude::*;
+
+use super::to_json;
+use crate::engine::completion;
+use crate::engine::platform::WebPlatform;
+use crate::runtime::real::{self, Run};
+use crate::runtime::virtual_time::{self, PredictOptions};
+use crate::runtime::{request, Outcome};
+
+/// The problems that keep `source` from running, as a JSON array of `{line, column, message}` (empty
+/// when it compiles): syntax errors, and what the subset leaves out, with what it supports.
+#[wasm_bindgen]
+pub fn check(source: &str) -> String {
+    let errors = match crate::python::compile(source, "<main>") {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    };
+    to_json(
+        &errors
+            .iter()
+            .map(|e| serde_json::json!({"line": e.line, "column": e.column, "message": e.message}))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Reads a source request, or says what is wrong with it (the first syntax error as
+/// `line L, column C: message`).
+fn parse(request: &str) -> Result<request::SourceRequest, JsError> {
+    let r = request::parse(request).map_err(|e| JsError::new(&e))?;
+    if let Err(errors) = crate::python::compile(&r.source, "<main>") {
+        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        return Err(JsError::new(&first));
+    }
+    Ok(r)
+}
+
+/// The prediction of a source request as a run record (JSON), or undefined if it needs more than
+/// `max_instructions` (the caller then predicts it fully once the real run is over, so the prediction
+/// never delays a run's start nor competes with it for the cores).
+#[wasm_bindgen]
+pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
+    let r = parse(request)?;
+    let capped = max_instructions.is_finite() && max_instructions > 0.0;
+    let predict = PredictOptions {
+        max_instructions: if capped {
+            max_instructions as u64
+        } else {
+            PredictOptions::default().max_instructions
+        },
+        ..PredictOptions::default()
+    };
+    let out = virtual_time::run_with(&r.source, &r.options, &predict);
+    if capped
+        && out
+            .stopped
+            .as_deref()
+            .is_some_and(|s| s.contains("instructions"))
+    {
+        return Ok(None);
+    }
+    let record = out.record(r.options.time_scale, out.elapsed_s * 1000.0);
+    Ok(Some(to_json(&record)))
+}
+
+/// Starts a program for real. The caller has made a few workers idle (`ensure_threads`); threads the
+/// program starts beyond them are asked for through [`PythonRun::next_thread_request`].
+#[wasm_bindgen]
+pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
+    let r = parse(request)?;
+    let platform = Arc::new(WebPlatform::default());
+    let wants = platform.wants.clone();
+    let run = real::start(&r.source, &r.options, platform).map_err(|errors| {
+        JsError::new(&errors.first().map(ToString::to_string).unwrap_or_default())
+    })?;
+    let run = Arc::new(run);
+    let cursor = Arc::new(AtomicUsize::new(0));
+    // The run's end is awaited on a worker of its own, so this worker's event loop stays free.
+    let (done, outcome) = completion::channel::<Outcome>();
+    let waiting = run.clone();
+    crate::engine::threads::spawn(move || done.send(waiting.wait()));
+    let (closing, seen) = (wants.clone(), cursor.clone());
+    let time_scale = r.options.time_scale;
+    let promise = wasm_bindgen_futures::future_to_promise(async move {
+        let outcome = outcome.await;
+        closing.send(None);
+        let from = seen.load(Ordering::SeqCst).min(outcome.events.len());
+        let record = outcome.record(time_scale, f64::NAN);
+        Ok(JsValue::from_str(&to_json(&serde_json::json!({
+            "events": &outcome.events[from..],
+            "record": record,
+        }))))
+    });
+    Ok(PythonRun {
+        run,
+        cursor,
+        wants,
+        promise,
+        time_scale,
+        events: Mutex::new(Vec::new()),
+    })
+}
+
+/// A program running for real, as JavaScript holds it.
+#[wasm_bindgen]
+pub struct PythonRun {
+    run: Arc<Run>,
+    cursor: Arc<AtomicUsize>,
+    wants: Arc<completion::Mailbox<usize>>,
+    promise: js_sys::Promise,
+    time_scale: f64,
+    /// Reused between drains.
+    events: Mutex<Vec<crate::trace::Event>>,
+}
+
+#[wasm_bindgen]
+impl PythonRun {
+    /// Resolves to `{events, record}` (JSON text) when the run has ended: the events not drained yet,
+    /// then the run record.
+    pub fn promise(&self) -> js_sys::Promise {
+        self.promise.clone()
+    }
+
+    /// `{t0, lanes, timeScale}` as JSON: the run's zero on the shared clock (ms since the Unix epoch);
+    /// lanes come as the program makes them, in the events.
+    pub fn info(&self) -> String {
+        to_json(&serde_json::json!({
+            "t0": self.run.t0() * 1000.0,
+            "lanes": [],
+            "timeScale": self.time_scale,
+        }))
+    }
+
+    /// The events recorded since the last call, as a JSON array.
+    pub fn drain(&self) -> String {
+        let mut cursor = self.cursor.load(Ordering::SeqCst);
+        let events = self.run.events_since(&mut cursor);
+        self.cursor.store(cursor, Ordering::SeqCst);
+        let mut buffer = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        *buffer = events;
+        to_json(&*buffer)
+    }
+
+    /// Stops the run: every thread stops at its next check (within a thousand instructions) or wakes
+    /// from its wait; the promise resolves with status `cancelled`.
+    pub fn cancel(&self) {
+        self.run.stop();
+    }
+
+    /// Resolves to how many more elastic workers the run needs now, or to null once it has ended.
+    pub fn next_thread_request(&self) -> js_sys::Promise {
+        let wants = self.wants.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match wants.next().await {
+                Some(n) => JsValue::from_f64(n as f64),
+                None => JsValue::NULL,
+            })
+        })
+    }
+}
