@@ -41,6 +41,11 @@ const log = $('log');
 let example = null;
 /** @type {Map<string, Timeline>} */
 const timelines = new Map();
+/** The mode id of programs run from source (`threadlab.run({source})`): their own timeline, above the modes'. */
+const PROGRAM = '(program)';
+/** The timeline of the last program run from source, with an axis of its own. @type {Timeline | null} */
+let programTimeline = null;
+let programAxisMs = 1000;
 /** Lane colours of the example, by lane id, for the log. @type {Map<string, string>} */
 const laneColours = new Map();
 let formValid = false;
@@ -60,6 +65,34 @@ function showError(/** @type {string} */ message) {
 }
 
 lab.on('error', (/** @type {Error} */ e) => showError(e.message));
+
+/** Why runs ended early (a traceback, a deadlock), one line per mode, in the notice area. @type {Map<string, string>} */
+const endings = new Map();
+function renderEndings() {
+  const box = $('run-notice');
+  box.replaceChildren(
+    ...[...endings].map(([mode, why]) => {
+      const line = el('span', 'run-ending');
+      line.dataset.mode = mode;
+      line.append(el('strong', '', `${modeTitle(mode)}: `), why);
+      return line;
+    }),
+  );
+  box.hidden = endings.size === 0;
+}
+/** A mode's title on screen, or the program's. @param {string} mode */
+function modeTitle(mode) {
+  if (mode === PROGRAM) return 'Your program';
+  return example?.modes.find((/** @type {any} */ m) => m.id === mode)?.title ?? mode;
+}
+/** What a run that failed or deadlocked says about why: its `stopped`, else its traceback's last line. @param {any} record */
+function endingOf(record) {
+  if (record.status !== 'failed' && record.status !== 'deadlocked') return null;
+  const last = [...(record.output ?? [])].reverse().find((/** @type {any} */ o) => o.err);
+  const why = record.stopped ?? last?.text ?? '';
+  const verb = record.status === 'failed' ? 'ended with an uncaught exception' : 'stopped: it can never go on';
+  return why ? `${verb}: ${why}` : verb;
+}
 
 /**
  * Where the page is not cross-origin isolated (an LMS iframe, a host without the headers) no thread can
@@ -150,6 +183,7 @@ async function applyFragment(examples) {
     }
     const spec = name === 'timeScale' ? {} : ex.params.find((/** @type {any} */ p) => p.name === name);
     const params = name === 'timeScale' ? {} : { [name]: spec?.type === 'bool' ? value === 'true' ? true : value === 'false' ? false : value : value };
+    /** @type {any} the value as typed, so that a refusal quotes it */
     const request = { example: ex.id, params, ...(name === 'timeScale' ? { timeScale: value } : {}) };
     const errors = await lab.validate(request);
     if (errors.length) {
@@ -206,7 +240,8 @@ function download(value, name) {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-const fileName = (/** @type {any} */ r, /** @type {string} */ what) => `threadlab-${r.example}-${r.mode}-${what}.json`;
+const fileName = (/** @type {any} */ r, /** @type {string} */ what) =>
+  `threadlab-${r.example || 'program'}${r.mode ? `-${r.mode}` : ''}-${what}.json`;
 $('save-trace').addEventListener('click', async () => download(await lab.chromeTrace(lastRecord), fileName(lastRecord, 'trace')));
 $('save-record').addEventListener('click', () => download(lastRecord, fileName(lastRecord, 'record')));
 $('copy-embed').addEventListener('click', () => copy(embedCode(location.href), 'Embed code'));
@@ -222,7 +257,10 @@ function show(ex) {
   const box = $('timelines');
   box.replaceChildren();
   timelines.clear();
+  programTimeline = null;
   laneColours.clear();
+  endings.clear();
+  renderEndings();
   for (const mode of ex.modes) timelines.set(mode.id, new Timeline(box, mode, byThread));
   log.replaceChildren();
   results.clear();
@@ -248,6 +286,12 @@ function field(spec) {
     input = /** @type {HTMLSelectElement} */ (el('select'));
     Object.assign(input, { id, name: spec.name });
     for (const o of spec.options) input.append(new Option(o, o, o === spec.default, o === spec.default));
+  } else if (spec.type === 'text' || spec.type === 'url') {
+    // Free text (a name, a message) or a web address: a plain text input, as long as the schema allows.
+    input = /** @type {HTMLInputElement} */ (el('input'));
+    Object.assign(input, { id, name: spec.name, type: 'text', value: String(spec.default ?? ''), autocomplete: 'off', spellcheck: false });
+    if (spec.maxLen > 0) input.maxLength = spec.maxLen;
+    input.inputMode = spec.type === 'url' ? 'url' : 'text';
   } else {
     input = /** @type {HTMLInputElement} */ (el('input'));
     const value = Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default);
@@ -255,13 +299,15 @@ function field(spec) {
     input.inputMode = spec.type === 'list' ? 'text' : 'decimal';
   }
   input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
-  const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit);
+  const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit ?? '');
   const limits =
     spec.type === 'number' || spec.type === 'integer'
       ? ` ${spec.min} to ${spec.max}${spec.unit && spec.unit !== 'x' ? ' ' + spec.unit : ''}.`
       : spec.type === 'list'
         ? ` Up to ${spec.maxLen} whole numbers, ${spec.min} to ${spec.max}.`
-        : '';
+        : (spec.type === 'text' || spec.type === 'url') && spec.maxLen > 0
+          ? ` At most ${spec.maxLen} characters.`
+          : '';
   const help = el('small', 'help', `${spec.help}${limits}`);
   help.id = `${id}-help`;
   const error = el('p', 'field-error');
@@ -283,7 +329,7 @@ function renderForm(ex) {
 }
 let rendering = false;
 
-/** The request the form describes, values as typed so that refusals quote them. */
+/** The request the form describes, values as typed so that refusals quote them. @returns {any} */
 function formRequest(/** @type {string} */ mode) {
   /** @type {Record<string, string | boolean>} */
   const params = {};
@@ -303,6 +349,7 @@ async function refresh() {
   const stale = () => generation !== refreshes;
   // One reading of the form for the check and the predictions: it may change while they are awaited.
   const requests = example.modes.map((/** @type {any} */ m) => formRequest(m.id));
+  /** @type {{field: string, value: string, problem: string, allowed: string, mode?: string}[]} */
   const errors = await lab.validate(requests[0]);
   // Values are the same for every mode, but a cap may hold for one mode only (processes, say).
   if (!errors.length) {
@@ -392,6 +439,8 @@ runButton.addEventListener('click', async () => {
   stopRequested = false;
   banner.hidden = true;
   log.replaceChildren();
+  endings.clear();
+  renderEndings();
   // Every timeline starts again from its prediction, so no bar of an earlier run stays on screen.
   await refresh();
   for (const mode of example.modes) {
@@ -416,39 +465,78 @@ for (const radio of document.querySelectorAll('input[name="grouping"]')) {
   radio.addEventListener('change', (e) => {
     byThread = /** @type {HTMLInputElement} */ (e.target).value === 'thread';
     for (const t of timelines.values()) t.setGrouping(byThread);
+    programTimeline?.setGrouping(byThread);
   });
 }
 
-/** The timeline of a run's mode, if the run belongs to the example on screen. @param {any} request */
-const timelineOf = (request) => (request?.example === example?.id ? timelines.get(request.mode) : undefined);
+/**
+ * The timeline of a run's mode, if the run belongs to the example on screen; a program run from source
+ * gets the program's timeline (made on its first run, above the modes').
+ * @param {any} request
+ */
+function timelineOf(request) {
+  if (typeof request?.source === 'string') {
+    if (!programTimeline) {
+      const box = $('timelines');
+      programTimeline = new Timeline(box, { id: PROGRAM, title: 'Your program' }, byThread);
+      box.prepend(programTimeline.root);
+    }
+    return programTimeline;
+  }
+  return request?.example === example?.id ? timelines.get(request.mode) : undefined;
+}
+/** A timeline by the mode id a log line or a timeline carries. @param {string} mode */
+const timelineByMode = (mode) => (mode === PROGRAM ? programTimeline ?? undefined : timelines.get(mode));
 /** Runs being drawn, by id (an old run may still be ending when a new one starts). @type {Map<number, Timeline | undefined>} */
 const drawing = new Map();
 /** The mode of each run being drawn, for the log's lines. @type {Map<number, string>} */
 const runModes = new Map();
+/** Each run's lanes (names and colours by id), for the log: a Python run's lanes come as events. @type {Map<number, {names: Map<string, string>, colours: Map<string, string>}>} */
+const runLanes = new Map();
 
 /** The live thread list: what `threading.enumerate()` would say now, and who has ended. */
 const inspector = {
   /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string}>} */
   rows: new Map(),
+  /** @type {Map<string, string>} */
   names: new Map(),
+  /** The row key of the main thread: a step-engine run's lane `main`, a Python run's lane named MainThread. */
+  mainKey: 'main',
+  /** Whether the main thread's row still waits for its lane (a Python run's lanes come as events). */
+  mainPending: false,
   /** @param {any[]} lanes */
   reset(lanes) {
     this.rows.clear();
     this.names = new Map(lanes.map((l) => [l.id, l.name]));
-    const main = lanes.find((l) => l.id === 'main');
-    this.rows.set('main', { name: main?.thread ?? 'MainThread', alive: true, daemon: false });
+    const main = lanes.find((l) => l.id === 'main') ?? lanes.find((l) => l.kind === 'thread' && l.name === 'MainThread');
+    this.mainKey = main?.id ?? 'main';
+    this.mainPending = !main;
+    this.rows.set(this.mainKey, { name: main?.thread || 'MainThread', alive: true, daemon: false });
     this.render();
+  },
+  /** A lane appears or is renamed; the first thread lane (MainThread) takes the main thread's row. @param {any} lane */
+  lane(lane) {
+    this.names.set(lane.id, lane.name);
+    if (this.mainPending && lane.kind === 'thread') {
+      const row = this.rows.get(this.mainKey);
+      this.rows.delete(this.mainKey);
+      this.mainKey = lane.id;
+      this.mainPending = false;
+      if (row) this.rows.set(lane.id, { ...row, name: lane.name });
+    } else {
+      const row = this.rows.get(lane.id);
+      if (row) row.name = lane.name;
+    }
   },
   /** @param {any} ev */
   apply(ev) {
+    /** @type {{name: string, alive: boolean, daemon: boolean, end?: string}} */
     const row = this.rows.get(ev.lane) ?? { name: this.names.get(ev.lane) ?? ev.lane, alive: false, daemon: ev.daemon };
     row.alive = ev.life === 'started';
     row.end = ev.life === 'killed' ? 'killed at exit' : ev.life === 'raised' ? 'raised an exception' : undefined;
     this.rows.set(ev.lane, row);
   },
   end() {
-    const main = this.rows.get('main');
-    if (main) main.alive = false;
     for (const row of this.rows.values()) row.alive = false;
     this.render();
   },
@@ -469,18 +557,34 @@ const inspector = {
 
 lab.on('start', (/** @type {any} */ s) => {
   const timeline = timelineOf(s.request);
+  const source = typeof s.request?.source === 'string';
+  const runMode = source ? PROGRAM : s.request?.mode ?? '';
   drawing.set(s.id, timeline);
-  runModes.set(s.id, s.request?.mode ?? '');
-  inspector.reset(s.lanes);
+  runModes.set(s.id, runMode);
+  const lanes = s.lanes ?? [];
+  runLanes.set(s.id, {
+    names: new Map(lanes.map((/** @type {any} */ l) => [l.id, l.name])),
+    colours: new Map(lanes.map((/** @type {any} */ l, /** @type {number} */ i) => [l.id, laneColours.get(l.id) ?? LANE_COLOURS[i % LANE_COLOURS.length]])),
+  });
+  inspector.reset(lanes);
+  if (endings.delete(runMode)) renderEndings();
   if (timeline) {
-    timeline.showPredicted(s.predicted);
-    // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
-    if (s.predicted.wallMs * AXIS_ROOM > axisMs) setAxis(s.predicted.wallMs * AXIS_ROOM);
-    timeline.setAxis(axisMs);
-    timeline.begin(s.t0, s.simulated === true);
+    // A Python run may start without a prediction (too long to predict first): it comes with the record.
+    timeline.showPredicted(s.predicted ?? null);
+    const predictedMs = s.predicted?.wallMs ?? 0;
+    if (timeline === programTimeline) {
+      programAxisMs = Math.max(predictedMs * AXIS_ROOM, 1000);
+      timeline.setAxis(programAxisMs);
+    } else {
+      // A scripted run may be longer than the form's prediction: stretch the shared axis to fit it.
+      if (predictedMs * AXIS_ROOM > axisMs) setAxis(predictedMs * AXIS_ROOM);
+      timeline.setAxis(axisMs);
+    }
+    // A run that names no lanes up front (a Python run) brings each as an event.
+    timeline.begin(s.t0, s.simulated === true, lanes.length === 0);
   }
   const mode = example?.modes.find((/** @type {any} */ m) => m.id === s.request?.mode);
-  const heading = el('li', 'log-mode', mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
+  const heading = el('li', 'log-mode', source ? 'Your program' : mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
   log.append(heading);
   trimLog();
   updateControls();
@@ -495,19 +599,37 @@ function trimLog() {
 
 lab.on('events', (/** @type {any} */ d) => {
   if (!drawing.has(d.id)) return;
-  drawing.get(d.id)?.apply(d.events);
-  const lives = d.events.filter((/** @type {any} */ ev) => ev.e === 'thread');
-  lives.forEach((/** @type {any} */ ev) => inspector.apply(ev));
-  if (lives.length) inspector.render();
+  const timeline = drawing.get(d.id);
+  timeline?.apply(d.events);
+  const lanes = runLanes.get(d.id);
+  let lives = 0;
+  for (const ev of d.events) {
+    if (ev.e === 'lane') {
+      inspector.lane(ev.lane);
+      lanes?.names.set(ev.lane.id, ev.lane.name);
+      if (lanes && !lanes.colours.has(ev.lane.id)) lanes.colours.set(ev.lane.id, LANE_COLOURS[lanes.colours.size % LANE_COLOURS.length]);
+      lives++;
+    } else if (ev.e === 'thread') {
+      inspector.apply(ev);
+      lives++;
+    }
+  }
+  if (lives) inspector.render();
   for (const ev of d.events) {
     if (ev.e !== 'print') continue;
-    const line = el('li', 'log-line');
+    const line = el('li', ev.err ? 'log-line log-err' : 'log-line');
     line.tabIndex = 0;
     line.dataset.lane = ev.lane;
     line.dataset.t = String(ev.t);
     line.dataset.mode = runModes.get(d.id) ?? '';
-    line.style.setProperty('--lane-colour', laneColours.get(ev.lane) ?? 'currentColor');
-    line.append(el('span', 'log-time', fmtSeconds(ev.t)), el('span', 'log-lane', ev.lane), el('span', 'log-text', ev.text));
+    // The lane's colour as its timeline draws it, and its name (a Python run's lane ids are l0, l1, …).
+    const colour = timeline?.colours.get(ev.lane) ?? lanes?.colours.get(ev.lane) ?? laneColours.get(ev.lane);
+    line.style.setProperty('--lane-colour', colour || 'currentColor');
+    const name = lanes?.names.get(ev.lane) ?? ev.lane;
+    const laneName = el('span', 'log-lane', name);
+    laneName.title = name;
+    line.append(el('span', 'log-time', fmtSeconds(ev.t)), laneName, el('span', 'log-text', ev.text));
+    if (ev.err) line.title = 'written to stderr';
     log.append(line);
   }
   trimLog();
@@ -517,7 +639,14 @@ lab.on('events', (/** @type {any} */ d) => {
 lab.on('done', (/** @type {any} */ d) => {
   drawing.get(d.id)?.finish(d.record);
   drawing.delete(d.id);
+  const runMode = runModes.get(d.id);
   runModes.delete(d.id);
+  runLanes.delete(d.id);
+  const ending = endingOf(d.record);
+  if (ending && runMode != null) {
+    endings.set(runMode, ending);
+    renderEndings();
+  }
   lastRecord = d.record;
   /** @type {HTMLButtonElement} */ ($('save-trace')).disabled = false;
   /** @type {HTMLButtonElement} */ ($('save-record')).disabled = false;
@@ -540,7 +669,9 @@ function frame() {
   for (const timeline of drawing.values()) {
     const elapsed = timeline?.frame(now) ?? 0;
     // Grow by half at once: re-laying hundreds of spans in every timeline each frame would block the page.
-    if (elapsed > axisMs) setAxis(elapsed * 1.5);
+    if (timeline && timeline === programTimeline) {
+      if (elapsed > programAxisMs) timeline.setAxis((programAxisMs = elapsed * 1.5));
+    } else if (elapsed > axisMs) setAxis(elapsed * 1.5);
   }
   requestAnimationFrame(frame);
 }
@@ -572,7 +703,7 @@ function clearHighlights() {
 function highlightFromLine(line) {
   clearHighlights();
   line.classList.add('highlight');
-  const timeline = timelines.get(line.dataset.mode ?? '');
+  const timeline = timelineByMode(line.dataset.mode ?? '');
   if (!timeline) return;
   const t = Number(line.dataset.t);
   const lane = CSS.escape(line.dataset.lane ?? '');
@@ -630,10 +761,13 @@ timelineBox.addEventListener('keydown', (e) => {
 // ---- Comparison: each mode against the first, and the recent runs. ----
 /** How many workers a mode ran its tasks on: threads started, a pool's max_workers, or 1. @param {any} r */
 function workersOf(r) {
-  if (typeof r.params.max_workers === 'number') return r.params.max_workers;
-  const threads = r.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' && l.id !== 'main').length;
+  if (typeof r.params?.max_workers === 'number') return r.params.max_workers;
+  // The main thread's lane is `main` in a step-engine run, the lane named MainThread in a Python run.
+  const threads = r.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' && l.id !== 'main' && l.name !== 'MainThread').length;
   return Math.max(1, threads);
 }
+/** How the tables mark a run that did not complete. @type {Record<string, string>} */
+const ENDED = { cancelled: ' (stopped)', failed: ' (failed)', deadlocked: ' (deadlocked)' };
 function renderComparison() {
   const body = /** @type {HTMLElement} */ (document.querySelector('#compare tbody'));
   if (!example) return;
@@ -648,8 +782,8 @@ function renderComparison() {
       const workers = r ? workersOf(r) : null;
       tr.append(
         el('td', '', m.id),
-        el('td', '', r ? `${fmtSeconds(r.wallMs)}${r.status === 'cancelled' ? ' (stopped)' : ''}${r.simulated ? ' (simulated)' : ''}` : '—'),
-        el('td', '', r ? fmtSeconds(r.predictedMs) : '—'),
+        el('td', '', r ? `${fmtSeconds(r.wallMs)}${ENDED[r.status] ?? ''}${r.simulated ? ' (simulated)' : ''}` : '—'),
+        el('td', '', r && r.predictedMs != null ? fmtSeconds(r.predictedMs) : '—'),
         el('td', 'speedup', speedup ? `${speedup.toFixed(2)}×` : '—'),
         el('td', '', workers ? String(workers) : '—'),
         el('td', 'efficiency', speedup && workers ? speedup / workers >= 0 ? (speedup / workers).toFixed(2) : '—' : '—'),
@@ -664,7 +798,7 @@ function renderHistory() {
   body.replaceChildren(
     ...runs.map((r, i) => {
       const tr = el('tr');
-      const params = Object.entries(r.params)
+      const params = Object.entries(r.params ?? {})
         .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(', ')}]` : v}`)
         .join(' ');
       tr.append(el('td', '', String(i + 1)), el('td', '', r.mode), el('td', 'params', params),

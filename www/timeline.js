@@ -4,6 +4,12 @@
 // modes' timelines. Rows are either logical tasks (one per lane) or physical threads (lanes that run on the
 // same thread share a row, so asyncio's tasks all land on MainThread).
 //
+// Two shapes of run are drawn. A step-engine run names its lanes up front, with the prediction's ids. A
+// Python run names none: each lane arrives as an event (`{e: 'lane'}`) when the program makes it (the same
+// id again renames it), and its prediction, if any, has ids of its own. So, for such a run, the predicted
+// lanes become *pending* rows (`p:<id>`, drawn faintly) that a real lane of the same kind and name claims
+// when it appears; a real lane the prediction lacks gets a row of its own, in order of arrival.
+//
 // Spans are positioned in percent of the axis, so a frame only touches the spans still open; rescaling the
 // axis re-lays every span once. Text goes in through textContent only: nothing reaches innerHTML.
 
@@ -21,7 +27,21 @@ export const KIND_NAMES = {
   'wait-queue': 'waiting on a queue',
   'wait-gil': 'waiting for the GIL',
   gil: 'holding the GIL',
+  'wait-lock': 'waiting for a lock',
+  'wait-event': 'waiting for an event',
+  'wait-semaphore': 'waiting on a semaphore',
+  'wait-condition': 'waiting on a condition',
+  'wait-barrier': 'waiting at a barrier',
+  'wait-future': 'waiting for a future',
+  'wait-process': 'waiting for a process',
+  idle: 'idle: nothing ready to run',
+  ready: 'ready, waiting for a free core',
 };
+
+/** How a span reads in a tooltip or a description: `line 4: with lock:` when it knows its line. */
+export function spanText(/** @type {string} */ label, /** @type {number | string | undefined} */ line) {
+  return line != null && line !== '' ? `line ${line}: ${label}` : label;
+}
 
 /** @param {string} tag @param {string} [cls] @param {string} [text] */
 export function el(tag, cls, text) {
@@ -45,9 +65,15 @@ function tickStep(/** @type {number} */ axisMs) {
 }
 
 /**
- * @typedef {{id: string, name: string, kind: string, thread: string}} Lane
+ * @typedef {{id: string, name: string, kind: string, thread: string, pending?: boolean}} Lane
  * @typedef {{node: HTMLElement, lane: string, start: number, end: number | null}} Placed
  */
+
+/** What a predicted lane and a real one must share for the real one to take its row. @param {Lane} lane */
+const matchKey = (lane) => `${lane.kind}\u0000${lane.name}`;
+
+/** How a timeline's figures name a run's end. @type {Record<string, string>} */
+const STATUS_WORDS = { completed: 'measured', cancelled: 'stopped after', failed: 'failed after', deadlocked: 'deadlocked after' };
 
 export class Timeline {
   /**
@@ -72,8 +98,13 @@ export class Timeline {
     /** @type {{atMs: number, depth: number}[]} */
     this.depth = [];
     this.t0 = 0;
+    /** The prediction's total, or null while there is none (a Python run too long to predict first). @type {number | null} */
     this.predictedMs = 0;
     this.simulated = false;
+    /** Lanes arrive as events (a Python run) rather than with the start. */
+    this.live = false;
+    /** Colours handed out so far, so each new lane gets the next one. */
+    this.nextColour = 0;
 
     this.root = el('section', 'timeline');
     this.root.dataset.mode = mode.id;
@@ -101,15 +132,19 @@ export class Timeline {
   buildRows() {
     this.body.replaceChildren();
     this.tracks.clear();
+    /** Row keys with a lane that really ran (a row is pending only while all its lanes are). */
+    const real = new Set(this.lanes.filter((l) => !l.pending).map((l) => this.rowKey(l.id)));
     for (const lane of this.lanes) {
       const key = this.rowKey(lane.id);
       if (this.tracks.has(key)) continue;
-      const row = el('div', `lane lane-${lane.kind}`);
+      const row = el('div', `lane lane-${lane.kind}${real.has(key) ? '' : ' pending'}`);
       row.dataset.lane = key;
       row.style.setProperty('--lane-colour', this.byThread && key.startsWith('thread:') ? 'var(--fg)' : this.colours.get(lane.id) ?? '');
       const label = this.byThread && key.startsWith('thread:') ? lane.thread : lane.name;
       const name = el('div', 'lane-name', label);
-      name.title = this.byThread ? `thread ${label}` : `${lane.kind} on ${lane.thread || '—'}`;
+      name.title =
+        (this.byThread ? `thread ${label}` : `${lane.kind} on ${lane.thread || '—'}`) +
+        (real.has(key) ? '' : ' (predicted; not started in this run)');
       const track = el('div', 'track');
       track.setAttribute('role', 'list');
       track.setAttribute('aria-label', `${label}: spans`);
@@ -127,26 +162,106 @@ export class Timeline {
     this.buildRows();
   }
 
-  /** Lanes from a prediction; the predicted spans drawn faintly; no measured spans. @param {any} predicted */
+  /**
+   * Lanes from a prediction; the predicted spans drawn faintly; no measured spans. Null (a Python run
+   * with no prediction yet) leaves no rows: the run's lanes bring their own.
+   * @param {any} predicted
+   */
   showPredicted(predicted) {
-    this.lanes = predicted.lanes;
+    this.lanes = predicted ? predicted.lanes.map((/** @type {Lane} */ l) => ({ ...l })) : [];
     this.colours = new Map(this.lanes.map((l, i) => [l.id, LANE_COLOURS[i % LANE_COLOURS.length]]));
+    this.nextColour = this.lanes.length;
+    this.live = false;
     this.open.clear();
     this.placed = [];
     this.depth = [];
     this.buildRows();
-    for (const s of predicted.spans) {
+    this.predictedMs = predicted ? predicted.wallMs : null;
+    this.queueRow.hidden = !predicted || (predicted.queueDepth ?? []).length === 0;
+    if (predicted) this.placeGhosts(predicted.spans, (id) => id);
+    this.drawDepth();
+    const never = predicted?.status === 'deadlocked' ? ' (then waits forever)' : '';
+    this.figures.textContent = predicted ? `predicted ${fmtSeconds(predicted.wallMs)}${never}` : 'no prediction yet';
+    delete this.root.dataset.status;
+  }
+
+  /** The predicted spans, faint, each on the lane `laneOf` maps its lane to. @param {any[]} spans @param {(id: string) => string} laneOf */
+  placeGhosts(spans, laneOf) {
+    for (const s of spans) {
       const node = el('div', `span predicted kind-${s.kind}`);
       node.setAttribute('aria-hidden', 'true');
-      node.title = `predicted: ${s.label}, ${fmtSeconds(s.startMs)} to ${fmtSeconds(s.endMs)}`;
-      this.place(s.lane, node, s.startMs, s.endMs);
+      node.title = `predicted: ${spanText(s.label, s.line)}, ${fmtSeconds(s.startMs)} to ${fmtSeconds(s.endMs)}`;
+      this.place(laneOf(s.lane), node, s.startMs, s.endMs);
     }
+  }
+
+  /** The next lane colour, in order of arrival. */
+  takeColour() {
+    return LANE_COLOURS[this.nextColour++ % LANE_COLOURS.length];
+  }
+
+  /** Moves the placed items of lane `from` to lane `to` (ghosts of a pending lane its real lane claimed). @param {string} from @param {string} to */
+  rehome(from, to) {
+    const colour = this.colours.get(to) ?? '';
+    for (const item of this.placed) {
+      if (item.lane !== from) continue;
+      item.lane = to;
+      item.node.dataset.lane = to;
+      item.node.style.setProperty('--lane-colour', colour);
+    }
+  }
+
+  /**
+   * A lane of a Python run appears, or is renamed (the same id again). It takes the row of the first
+   * pending predicted lane of its kind and name, else a new row at the end.
+   * @param {Lane} lane
+   */
+  addLane(lane) {
+    const known = this.lanes.find((l) => l.id === lane.id && !l.pending);
+    const i = this.lanes.findIndex((l) => l.pending && matchKey(l) === matchKey(lane));
+    const pending = i >= 0 ? this.lanes[i] : null;
+    if (known) {
+      Object.assign(known, { name: lane.name, kind: lane.kind, thread: lane.thread });
+      if (pending) {
+        // Renamed to what the prediction called it: its predicted spans come along.
+        this.lanes.splice(i, 1);
+        this.rehome(pending.id, known.id);
+      }
+    } else if (pending) {
+      this.lanes[i] = { ...lane };
+      this.colours.set(lane.id, this.colours.get(pending.id) ?? this.takeColour());
+      this.rehome(pending.id, lane.id);
+    } else {
+      this.lanes.push({ ...lane });
+      this.colours.set(lane.id, this.takeColour());
+    }
+    this.buildRows();
+  }
+
+  /**
+   * The prediction of a Python run that came only with its record: ghosts on the lanes that ran, matched
+   * by kind and name; lanes only the prediction has get pending rows.
+   * @param {any} predicted
+   */
+  addPredicted(predicted) {
+    /** @type {Map<string, string>} */
+    const laneOf = new Map();
+    const used = new Set();
+    for (const p of predicted.lanes) {
+      const real = this.lanes.find((l) => !l.pending && !used.has(l.id) && matchKey(l) === matchKey(p));
+      if (real) {
+        used.add(real.id);
+        laneOf.set(p.id, real.id);
+      } else {
+        const id = `p:${p.id}`;
+        this.lanes.push({ ...p, id, pending: true });
+        this.colours.set(id, this.takeColour());
+        laneOf.set(p.id, id);
+      }
+    }
+    this.buildRows();
+    this.placeGhosts(predicted.spans, (id) => laneOf.get(id) ?? `p:${id}`);
     this.predictedMs = predicted.wallMs;
-    this.queueRow.hidden = predicted.queueDepth.length === 0;
-    this.drawDepth();
-    const never = predicted.status === 'deadlocked' ? ' (then waits forever)' : '';
-    this.figures.textContent = `predicted ${fmtSeconds(predicted.wallMs)}${never}`;
-    delete this.root.dataset.status;
   }
 
   /** @param {string} lane @param {HTMLElement} node @param {number} start @param {number | null} end */
@@ -216,8 +331,20 @@ export class Timeline {
    * isolation) is the prediction played back, and says so.
    * @param {number} t0 @param {boolean} [simulated]
    */
-  begin(t0, simulated = false) {
+  begin(t0, simulated = false, live = false) {
     this.t0 = t0;
+    this.live = live;
+    if (live) {
+      // The prediction's lanes wait, faint, for the run's own lanes to claim them.
+      for (const lane of this.lanes) {
+        if (lane.pending) continue;
+        const id = `p:${lane.id}`;
+        this.colours.set(id, this.colours.get(lane.id) ?? '');
+        this.rehome(lane.id, id);
+        lane.id = id;
+        lane.pending = true;
+      }
+    }
     this.simulated = simulated;
     this.root.classList.toggle('simulated', simulated);
     this.open.clear();
@@ -229,9 +356,11 @@ export class Timeline {
     });
     this.root.classList.add('running');
     delete this.root.dataset.status;
+    if (live) this.buildRows();
+    const predicted = this.predictedMs == null ? 'no prediction yet (too long to predict first)' : `predicted ${fmtSeconds(this.predictedMs)}`;
     this.figures.textContent = simulated
-      ? `simulated: playing the prediction, ${fmtSeconds(this.predictedMs)}…`
-      : `running… predicted ${fmtSeconds(this.predictedMs)}`;
+      ? `simulated: playing the prediction, ${this.predictedMs == null ? '' : fmtSeconds(this.predictedMs)}…`
+      : `running… ${predicted}`;
   }
 
   /** @param {any[]} events */
@@ -242,6 +371,7 @@ export class Timeline {
         const node = el('div', `span measured kind-${ev.kind}`);
         node.dataset.span = String(ev.span);
         node.dataset.label = ev.label;
+        if (ev.line != null) node.dataset.line = String(ev.line);
         node.dataset.start = String(ev.t);
         node.tabIndex = 0;
         node.setAttribute('role', 'listitem');
@@ -257,11 +387,13 @@ export class Timeline {
           this.lay(item, ev.t);
           this.describe(item);
         }
+      } else if (ev.e === 'lane') {
+        this.addLane(ev.lane);
       } else if (ev.e === 'print') {
-        const mark = el('div', 'mark');
+        const mark = el('div', ev.err ? 'mark err' : 'mark');
         mark.dataset.t = String(ev.t);
         mark.dataset.text = ev.text;
-        mark.title = `${fmtSeconds(ev.t)}: printed "${ev.text}"`;
+        mark.title = `${fmtSeconds(ev.t)}: ${ev.err ? 'wrote to stderr' : 'printed'} "${ev.text}"`;
         this.place(ev.lane, mark, ev.t, ev.t);
       } else if (ev.e === 'thread' && ev.life === 'raised') {
         // A task that failed: a red mark where it raised, on its lane.
@@ -282,10 +414,11 @@ export class Timeline {
     const { node, start, end } = item;
     const kind = KIND_NAMES[/** @type {keyof KIND_NAMES} */ (node.className.match(/kind-([\w-]+)/)?.[1] ?? '')] ?? '';
     const lane = this.lanes.find((l) => l.id === item.lane)?.name ?? item.lane;
+    const what = spanText(node.dataset.label ?? '', node.dataset.line);
     const text =
       end == null
-        ? `${lane}: ${node.dataset.label} (${kind}), from ${fmtSeconds(start)}, still going`
-        : `${lane}: ${node.dataset.label} (${kind}), ${fmtSeconds(start)} to ${fmtSeconds(end)}, ${fmtSeconds(end - start)}`;
+        ? `${lane}: ${what} (${kind}), from ${fmtSeconds(start)}, still going`
+        : `${lane}: ${what} (${kind}), ${fmtSeconds(start)} to ${fmtSeconds(end)}, ${fmtSeconds(end - start)}`;
     node.dataset.tip = text;
     if (end != null) node.dataset.end = String(end);
     node.setAttribute('aria-label', text);
@@ -310,17 +443,20 @@ export class Timeline {
     }
     this.open.clear();
     this.lastNow = record.wallMs;
+    // A Python run too long to predict first brings its prediction with its record.
+    if (this.live && this.predictedMs == null && record.predicted) this.addPredicted(record.predicted);
     this.drawDepth();
-    const gap = record.wallMs - record.predictedMs;
-    const status = record.status === 'cancelled' ? 'stopped after' : 'measured';
+    const predictedMs = record.predictedMs ?? null;
+    const status = STATUS_WORDS[record.status] ?? 'measured';
     if (record.simulated) {
-      this.figures.textContent = `simulated (the prediction played back, no real threads): ${record.status === 'cancelled' ? 'stopped after ' : ''}${fmtSeconds(record.wallMs)}`;
+      this.figures.textContent = `simulated (the prediction played back, no real threads): ${record.status === 'completed' ? '' : `${status} `}${fmtSeconds(record.wallMs)}`;
       this.root.dataset.status = record.status;
       return;
     }
+    const gap = predictedMs == null ? 0 : record.wallMs - predictedMs;
     this.figures.textContent =
-      `${status} ${fmtSeconds(record.wallMs)} · predicted ${fmtSeconds(record.predictedMs)}` +
-      (record.status === 'completed' ? ` (${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(0)} ms)` : '');
+      `${status} ${fmtSeconds(record.wallMs)} · predicted ${predictedMs == null ? '—' : fmtSeconds(predictedMs)}` +
+      (record.status === 'completed' && predictedMs != null ? ` (${gap >= 0 ? '+' : '−'}${Math.abs(gap).toFixed(0)} ms)` : '');
     this.root.dataset.status = record.status;
   }
 }
