@@ -764,6 +764,8 @@ function workersOf(r) {
   if (typeof r.params?.max_workers === 'number') return r.params.max_workers;
   // The main thread's lane is `main` in a step-engine run, the lane named MainThread in a Python run.
   const threads = r.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' && l.id !== 'main' && l.name !== 'MainThread').length;
+  // Without threads of its own, a program's processes are its workers.
+  if (threads === 0) return Math.max(1, r.lanes.filter((/** @type {any} */ l) => l.kind === 'process').length);
   return Math.max(1, threads);
 }
 /** How the tables mark a run that did not complete. @type {Record<string, string>} */

@@ -42,7 +42,8 @@ export function createExplorer(lab, { request, busyChanged }) {
       for (let i = 0; i < runs && !stopped; i++) {
         status.textContent = `Run ${i + 1} of ${runs}…`;
         const record = await lab.run({ ...request(mode), timeScale: scale });
-        if (record.status !== 'completed') break;
+        // A program that raised still printed in some order (its traceback too); a stopped one did not finish.
+        if (record.status === 'cancelled') break;
         const key = record.output.map((/** @type {any} */ l) => l.text).join('\n');
         counts.set(key, (counts.get(key) ?? 0) + 1);
         done++;
