@@ -93,7 +93,7 @@ test('a Python run draws a row per thread as it starts, its waits with their lin
   // Rows by thread: the same threads, the GIL on its own.
   await page.getByLabel('by thread').check();
   await expect(program(page).locator('.lane-name')).toHaveText(['MainThread', 'GIL', 'Thread-1 (worker)', 'Thread-2 (worker)', 'Thread-3 (worker)']);
-  await page.screenshot({ path: 'results/page-python.png', fullPage: true });
+  await page.screenshot({ path: new URL('./results/page-python.png', import.meta.url).pathname, fullPage: true });
 });
 
 test('a deadlocked run says where it stopped; asyncio tasks share their thread row', async ({ page }) => {
