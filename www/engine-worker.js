@@ -230,6 +230,7 @@ async function startSource(id, requestJson) {
   current = run;
   send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()), predicted });
   serveThreads(run);
+  serveSourceDownloads(run);
   handle.promise().then(
     (json) => {
       const { events, record } = JSON.parse(json);
@@ -392,6 +393,44 @@ async function fetchRange(url, offset, len, signal) {
   if (response.status === 206) return Math.min(body, len);
   if (response.status === 200) return Math.max(0, Math.min(body - offset, len));
   throw new Error(`HTTP ${response.status} from ${url}`);
+}
+
+// A program's real downloads (`network: "real"`, src/engine/platform.rs), as `serveDownloads` serves an
+// example's: each ranged request made here, where a Stop aborts it and a timeout bounds it, and answered
+// to the Python thread waiting for it. The requests end (null) when the run ends or is stopped: those
+// still going are aborted then.
+/** @param {{handle: any, ended: boolean}} run */
+async function serveSourceDownloads(run) {
+  const downloads = new AbortController();
+  for (;;) {
+    let request;
+    try {
+      request = run.ended ? null : await run.handle.next_fetch_request();
+    } catch {
+      request = null; // the handle was freed: the run is over
+    }
+    if (request == null) break;
+    const { id, url, offset, len } = JSON.parse(request);
+    const answer = (/** @type {number} */ bytes, /** @type {string} */ error) => {
+      try {
+        run.handle.fetch_done(id, bytes, error);
+      } catch {
+        // The run ended and its handle was freed: nobody waits for this answer.
+      }
+    };
+    fetchRange(url, offset, len, downloads.signal).then(
+      (bytes) => answer(bytes, ''),
+      (/** @type {any} */ e) => {
+        if (downloads.signal.aborted) return;
+        answer(0, e?.name === 'TimeoutError'
+          ? `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`
+          : e instanceof TypeError
+            ? `network error or blocked by the server's CORS policy (${e.message})`
+            : messageOf(e));
+      },
+    );
+  }
+  downloads.abort();
 }
 
 // Processes: workers with their own wasm instance and memory (see src/engine/process.rs). The main

@@ -153,6 +153,9 @@ pub struct RunOptions {
     /// clocks (`time.time()`, `perf_counter()`) read the real time passed divided by the scale, so the
     /// sleep still reads 1 s. CPU work takes the time it takes. Timelines are in real seconds.
     pub time_scale: f64,
+    /// The `network` module downloads for real (`network: "real"`) through the platform's fetch
+    /// (`runtime::real::Platform::fetch`) instead of simulating; the prediction simulates either way.
+    pub network_real: bool,
 }
 
 impl Default for RunOptions {
@@ -163,6 +166,7 @@ impl Default for RunOptions {
             cores: 2,
             max_seconds: 30.0,
             time_scale: 1.0,
+            network_real: false,
         }
     }
 }

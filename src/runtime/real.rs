@@ -33,7 +33,8 @@ use super::{Channels, Outcome, ProcessRecord, RunOptions};
 use crate::python::bytecode::Code;
 use crate::trace::{Event, Life};
 use crate::vm::host::{
-    Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Wait, WaitKind, Waitable,
+    Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Transfer, Wait, WaitKind,
+    Waitable, NO_REAL_NETWORK,
 };
 use crate::vm::{Config, Interp, ThreadState};
 
@@ -45,6 +46,52 @@ pub trait Platform: Send + Sync + 'static {
     fn epoch(&self) -> f64;
     /// Runs `job` on a thread of its own, named `name` where the platform names threads.
     fn spawn(&self, name: &str, job: Box<dyn FnOnce() + Send>) -> Result<(), String>;
+    /// Starts a real transfer (a run with `network: "real"`): the platform makes the request where it
+    /// can (the browser's engine worker) and answers it from any thread with [`Fetch::answer`], which
+    /// wakes the waiting Python thread. The run's end wakes that thread anyway (a Stop doesn't wait for
+    /// an answer). By default, answered at once with an error.
+    fn fetch(&self, fetch: Fetch) {
+        fetch.answer(Err(format!(
+            "{NO_REAL_NETWORK} (this platform has no network)"
+        )));
+    }
+}
+
+/// A real transfer asked of the [`Platform`]: bytes `offset .. offset + len` of `url` (empty: the
+/// playground's own file). Answer it once with [`Fetch::answer`]; one dropped unanswered answers an
+/// error, so a lost request never leaves a thread waiting.
+pub struct Fetch {
+    /// The address as the program gave it (empty: the playground's own file).
+    pub url: String,
+    /// The first byte.
+    pub offset: u64,
+    /// How many bytes.
+    pub len: u64,
+    transfer: Arc<Transfer>,
+    world: Weak<World>,
+}
+
+impl Fetch {
+    /// Sets the outcome (the bytes received, or why none came) and wakes the thread waiting for it. Later
+    /// answers are ignored.
+    pub fn answer(&self, result: Result<u64, String>) {
+        if self.transfer.answer(result) {
+            if let Some(world) = self.world.upgrade() {
+                world.notify();
+            }
+        }
+    }
+
+    /// Whether it has been answered.
+    pub fn answered(&self) -> bool {
+        self.transfer.result().is_some()
+    }
+}
+
+impl Drop for Fetch {
+    fn drop(&mut self) {
+        self.answer(Err("the request was dropped without an answer".into()));
+    }
 }
 
 /// Instructions a thread runs between two looks at the clock, the GIL and cancellation.
@@ -339,6 +386,18 @@ impl World {
 
     fn lock(&self) -> MutexGuard<'_, NState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes every parked thread to re-check its waitable (after a generation was bumped).
+    fn notify(&self) {
+        // A waiter counts itself in `parked` before it checks the generation (all SeqCst), so if the
+        // count reads 0 here, any later waiter sees the bump made before this notify and won't park.
+        if self.parked.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        // Taking the lock orders this after a parking waiter's check of the generation.
+        let _state = self.lock();
+        self.cv.notify_all();
     }
 
     fn start(&self) -> f64 {
@@ -705,6 +764,8 @@ impl NHost {
     /// Carries out a wait (its span already shows); false if the run is being stopped.
     fn wait(&self, interp: &Interp, ident: u64, block: Block, line: u32) -> bool {
         let State { kind, line, .. } = wait_state(&block, line);
+        // A transfer is answered from outside the run: a thread waiting for one is never deadlocked.
+        let io = matches!(block.wait, Wait::Io { .. });
         let (on, until) = match block.wait {
             Wait::Sleep { until } => {
                 let until = until * self.world.scale();
@@ -722,7 +783,7 @@ impl NHost {
         let key = self.key(ident);
         let mut state = self.world.lock();
         self.world.parked.fetch_add(1, Ordering::SeqCst);
-        if let (Some((w, seen)), None) = (&on, until) {
+        if let (Some((w, seen)), None, false) = (&on, until, io) {
             let label = self.park_label(&state, ident, kind, line);
             state.parked.push(Parked {
                 key,
@@ -824,14 +885,29 @@ impl Host for NHost {
     }
 
     fn notify(&self, _w: &Arc<Waitable>) {
-        // A waiter counts itself in `parked` before it checks the generation (all SeqCst), so if the
-        // count reads 0 here, any later waiter sees the bump made before this notify and won't park.
-        if self.world.parked.load(Ordering::SeqCst) == 0 {
-            return;
+        self.world.notify();
+    }
+
+    fn fetch(&self, url: &str, offset: u64, len: u64) -> Arc<Transfer> {
+        if !self.world.opts.network_real {
+            return Transfer::answered(Err(NO_REAL_NETWORK.to_string()));
         }
-        // Taking the lock orders this after a parking waiter's check of the generation.
-        let _state = self.world.lock();
-        self.world.cv.notify_all();
+        if self.world.stop.load(Ordering::SeqCst) {
+            return Transfer::answered(Err("the run was stopped".into()));
+        }
+        let transfer = Transfer::new();
+        self.world.platform.fetch(Fetch {
+            url: url.to_string(),
+            offset,
+            len,
+            transfer: transfer.clone(),
+            world: Arc::downgrade(&self.world),
+        });
+        transfer
+    }
+
+    fn network_real(&self) -> bool {
+        self.world.opts.network_real
     }
 
     fn output(&self, thread: u64, stream: Stream, text: &str) {

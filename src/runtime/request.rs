@@ -76,15 +76,11 @@ pub fn parse(json: &str) -> Result<SourceRequest, String> {
     }
     if let Some(v) = fields.get("network") {
         match v.as_str() {
-            Some("simulated") => {}
-            Some("real") => {
-                return Err(
-                    "network: \"real\" is not available to programs yet; give \"simulated\"".into(),
-                )
-            }
+            Some("simulated") => options.network_real = false,
+            Some("real") => options.network_real = true,
             _ => {
                 return Err(format!(
-                    "network: {} is not allowed; give \"simulated\"",
+                    "network: {} is not allowed; give \"simulated\" (the network module's model) or \"real\" (downloads really made by the browser)",
                     shown(v)
                 ))
             }
@@ -130,6 +126,11 @@ mod tests {
         assert_eq!((r.options.time_scale, r.options.seed), (0.5, 7));
         let r = parse(r#"{"source": ""}"#).unwrap();
         assert!(r.options.gil);
+        assert!(!r.options.network_real);
+        let r = parse(r#"{"source": "", "network": "real"}"#).unwrap();
+        assert!(r.options.network_real);
+        let r = parse(r#"{"source": "", "network": "simulated"}"#).unwrap();
+        assert!(!r.options.network_real);
     }
 
     #[test]
@@ -148,8 +149,8 @@ mod tests {
                 "timeScale: 0 is not allowed; give a number from 0.01 to 10",
             ),
             (
-                r#"{"source": "", "network": "real"}"#,
-                "network: \"real\" is not available",
+                r#"{"source": "", "network": "fast"}"#,
+                "network: \"fast\" is not allowed; give \"simulated\"",
             ),
             (r#"{"source": "", "seed": -1}"#, "seed: -1 is not allowed"),
         ] {

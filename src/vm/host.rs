@@ -9,7 +9,7 @@
 //! GIL. After the wait the VM executes the same call again, which re-checks the state.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::value::next_id;
 use super::ThreadState;
@@ -41,6 +41,58 @@ impl Waitable {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
+
+/// A real transfer (a byte range of a URL) a runtime carries out for a thread: answered once, from
+/// whichever thread learns how it went, by [`Transfer::answer`] (which bumps `done`; the answerer then
+/// has the runtime notify). The thread waits with [`Wait::Io`] on `done` until [`Transfer::result`] is
+/// set.
+#[derive(Debug)]
+pub struct Transfer {
+    /// Bumped when the transfer is answered.
+    pub done: Arc<Waitable>,
+    result: Mutex<Option<Result<u64, String>>>,
+}
+
+impl Transfer {
+    /// A transfer not answered yet.
+    pub fn new() -> Arc<Transfer> {
+        Arc::new(Transfer {
+            done: Waitable::new(),
+            result: Mutex::new(None),
+        })
+    }
+
+    /// A transfer answered at once (an error where the run has no real network).
+    pub fn answered(result: Result<u64, String>) -> Arc<Transfer> {
+        let t = Transfer::new();
+        t.answer(result);
+        t
+    }
+
+    /// Sets the outcome (the bytes received, or why none came) and bumps `done`; the first answer wins.
+    /// Returns whether this call answered it: the caller must then notify the waiter through its host.
+    pub fn answer(&self, result: Result<u64, String>) -> bool {
+        let mut slot = self.result.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_some() {
+            return false;
+        }
+        *slot = Some(result);
+        drop(slot);
+        self.done.bump();
+        true
+    }
+
+    /// The outcome, once answered: read `done`'s generation *before* this.
+    pub fn result(&self) -> Option<Result<u64, String>> {
+        self.result
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// What [`Host::fetch`] answers where the run has no real network (the prediction, the tests).
+pub const NO_REAL_NETWORK: &str = "real downloads are not available in this run";
 
 /// Why [`super::run`] returned.
 #[derive(Debug)]
@@ -251,6 +303,18 @@ pub trait Host: Send + Sync {
     /// once its main thread has finished. Reported before that thread's [`Stop::Finished`].
     fn exit_status(&self, code: i32) {
         let _ = code;
+    }
+    /// Starts fetching bytes `offset .. offset + len` of `url` for real (empty: the playground's own file
+    /// of bytes); the thread waits on the transfer's `done` until it is answered. By default, answered at
+    /// once with [`NO_REAL_NETWORK`].
+    fn fetch(&self, url: &str, offset: u64, len: u64) -> Arc<Transfer> {
+        let _ = (url, offset, len);
+        Transfer::answered(Err(NO_REAL_NETWORK.to_string()))
+    }
+    /// Whether the run's network is real (`network: "real"`): the `network` module then downloads for
+    /// real through [`Host::fetch`] instead of simulating.
+    fn network_real(&self) -> bool {
+        false
     }
     /// Starts a process; returns its pid. `Err` with a message if processes can't run here.
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String>;

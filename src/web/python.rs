@@ -75,7 +75,8 @@ pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
     let r = parse(request)?;
     let platform = Arc::new(WebPlatform::default());
     let wants = platform.wants.clone();
-    let run = real::start(&r.source, &r.options, platform).map_err(|errors| {
+    let net = platform.clone();
+    let run = real::start(&r.source, &r.options, platform.clone()).map_err(|errors| {
         JsError::new(&errors.first().map(ToString::to_string).unwrap_or_default())
     })?;
     let run = Arc::new(run);
@@ -89,6 +90,7 @@ pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
     let promise = wasm_bindgen_futures::future_to_promise(async move {
         let outcome = outcome.await;
         closing.send(None);
+        net.close();
         let from = seen.load(Ordering::SeqCst).min(outcome.events.len());
         let record = outcome.record(time_scale, f64::NAN);
         Ok(JsValue::from_str(&to_json(&serde_json::json!({
@@ -103,6 +105,7 @@ pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
         promise,
         time_scale,
         events: Mutex::new(Vec::new()),
+        platform,
     })
 }
 
@@ -116,6 +119,8 @@ pub struct PythonRun {
     time_scale: f64,
     /// Reused between drains.
     events: Mutex<Vec<crate::trace::Event>>,
+    /// Its real downloads.
+    platform: Arc<WebPlatform>,
 }
 
 #[wasm_bindgen]
@@ -150,6 +155,34 @@ impl PythonRun {
     /// from its wait; the promise resolves with status `cancelled`.
     pub fn cancel(&self) {
         self.run.stop();
+        // Its downloads end with it: the engine worker aborts the requests still going.
+        self.platform.close();
+    }
+
+    /// Resolves to the next real download to make (`network: "real"`), `{id, url, offset, len}` as JSON
+    /// (an absolute http(s) address and a byte range), or to null once the run has ended or was stopped
+    /// (then abort the requests still going). Answer each with [`PythonRun::fetch_done`].
+    pub fn next_fetch_request(&self) -> js_sys::Promise {
+        let fetches = self.platform.fetches.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(match fetches.next().await {
+                Some((id, url, offset, len)) => JsValue::from_str(&to_json(&serde_json::json!({
+                    "id": id, "url": url, "offset": offset, "len": len,
+                }))),
+                None => JsValue::NULL,
+            })
+        })
+    }
+
+    /// The answer to download `id`: the bytes received, or (a non-empty `error`) why none came. Wakes
+    /// the Python thread waiting for it.
+    pub fn fetch_done(&self, id: u32, bytes: f64, error: String) {
+        let answer = if error.is_empty() {
+            Ok(bytes.max(0.0) as u64)
+        } else {
+            Err(error)
+        };
+        self.platform.answer(id, answer);
     }
 
     /// Resolves to how many more elastic workers the run needs now, or to null once it has ended.

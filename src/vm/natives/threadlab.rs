@@ -11,13 +11,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::{
-    as_float, as_int, bind, deadline, exact, from_portable, functions, module_attr, native_class,
-    new_module, shim, timeout_arg, to_portable, type_name, wait_on,
+    as_float, as_int, bind, block, deadline, exact, from_portable, functions, module_attr,
+    native_class, new_module, retry_of, shim, timeout_arg, to_portable, type_name, wait_on,
 };
-use crate::vm::host::{ProcessSpec, Stream, WaitKind, Waitable};
+use crate::vm::host::{ProcessSpec, Stream, Transfer, Wait, WaitKind, Waitable, NO_REAL_NETWORK};
 use crate::vm::types::{new_exception_of, ExcType};
 use crate::vm::value::{Class, Flow, Module, NativeAttr, NativeObject, Value};
-use crate::vm::Ctx;
+use crate::vm::{Ctx, Retry};
 
 type Kwargs<'a> = &'a [(Arc<str>, Value)];
 type Native = Result<Value, Flow>;
@@ -50,6 +50,8 @@ pub(super) fn module(ctx: &mut Ctx<'_>) -> Arc<Module> {
         ("iscoroutinefunction", iscoroutinefunction),
         ("format_exception", format_exception),
         ("write_stderr", write_stderr),
+        ("fetch", fetch),
+        ("network_real", network_real),
     ]);
     entries.extend([
         (
@@ -385,6 +387,99 @@ fn write_stderr(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
         ctx.interp.host.output(ctx.thread.ident, Stream::Stderr, s);
     }
     Ok(Value::None)
+}
+
+/// A transfer a thread waits for, kept in its `Retry` between the attempts of `fetch`.
+#[derive(Debug)]
+struct PendingTransfer(Arc<Transfer>);
+
+impl NativeObject for PendingTransfer {
+    fn class(&self, ctx: &Ctx<'_>) -> Arc<Class> {
+        native_class(ctx, "_threadlab", "transfer", None)
+    }
+
+    fn attr(&self, _name: &str) -> Option<NativeAttr> {
+        None
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// An address as a message shows it: the playground's own file for an empty one, cut at 60 characters.
+fn shown_url(url: &str) -> String {
+    if url.is_empty() {
+        "files/data.bin".to_string()
+    } else if url.chars().count() <= 60 {
+        url.to_string()
+    } else {
+        format!("{}…", url.chars().take(59).collect::<String>())
+    }
+}
+
+/// `fetch(url, offset, len) -> bytes received`: gets bytes `offset .. offset + len` of `url` for real
+/// (an empty `url`: the playground's own file), waiting (as I/O on the timeline) until the runtime
+/// answers. A failure raises `ConnectionError` (`OSError` where the run has no real network) naming the
+/// address.
+fn fetch(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
+    let [url, offset, len] = bind(ctx, "fetch", args, kwargs, ["url", "offset", "len"], 3)?;
+    let url = match url {
+        Some(Value::Str(s)) => s.to_string(),
+        Some(other) => {
+            return Err(ctx.raise(
+                ExcType::TypeError,
+                &format!("fetch() url must be str, not {}", type_name(ctx, &other)),
+            ))
+        }
+        None => String::new(),
+    };
+    let offset = as_int(ctx, offset.as_ref().unwrap_or(&Value::Int(0)))?;
+    let len = as_int(ctx, len.as_ref().unwrap_or(&Value::Int(0)))?;
+    if offset < 0 || len < 0 {
+        return Err(ctx.raise(
+            ExcType::ValueError,
+            "fetch() offset and len must not be negative",
+        ));
+    }
+    let retry = retry_of(ctx);
+    let transfer = match &retry.value {
+        Some(Value::Native(obj)) if retry.stage == 1 => {
+            match obj.as_any().downcast_ref::<PendingTransfer>() {
+                Some(p) => p.0.clone(),
+                None => ctx.interp.host.fetch(&url, offset as u64, len as u64),
+            }
+        }
+        _ => ctx.interp.host.fetch(&url, offset as u64, len as u64),
+    };
+    let seen = transfer.done.generation();
+    match transfer.result() {
+        Some(Ok(bytes)) => Ok(Value::Int(bytes.min(i64::MAX as u64) as i64)),
+        Some(Err(error)) => {
+            let kind = if error == NO_REAL_NETWORK {
+                ExcType::OSError
+            } else {
+                ExcType::ConnectionError
+            };
+            Err(ctx.raise(kind, &format!("{}: {error}", shown_url(&url))))
+        }
+        None => {
+            let done = transfer.done.clone();
+            let retry = Retry {
+                stage: 1,
+                until: None,
+                value: Some(Value::Native(Arc::new(PendingTransfer(transfer)))),
+            };
+            Err(block(ctx, retry, Wait::Io { done, seen }, WaitKind::Io))
+        }
+    }
+}
+
+/// `network_real()`: whether the run's network is real (`network: "real"`), so that `network.download`
+/// fetches for real.
+fn network_real(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
+    exact(ctx, "network_real", args, kwargs, 0)?;
+    Ok(Value::Bool(ctx.interp.host.network_real()))
 }
 
 /// `process_start(target, args, name, daemon=False) -> pid`: a spawned process runs the program again

@@ -1,7 +1,8 @@
-"""Simulated downloads: ThreadLab's network module.
+"""Simulated downloads, or real ones: ThreadLab's network module.
 
 The same file is a ThreadLab prelude module and a pure-Python module CPython 3.11 runs unchanged
-(put examples/cpython, which links to it, on PYTHONPATH): it only uses threading and time.
+(put examples/cpython, which links to it, on PYTHONPATH): it only uses threading and time (and, in
+ThreadLab, its private _threadlab for real downloads).
 
     import network
     network.configure(bandwidth_mb_s=1.0, latency_s=0.0, link_mb_s=0.0)
@@ -22,10 +23,27 @@ the latency, for 0 MB). Whole amounts are yielded as int. It never yields while 
 fail_after_mb=N (less than size_mb) it yields as a download of N MB would, then raises
 ConnectionResetError("connection reset after N MB"). Leaving the loop early (break) stops the download
 when the generator is closed.
+
+Real downloads: in a ThreadLab run with network "real" (threadlab.run({source, network: "real"})),
+download(name, size_mb, fail_after_mb=None, url="") really fetches size_mb MB (1 MB = 1,000,000 bytes)
+from url, or from the playground's own file of bytes when url is empty (whatever the name), in ranged
+requests of 1 MB each, and yields as above as each MB arrives; configure()'s bandwidth and latency don't
+apply (the network is what it is), fail_after_mb still cuts the download after that many MB. A request
+that fails raises ConnectionError naming the address and why (a timeout after 15 s, a refused
+connection, a server's CORS policy). Under CPython, and in ThreadLab's prediction of a real run, the
+download is simulated.
 """
 
 import threading
 import time
+
+try:
+    import _threadlab
+except ImportError:
+    _threadlab = None
+
+# Bytes in a MB, as the tutorials count them.
+MB = 1000000
 
 _bandwidth = 1.0
 _latency = 0.0
@@ -68,11 +86,43 @@ def configure(bandwidth_mb_s=1.0, latency_s=0.0, link_mb_s=0.0):
         _recompute()
 
 
-def download(name, size_mb, fail_after_mb=None):
-    """Downloads name (size_mb MB) over the simulated network, yielding the MB received so far at each
-    whole MB and at the end."""
+def _real():
+    """Whether this run's network is real (never under CPython)."""
+    return _threadlab is not None and _threadlab.network_real()
+
+
+def _download_real(name, stop, url):
+    """Fetches the first stop MB of url (empty: the playground's own file) for real, 1 MB a request,
+    yielding the MB received after each."""
+    total = round(stop * MB)
+    done = 0
+    while done < total:
+        want = min(MB, total - done)
+        got = _threadlab.fetch(url, done, want)
+        if got < want:
+            raise ConnectionError(f"{name}: the file ended after {(done + got) / MB} MB")
+        done += want
+        mb = done / MB
+        yield int(mb) if mb == int(mb) else mb
+
+
+def download(name, size_mb, fail_after_mb=None, url=""):
+    """Downloads name (size_mb MB) over the simulated network (or the real one, from url), yielding the
+    MB received so far at each whole MB and at the end."""
     if size_mb < 0:
         raise ValueError(f"{name}: size_mb must not be negative")
+    if _real():
+        failing = fail_after_mb is not None and fail_after_mb < size_mb
+        stop = max(fail_after_mb, 0) if failing else size_mb
+        if stop == 0:
+            if failing:
+                raise ConnectionResetError(f"connection reset after {fail_after_mb} MB")
+            yield 0
+            return
+        yield from _download_real(name, stop, url)
+        if failing:
+            raise ConnectionResetError(f"connection reset after {fail_after_mb} MB")
+        return
     if _latency > 0:
         # The latency: waited on the Condition (the timeline shows it as the download's), not slept.
         end = time.monotonic() + _latency
