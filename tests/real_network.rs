@@ -258,3 +258,62 @@ except OSError as e:
         ["ConnectionError files/data.bin: the request was dropped without an answer"]
     );
 }
+
+const URLOPEN: &str = "\
+from urllib.request import urlopen, URLError
+import urllib.request
+with urlopen('https://example.org/page.html') as response:
+    body = response.read()
+    print(len(body), body, response.status, len(response.read()))
+try:
+    urllib.request.urlopen('http://refused.example/')
+except URLError as e:
+    print(type(e).__name__, isinstance(e, OSError), e.reason)
+try:
+    body.decode()
+except NotImplementedError as e:
+    print('decode:', e)
+";
+
+#[test]
+fn urlopen_reads_the_whole_body_for_real_and_fails_with_url_error() {
+    let net = FakeNet::new(0.1);
+    let out = run(URLOPEN, &real_net(), net.clone());
+    assert_eq!(out.stderr, "");
+    let got = lines(&out);
+    assert_eq!(got[0], "100000000 <100000000 bytes> 200 0");
+    assert_eq!(
+        got[1],
+        "URLError True http://refused.example/: connection refused"
+    );
+    assert!(got[2].starts_with("decode: ThreadLab's urlopen counts the bytes"));
+    assert_eq!(
+        net.asked.lock().unwrap()[0],
+        ("https://example.org/page.html".to_string(), 0, 100_000_000)
+    );
+    let io = io_spans(&out.timeline, "MainThread");
+    assert_eq!(io.len(), 2);
+    assert_eq!(io[0].2, 3);
+}
+
+#[test]
+fn urlopen_without_a_real_network_says_how_to_get_one() {
+    let source = "\
+from urllib.request import urlopen
+urlopen('https://example.org/')
+";
+    let out = run(source, &RunOptions::default(), FakeNet::new(0.0));
+    let e = out.exception.expect("urlopen raises");
+    assert_eq!(e.type_name, "urllib.request.URLError");
+    assert!(
+        e.message.starts_with("<urlopen error real downloads are not available in this run: urlopen needs a real network"),
+        "{}",
+        e.message
+    );
+    // The prediction (the simulated model) says the same.
+    let predicted = threadlab::runtime::virtual_time::run(source, &real_net());
+    assert_eq!(
+        predicted.exception.map(|e| e.type_name).as_deref(),
+        Some("urllib.request.URLError")
+    );
+}

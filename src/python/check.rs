@@ -26,7 +26,7 @@ use super::SyntaxError;
 pub const MAX_TREE_DEPTH: u32 = 200;
 
 /// The modules a user's program may import (`import x`, `import x as y`, `from x import a`).
-pub const SUPPORTED_MODULES: [&str; 12] = [
+pub const SUPPORTED_MODULES: [&str; 13] = [
     "threading",
     "_thread",
     "queue",
@@ -34,6 +34,7 @@ pub const SUPPORTED_MODULES: [&str; 12] = [
     "asyncio",
     "multiprocessing",
     "network",
+    "urllib.request",
     "time",
     "random",
     "sys",
@@ -664,7 +665,8 @@ impl Checker<'_> {
         }
         let m = module.unwrap_or("");
         let ok = SUPPORTED_MODULES.contains(&m)
-            || (m == "concurrent" && names.iter().all(|a| a.name == "futures"));
+            || (m == "concurrent" && names.iter().all(|a| a.name == "futures"))
+            || (m == "urllib" && names.iter().all(|a| a.name == "request"));
         if !ok {
             self.error(s.line, s.col + 5, unsupported_import(m));
         }
@@ -1054,6 +1056,7 @@ mod tests {
             "import concurrent.futures\nimport concurrent.futures as cf",
             "from concurrent.futures import ThreadPoolExecutor, as_completed",
             "from concurrent import futures",
+            "import urllib.request\nfrom urllib.request import urlopen, URLError\nfrom urllib import request",
             "from multiprocessing import Process, Queue",
             "def f():\n    import time\n    return time",
         ] {

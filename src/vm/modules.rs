@@ -21,7 +21,8 @@ pub fn native_module(ctx: &mut Ctx<'_>, name: &str) -> Option<Result<Arc<Module>
 }
 
 /// The Python source of a prelude module (`threading`, `queue`, ..., the package `concurrent` and its
-/// `concurrent.futures`, and `network`, the simulated downloads); `None` if `name` isn't one.
+/// `concurrent.futures`, `network`, the simulated (or real) downloads, and the package `urllib` and its
+/// `urllib.request`, real downloads by address); `None` if `name` isn't one.
 pub fn prelude_source(name: &str) -> Option<&'static str> {
     Some(match name {
         "threading" => include_str!("prelude/threading.py"),
@@ -32,6 +33,8 @@ pub fn prelude_source(name: &str) -> Option<&'static str> {
         "asyncio" => include_str!("prelude/asyncio.py"),
         "multiprocessing" => include_str!("prelude/multiprocessing.py"),
         "network" => include_str!("prelude/network.py"),
+        "urllib" => "\"\"\"The urllib package: see urllib.request.\"\"\"\n",
+        "urllib.request" => include_str!("prelude/urllib_request.py"),
         _ => return None,
     })
 }
@@ -60,13 +63,14 @@ mod tests {
         assert_eq!(
             not_found_message("numpy"),
             "No module named 'numpy': ThreadLab runs the modules threading, _thread, queue, \
-             concurrent.futures, asyncio, multiprocessing, network, time, random, sys, os and math"
+             concurrent.futures, asyncio, multiprocessing, network, urllib.request, time, random, sys, os \
+             and math"
         );
     }
 
     #[test]
     fn every_prelude_module_compiles() {
-        for name in SUPPORTED.iter().chain(&["concurrent"]) {
+        for name in SUPPORTED.iter().chain(&["concurrent", "urllib"]) {
             if let Some(source) = prelude_source(name) {
                 if let Err(errors) = crate::python::compile_prelude(source, &prelude_filename(name))
                 {

@@ -88,3 +88,29 @@ test('Stop during a real download ends the run at once, and the next run works',
   const again = await run(page, { source: 'import network\nfor mb in network.download("x", 1):\n    print(mb)\n', network: 'real' });
   expect(texts(again)).toEqual(['1']);
 });
+
+test('urllib.request.urlopen reads a body for real, and says what it needs without a real network', async ({ page }) => {
+  const size = await page.evaluate(async () => (await (await fetch('index.html', { cache: 'no-store' })).arrayBuffer()).byteLength);
+  const source = [
+    'from urllib.request import urlopen, URLError',
+    'from concurrent.futures import ThreadPoolExecutor',
+    'def size(url):',
+    '    with urlopen(url) as response:',
+    '        return len(response.read())',
+    'with ThreadPoolExecutor(2) as pool:',
+    '    print(list(pool.map(size, ["index.html", "index.html"])))',
+    'try:',
+    '    urlopen("http://127.0.0.1:1/")',
+    'except URLError as e:',
+    '    print("failed:", e.reason)',
+  ].join('\n');
+  const r = await run(page, { source, network: 'real' });
+  expect(r.status, errors(r)).toBe('completed');
+  expect(texts(r)[0]).toBe(`[${size}, ${size}]`);
+  expect(texts(r)[1]).toMatch(/^failed: http:\/\/127\.0\.0\.1:1\/: network error or blocked by the server's CORS policy/);
+  expect(r.spans.filter((s) => s.kind === 'io' && s.line === 4).length).toBeGreaterThanOrEqual(2);
+
+  const simulated = await run(page, { source: 'from urllib.request import urlopen\nurlopen("index.html")\n' });
+  expect(simulated.status).toBe('failed');
+  expect(errors(simulated)).toMatch(/URLError: <urlopen error real downloads are not available in this run: urlopen needs a real network/);
+});
