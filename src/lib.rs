@@ -1,21 +1,19 @@
 //! ThreadLab: the classic lessons of Python's concurrency tutorials (threads, pools, queues, asyncio,
-//! processes, the GIL) run for real in the browser, drawn as live timing bars.
+//! processes, the GIL) run for real in the browser, drawn as live timing bars beside their prediction.
+//! The program is the Python: one interpreter runs it, in virtual time for the prediction and on real
+//! threads for the run.
 //!
-//! The crate has two halves (see ARCHITECTURE.md):
-//! - pure parts that build and test natively and never name a web crate: [`scenario`] (what an example
-//!   is, its parameters and their validation), [`sim`] (the same program in virtual time: the prediction)
-//!   [`trace`] (events, lanes, spans, output and the run record) and [`kernel`] (the compute step's work);
-//! - the Python core, pure as well: [`python`] (the front end: source → checked syntax tree → bytecode),
-//!   [`vm`] (the one interpreter) and [`runtime`] (what drives it: virtual time, native threads);
-//! - wasm-only parts: `engine` (runs a scenario for real on worker threads and futures) and `web` (the
-//!   `#[wasm_bindgen]` surface the page's engine worker calls).
+//! The crate's parts (see ARCHITECTURE.md):
+//! - pure, built and tested natively, never naming a web crate: [`python`] (the front end: source →
+//!   checked syntax tree → bytecode), [`vm`] (the one interpreter), [`runtime`] (what drives it: virtual
+//!   time, real threads over a platform), [`trace`] (events, lanes, spans, output and the run record)
+//!   and [`examples`] (the catalogue: `examples/<id>/`, the parameters their programs declare);
+//! - wasm only: `engine` (what the browser gives the real runtime: elastic workers, the clock) and `web`
+//!   (the `#[wasm_bindgen]` surface the page's engine worker calls).
 
 pub mod examples;
-pub mod kernel;
 pub mod python;
 pub mod runtime;
-pub mod scenario;
-pub mod sim;
 pub mod trace;
 pub mod vm;
 

@@ -1,12 +1,13 @@
 //! wasm-bindgen tests in headless Chromium, inside a dedicated worker as the page's engine runs: the shared
-//! clock, the asyncio path, the blocking path on elastic threads, cancellation, and the Python core's front
-//! end and prediction compiled to wasm.
+//! clock, and the Python core's runtimes compiled to wasm — the real one on elastic workers (threads,
+//! the GIL, asyncio, processes, Stop) and the prediction.
 #![cfg(target_arch = "wasm32")]
 
-use serde_json::json;
 use std::cell::Cell;
-use threadlab::engine::{clock, run::Run};
-use threadlab::scenario::{self, RunRequest};
+use std::sync::Arc;
+use threadlab::engine::platform::WebPlatform;
+use threadlab::engine::{clock, completion, threads};
+use threadlab::runtime::{real, virtual_time, Outcome, RunOptions};
 use threadlab::trace::{RunRecord, SpanKind, Status};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -19,26 +20,59 @@ thread_local! {
 
 /// The rayon pool starts once per wasm instance, as the page's engine worker starts it; the elastic
 /// threads the runs need start as the page starts them.
-async fn pool() {
+async fn pool(threads: usize) {
     if !POOL.get() {
         JsFuture::from(threadlab::web::init_thread_pool(2))
             .await
             .expect("the thread pool starts");
         POOL.set(true);
     }
-    JsFuture::from(threadlab::web::ensure_threads(3))
+    JsFuture::from(threadlab::web::ensure_threads(threads))
         .await
         .expect("elastic threads start");
 }
 
-async fn run(request: serde_json::Value) -> RunRecord {
-    let request = RunRequest::from_value(&request).expect("a valid request");
-    let (_run, record) = Run::start(request, clock::now_ms());
-    record.await
+/// Runs `source` for real on elastic workers, as the page does; `stop_after_ms` stops it.
+async fn run_real(source: &str, opts: RunOptions, stop_after_ms: Option<f64>) -> (Outcome, f64) {
+    pool(8).await;
+    let run = Arc::new(
+        real::start(source, &opts, Arc::new(WebPlatform::default())).expect("the program compiles"),
+    );
+    let (done, outcome) = completion::channel::<Outcome>();
+    let waiting = run.clone();
+    threads::spawn(move || done.send(waiting.wait()));
+    let mut stopped_at = f64::NAN;
+    if let Some(ms) = stop_after_ms {
+        sleep_ms(ms).await;
+        stopped_at = clock::now_ms();
+        run.stop();
+    }
+    let outcome = outcome.await;
+    (outcome, clock::now_ms() - stopped_at)
 }
 
-fn texts(r: &RunRecord) -> Vec<&str> {
-    r.output.iter().map(|l| l.text.as_str()).collect()
+async fn sleep_ms(ms: f64) {
+    let tick = js_sys::Promise::new(&mut |resolve, _| {
+        clock::global().set_timeout(&resolve, ms);
+    });
+    JsFuture::from(tick).await.expect("a timer fires");
+}
+
+fn record(out: &Outcome) -> RunRecord {
+    out.record(1.0, f64::NAN)
+}
+
+fn lane_spans<'a>(r: &'a RunRecord, name: &str, kind: SpanKind) -> Vec<&'a threadlab::trace::Span> {
+    let id = r
+        .lanes
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.id.clone())
+        .unwrap_or_default();
+    r.spans
+        .iter()
+        .filter(|s| s.lane == id && s.kind == kind)
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -55,124 +89,147 @@ fn the_clock_is_wall_time_in_ms_and_never_goes_back() {
 }
 
 #[wasm_bindgen_test]
-async fn gathered_coroutines_overlap_on_one_threads_event_loop() {
-    pool().await;
-    let r = run(json!({"example": "orders", "mode": "asyncio", "timeScale": 0.05})).await;
+async fn threads_sleep_at_once_on_workers_and_their_spans_carry_their_lines() {
+    let source = "import threading, time\n\
+                  def worker(n):\n\
+                  \x20   time.sleep(0.1 * n)\n\
+                  \x20   print('done', n)\n\
+                  ts = [threading.Thread(target=worker, args=(n,)) for n in (1, 2, 3)]\n\
+                  for t in ts:\n\
+                  \x20   t.start()\n\
+                  for t in ts:\n\
+                  \x20   t.join()\n";
+    let (out, _) = run_real(source, RunOptions::default(), None).await;
+    assert_eq!(out.stdout, "done 1\ndone 2\ndone 3\n");
+    assert!((0.29..0.45).contains(&out.elapsed_s), "{}", out.elapsed_s);
+    let r = record(&out);
     assert_eq!(r.status, Status::Completed);
+    let sleep = lane_spans(&r, "Thread-3 (worker)", SpanKind::Sleep);
+    assert_eq!(sleep[0].line, Some(3));
+    assert_eq!(sleep[0].label, "time.sleep(0.1 * n)");
+}
+
+#[wasm_bindgen_test]
+async fn under_the_gil_one_thread_runs_python_at_a_time_and_without_it_two_do() {
+    let source = "import threading\n\
+                  def count(n):\n\
+                  \x20   while n > 0:\n\
+                  \x20       n -= 1\n\
+                  ts = [threading.Thread(target=count, args=(300000,)) for _ in range(2)]\n\
+                  for t in ts:\n\
+                  \x20   t.start()\n\
+                  for t in ts:\n\
+                  \x20   t.join()\n";
+    let overlap = |r: &RunRecord| {
+        let a = lane_spans(r, "Thread-1 (count)", SpanKind::Compute);
+        let b = lane_spans(r, "Thread-2 (count)", SpanKind::Compute);
+        a.iter()
+            .flat_map(|x| {
+                b.iter()
+                    .map(move |y| (x.end_ms.min(y.end_ms) - x.start_ms.max(y.start_ms)).max(0.0))
+            })
+            .sum::<f64>()
+    };
+    let (gil, _) = run_real(source, RunOptions::default(), None).await;
+    let r = record(&gil);
+    assert!(
+        overlap(&r) < 1.0,
+        "running spans overlap under the GIL: {} ms",
+        overlap(&r)
+    );
+    assert!(r.lanes.iter().any(|l| l.kind == "gil"));
+    let free = RunOptions {
+        gil: false,
+        ..RunOptions::default()
+    };
+    let (out, _) = run_real(source, free, None).await;
+    let r = record(&out);
+    assert!(
+        overlap(&r) > 0.3 * out.elapsed_s * 1000.0,
+        "free-threaded runs overlap: {} of {} ms",
+        overlap(&r),
+        out.elapsed_s * 1000.0
+    );
+}
+
+#[wasm_bindgen_test]
+async fn asyncio_tasks_overlap_their_waits_on_one_thread() {
+    let source = "import asyncio\n\
+                  async def order(item, s):\n\
+                  \x20   print('ordered', item)\n\
+                  \x20   await asyncio.sleep(s)\n\
+                  \x20   print('received', item)\n\
+                  async def main():\n\
+                  \x20   await asyncio.gather(order('coffee', 0.1), order('food', 0.3), order('cake', 0.2))\n\
+                  asyncio.run(main())\n";
+    let (out, _) = run_real(source, RunOptions::default(), None).await;
     assert_eq!(
-        texts(&r),
-        [
-            "ordered coffee",
-            "ordered food",
-            "ordered cake",
-            "received coffee",
-            "received cake",
-            "received food"
-        ]
+        out.stdout,
+        "ordered coffee\nordered food\nordered cake\nreceived coffee\nreceived cake\nreceived food\n"
     );
-    assert!(
-        (r.wall_ms - 250.0).abs() < 40.0,
-        "250 ms predicted, {} measured",
-        r.wall_ms
-    );
-}
-
-#[wasm_bindgen_test]
-async fn sequential_calls_block_a_worker_thread_on_the_same_clock() {
-    pool().await;
-    let before = clock::now_ms();
-    let r = run(json!({"example": "orders", "mode": "sequential", "timeScale": 0.05})).await;
-    assert_eq!(r.status, Status::Completed);
-    assert_eq!(texts(&r)[..2], ["ordered coffee", "received coffee"]);
-    assert!(
-        (r.wall_ms - 450.0).abs() < 50.0,
-        "450 ms predicted, {} measured",
-        r.wall_ms
-    );
-    // Another worker stamped these; on a per-worker clock they would be off by the workers' start gap.
-    let first = r.output[0].at_ms;
-    assert!(
-        (0.0..50.0).contains(&first),
-        "first line at {first} ms from the start"
-    );
-    assert!(clock::now_ms() - before >= r.wall_ms);
-}
-
-#[wasm_bindgen_test]
-async fn a_thread_pool_bounds_parallelism_and_futures_return_or_reraise() {
-    pool().await;
-    let request = RunRequest::from_value(
-        &json!({"example": "cpu-vs-io", "mode": "threads", "timeScale": 0.05}),
-    )
-    .unwrap();
-    let (_run, record) = Run::start_program(request, scenario::pool_demo(2, true), clock::now_ms());
-    let r = record.await;
-    assert_eq!(r.status, Status::Completed);
-    // Never more than max_workers=2 at once, on a rayon pool built for the run.
-    let sleeps: Vec<_> = r
-        .spans
+    let r = record(&out);
+    // The three waits overlap (the whole run also includes importing asyncio, slow in a debug build).
+    let sleeps: Vec<_> = ["Task-2", "Task-3", "Task-4"]
         .iter()
-        .filter(|s| s.kind == SpanKind::Sleep)
+        .map(|task| lane_spans(&r, task, SpanKind::Sleep)[0])
         .collect();
-    assert_eq!(sleeps.len(), 5);
-    for s in &sleeps {
-        let at_once = sleeps
-            .iter()
-            .filter(|o| o.start_ms <= s.start_ms + 1.0 && s.start_ms + 1.0 < o.end_ms)
-            .count();
-        assert!(at_once <= 2, "{at_once} tasks at once at {} ms", s.start_ms);
+    assert_eq!(sleeps[1].line, Some(4), "{:?}", r.spans);
+    for (sleep, ms) in sleeps.iter().zip([100.0, 300.0, 200.0]) {
+        assert!(
+            (sleep.end_ms - sleep.start_ms - ms).abs() < 40.0,
+            "{sleep:?}"
+        );
+        assert!(
+            (sleep.start_ms - sleeps[0].start_ms).abs() < 20.0,
+            "{sleep:?}"
+        );
     }
-    // shutdown(wait=True) waited for all; results in input order; the failure re-raised by result().
-    assert_eq!(
-        texts(&r),
-        [
-            "after shutdown",
-            "job1: result() = 1",
-            "job2: result() = 2",
-            "job3: result() raised RuntimeError: job3 failed",
-            "job4: result() = 4",
-            "job5: result() = 5"
-        ]
-    );
-    assert!(
-        (r.wall_ms - 200.0).abs() < 40.0,
-        "200 ms predicted, {} measured",
-        r.wall_ms
-    );
+    assert!(r
+        .lanes
+        .iter()
+        .filter(|l| l.kind == "task")
+        .all(|l| l.thread == "MainThread"));
 }
 
 #[wasm_bindgen_test]
-async fn cancel_wakes_sleeping_threads_and_timers_at_once() {
-    pool().await;
-    for mode in ["sequential", "asyncio"] {
-        let request = RunRequest::from_value(&json!({"example": "orders", "mode": mode})).unwrap();
-        let (run, record) = Run::start(request, clock::now_ms());
-        let wait = js_sys::Promise::new(&mut |resolve, _| {
-            clock::global().set_timeout(&resolve, 100.0);
-        });
-        JsFuture::from(wait).await.unwrap();
-        run.cancel();
-        let r = record.await;
-        assert_eq!(r.status, Status::Cancelled, "{mode}");
-        assert!(
-            r.wall_ms < 300.0,
-            "{mode}: cancelled after {} ms of a 9 s run",
-            r.wall_ms
-        );
-        // Nothing after the cut: asyncio had placed all three orders, sequential only the first.
-        let expected: &[&str] = match mode {
-            "asyncio" => &["ordered coffee", "ordered food", "ordered cake"],
-            _ => &["ordered coffee"],
-        };
-        assert_eq!(texts(&r), expected, "{mode}");
-    }
+async fn a_process_gets_a_copy_of_the_globals_and_hands_results_back() {
+    let source = "import multiprocessing\n\
+                  results = []\n\
+                  def square(numbers, q):\n\
+                  \x20   for n in numbers:\n\
+                  \x20       results.append(n * n)\n\
+                  \x20       q.put(n * n)\n\
+                  if __name__ == '__main__':\n\
+                  \x20   q = multiprocessing.Queue()\n\
+                  \x20   p = multiprocessing.Process(target=square, args=([2, 3], q))\n\
+                  \x20   p.start()\n\
+                  \x20   p.join()\n\
+                  \x20   print(results, q.get(), q.get(), p.exitcode)\n";
+    let (out, _) = run_real(source, RunOptions::default(), None).await;
+    assert_eq!(out.stdout, "[] 4 9 0\n", "{}", out.stderr);
+}
+
+#[wasm_bindgen_test]
+async fn stop_ends_sleeps_loops_and_deadlocks_at_once() {
+    let source = "import threading, time\n\
+                  def spin():\n\
+                  \x20   while True:\n\
+                  \x20       pass\n\
+                  threading.Thread(target=spin, daemon=True).start()\n\
+                  threading.Thread(target=time.sleep, args=(60,)).start()\n\
+                  lock = threading.Lock()\n\
+                  lock.acquire()\n\
+                  lock.acquire()\n";
+    let (out, after_stop) = run_real(source, RunOptions::default(), Some(200.0)).await;
+    assert_eq!(out.stopped.as_deref(), Some(real::STOPPED));
+    assert!(after_stop < 100.0, "{after_stop} ms from stop to the end");
+    assert_eq!(record(&out).status, Status::Cancelled);
 }
 
 /// The Python core in wasm: the front end refuses what it must with a line and column, and the prediction
 /// runs a program with threads, a lock and a queue to the output CPython prints (recorded with python3).
 #[wasm_bindgen_test]
 fn the_python_prediction_runs_in_wasm() {
-    use threadlab::runtime::{virtual_time, RunOptions};
     let errors = threadlab::python::compile("import numpy\n", "<main>").unwrap_err();
     // The column is the module name's.
     assert_eq!((errors[0].line, errors[0].column), (1, 8));

@@ -9,7 +9,7 @@
 // Messages are namespaced `threadlab:*` so they never collide with wasm-bindgen-rayon's own.
 import init, * as wasm from './pkg/threadlab.js';
 
-/** @typedef {{id: number, handle: wasm.RunHandle, request: string}} Current */
+/** @typedef {{id: number, handle: any, request: string}} Current */
 
 /** @type {Current | null} */
 let current = null;
@@ -86,7 +86,7 @@ booted.then(
     // A few threads up front, after `ready` (starting them takes a few hundred ms on 2 cores), so that the
     // usual runs start at once; a run that comes sooner waits for them, as it waits for the calibration.
     if (!info.simulated) ensureThreads(4).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));
-    send({ type: 'threadlab:calibrated', computeRate: await calibrated });
+    send({ type: 'threadlab:calibrated', nsPerInstruction: await calibrated });
   },
   (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
 );
@@ -98,66 +98,17 @@ let newest = 0;
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
-  if (isSource(requestJson)) return startSource(id, requestJson);
-  if (simulated) return startPlayback(id, requestJson);
-  const needed = wasm.threads_needed(requestJson);
-  if (needed === 0) {
-    // Invalid: let start_run word the refusal. A refused request leaves the run that is going alone.
-    try {
-      wasm.start_run(requestJson).free();
-    } catch (e) {
-      send({ type: 'threadlab:refused', id, message: messageOf(e) });
-    }
-    return;
-  }
-  // One run at a time: a new run ends the old one, whose promise then resolves as cancelled. Its threads
-  // are free again within milliseconds; until then, count them as taken.
-  newest = id;
-  const old = current;
-  old?.handle.cancel();
+  if (isSource(requestJson)) return startSource(id, requestJson, null);
+  // An example's mode runs as the program it is: its Python with the values written in.
+  let example;
   try {
-    await calibrated;
-    await ensureThreads(needed + (old ? wasm.threads_needed(old.request) : 0));
+    example = JSON.parse(wasm.example_source(requestJson));
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  // Stopped, or overtaken by a newer run, while it waited to start (for the calibration, say): it never
-  // starts, and ends as cancelled at 0 ms.
-  if (newest !== id || stopEarly.delete(id)) {
-    const predicted = JSON.parse(wasm.predict(requestJson));
-    const record = { ...predicted, status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], queueDepth: [] };
-    send({ type: 'threadlab:done', id, record });
-    return;
-  }
-  let handle;
-  try {
-    handle = wasm.start_run(requestJson);
-  } catch (e) {
-    send({ type: 'threadlab:refused', id, message: messageOf(e) });
-    return;
-  }
-  /** @type {{id: number, handle: any, request: string, processes: Worker[], stops: Int32Array[], downloads: AbortController}} */
-  const run = { id, handle, request: requestJson, processes: [], stops: [], downloads: new AbortController() };
-  current = run;
-  const info = JSON.parse(handle.info());
-  send({ type: 'threadlab:started', id, ...info });
-  if (info.lanes.some((/** @type {any} */ l) => l.kind === 'process')) serveProcesses(run);
-  serveDownloads(run);
-  handle.promise().then(
-    (recordJson) => {
-      // A run's processes end with it (a cancelled run's are killed here, as terminate() would), and so
-      // do its downloads still waiting for an answer.
-      endProcesses(run);
-      run.downloads.abort();
-      // The last events, then the record: the page has seen every event before it sees `done`.
-      send({ type: 'threadlab:events', id, events: JSON.parse(handle.drain()) });
-      send({ type: 'threadlab:done', id, record: JSON.parse(recordJson) });
-      if (current === run) current = null;
-      handle.free();
-    },
-    (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
-  );
+  const { request, ...meta } = example;
+  return startSource(id, request, meta);
 }
 
 /** Whether a request is a program's source (`{source, ...}`) rather than an example's mode. @param {string} json */
@@ -177,24 +128,47 @@ const QUICK_PREDICTION = 2_000_000;
 // The most a prediction made after the run may cost (about half a second of the engine worker's time).
 const FULL_PREDICTION = 50_000_000;
 
+// The form asks for the prediction of every change; a CPU-bound example's costs this worker real time,
+// so the last few are kept.
+const predictions = new Map();
+/** @param {string} requestJson */
+function predictExample(requestJson) {
+  let record = predictions.get(requestJson);
+  if (!record) {
+    record = JSON.parse(wasm.predict(requestJson));
+    predictions.set(requestJson, record);
+    if (predictions.size > 32) predictions.delete(predictions.keys().next().value);
+  }
+  return record;
+}
+
+/** A record with an example's `{example, mode, params, timeScale}` written in (none for a program). @param {any} record @param {any} meta */
+const stamp = (record, meta) => (record && meta ? { ...record, ...meta } : record);
+
 /** The prediction of a source request, or null if over `budget` instructions. @param {string} json @param {number} budget */
 const predictSource = (json, budget) => {
   const record = wasm.predict_source(json, budget);
   return record == null ? null : JSON.parse(record);
 };
 
-/** Runs a program's source for real on elastic workers (src/web/python.rs). @param {number} id @param {string} requestJson */
-async function startSource(id, requestJson) {
+/**
+ * Runs a program's source for real on elastic workers (src/web/python.rs). `meta` (an example's
+ * `{example, mode, params, timeScale}`) is written into the prediction and the record.
+ * @param {number} id @param {string} requestJson @param {any} meta
+ */
+async function startSource(id, requestJson, meta) {
+  // Predictions charge what an instruction costs here: measured at start-up, before any run.
+  await calibrated.catch(() => {});
   let predicted;
   try {
-    predicted = predictSource(requestJson, QUICK_PREDICTION);
+    predicted = stamp(predictSource(requestJson, QUICK_PREDICTION), meta);
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
   if (simulated) {
     try {
-      predicted ??= predictSource(requestJson, FULL_PREDICTION);
+      predicted ??= stamp(predictSource(requestJson, FULL_PREDICTION), meta);
     } catch (e) {
       send({ type: 'threadlab:refused', id, message: messageOf(e) });
       return;
@@ -216,7 +190,7 @@ async function startSource(id, requestJson) {
     return;
   }
   if (newest !== id || stopEarly.delete(id)) {
-    send({ type: 'threadlab:done', id, record: { ...(predicted ?? {}), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
+    send({ type: 'threadlab:done', id, record: { ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
     return;
   }
   let handle;
@@ -226,7 +200,7 @@ async function startSource(id, requestJson) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
   }
-  const run = { id, handle, request: requestJson, processes: [], ended: false };
+  const run = { id, handle, request: requestJson, ended: false };
   current = run;
   send({ type: 'threadlab:started', id, ...JSON.parse(handle.info()), predicted });
   serveThreads(run);
@@ -240,8 +214,8 @@ async function startSource(id, requestJson) {
       send({ type: 'threadlab:events', id, events });
       // After the run, the full prediction (bounded: a program that never ends has none), unless the run
       // was stopped and nobody waits to compare.
-      if (!predicted && record.status !== 'cancelled') predicted = predictSource(requestJson, FULL_PREDICTION);
-      send({ type: 'threadlab:done', id, record: { ...record, predictedMs: predicted?.wallMs ?? null, predicted } });
+      if (!predicted && record.status !== 'cancelled') predicted = stamp(predictSource(requestJson, FULL_PREDICTION), meta);
+      send({ type: 'threadlab:done', id, record: { ...stamp(record, meta), predictedMs: predicted?.wallMs ?? null, predicted } });
     },
     (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
   );
@@ -287,7 +261,6 @@ function playRecord(id, requestJson, predicted) {
   const run = {
     id,
     request: requestJson,
-    processes: [],
     handle: {
       drain: () => JSON.stringify(ended ? [] : due(performance.timeOrigin + performance.now() - t0)),
       cancel: () => finish(true),
@@ -296,7 +269,8 @@ function playRecord(id, requestJson, predicted) {
   current = run;
   send({ type: 'threadlab:started', id, t0, lanes: [], predicted, simulated: true });
   if (stopEarly.delete(id)) return finish(true);
-  timer = setTimeout(() => finish(false), predicted.wallMs);
+  // A program that never ends by itself (it deadlocks, say) plays until it is stopped, as it would run.
+  if (predicted.status === 'completed' || predicted.status === 'failed') timer = setTimeout(() => finish(false), predicted.wallMs);
 }
 
 /** A predicted record as the events that make it, in time order. @param {any} r */
@@ -311,74 +285,9 @@ function predictedEvents(r) {
   return events.sort((a, b) => a.t - b.t);
 }
 
-// Without isolation: the prediction played back in real time (src/sim, `Playback`), drawn as a run is, its
-// record marked `simulated`. It has a real run's life: polls drain what is due, a newer run or Stop
-// cancels it, and a program that never ends by itself plays until it is stopped.
-/** @param {number} id @param {string} requestJson */
-function startPlayback(id, requestJson) {
-  let play;
-  try {
-    play = wasm.simulate_run(requestJson);
-  } catch (e) {
-    send({ type: 'threadlab:refused', id, message: messageOf(e) });
-    return;
-  }
-  current?.handle.cancel();
-  let timer = 0;
-  let ended = false;
-  const finish = (/** @type {boolean} */ cancelled) => {
-    if (ended) return;
-    ended = true;
-    clearTimeout(timer);
-    const { events, record } = JSON.parse(play.finish(cancelled));
-    send({ type: 'threadlab:events', id, events });
-    send({ type: 'threadlab:done', id, record });
-    if (current === run) current = null;
-    play.free();
-  };
-  const run = {
-    id,
-    request: requestJson,
-    processes: [],
-    handle: { drain: () => (ended ? '[]' : play.drain()), cancel: () => finish(true) },
-  };
-  current = run;
-  send({ type: 'threadlab:started', id, ...JSON.parse(play.info()) });
-  if (stopEarly.delete(id)) return finish(true);
-  const left = play.remaining_ms();
-  if (left !== undefined) timer = setTimeout(() => finish(false), left);
-}
-
 // Real downloads: a thread of the run blocks on each while this worker's event loop fetches it, so that a
 // Stop aborts a request that may never be answered, and a timeout bounds each. Only the byte count matters.
 const DOWNLOAD_TIMEOUT_MS = 15_000;
-
-/** @param {{handle: any, downloads: AbortController}} run */
-async function serveDownloads(run) {
-  for (;;) {
-    const request = await run.handle.next_fetch_request();
-    if (request == null) return;
-    const { id, url, offset, len } = JSON.parse(request);
-    const answer = (/** @type {number} */ bytes, /** @type {string} */ error) => {
-      try {
-        run.handle.fetch_done(id, bytes, error);
-      } catch {
-        // The run ended and its handle was freed: nobody waits for this answer.
-      }
-    };
-    fetchRange(url, offset, len, run.downloads.signal).then(
-      (bytes) => answer(bytes, ''),
-      (/** @type {any} */ e) => {
-        if (run.downloads.signal.aborted) return;
-        answer(0, e?.name === 'TimeoutError'
-          ? `no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`
-          : e instanceof TypeError
-            ? `network error or blocked by the server's CORS policy (${e.message})`
-            : messageOf(e));
-      },
-    );
-  }
-}
 
 /** Bytes `offset .. offset + len` of `url`; resolves to how many arrived. @param {string} url @param {number} offset @param {number} len @param {AbortSignal} signal */
 async function fetchRange(url, offset, len, signal) {
@@ -433,61 +342,6 @@ async function serveSourceDownloads(run) {
   downloads.abort();
 }
 
-// Processes: workers with their own wasm instance and memory (see src/engine/process.rs). The main
-// program asks for them through the run handle; this worker starts them and carries their messages.
-const processSource = `
-  self.addEventListener('message', async ({ data }) => {
-    const pkg = await import(data.mainJS);
-    // No memory passed: the process gets a fresh one of its own.
-    await pkg.default({ module_or_path: data.module });
-    try {
-      pkg.process_main(data.spec, data.stop);
-    } catch (e) {
-      self.postMessage(JSON.stringify({ type: 'threadlab:proc-exit', func: JSON.parse(data.spec).func, t: 0, code: 1, error: String(e) }));
-    }
-  }, { once: true });`;
-const processURL = URL.createObjectURL(new Blob([processSource], { type: 'text/javascript' }));
-const mainJS = new URL('./pkg/threadlab.js', import.meta.url).href;
-
-/**
- * Ends a run's processes: sets each one's stop flag, which wakes its waits so it returns to its event loop,
- * then terminates it (a worker blocked in a wait would only be forced to end about 2 s later).
- * @param {{processes: Worker[], stops: Int32Array[]}} run
- */
-function endProcesses(run) {
-  for (const stop of run.stops) {
-    Atomics.store(stop, 0, 1);
-    Atomics.notify(stop, 0);
-  }
-  for (const p of run.processes) p.terminate();
-}
-
-/** @param {{id: number, handle: any, processes: Worker[], stops: Int32Array[]}} run */
-async function serveProcesses(run) {
-  for (;;) {
-    const request = await run.handle.next_process_request();
-    if (request == null) return;
-    const spec = JSON.parse(request);
-    const worker = new Worker(processURL, { type: 'module', name: `threadlab-process-${spec.func + 1}` });
-    run.processes.push(worker);
-    worker.addEventListener('message', ({ data }) => {
-      if (current !== run && !run.processes.includes(worker)) return;
-      const m = JSON.parse(data);
-      try {
-        if (m.type === 'threadlab:proc-started') run.handle.process_started(spec.span, m.t);
-        else if (m.type === 'threadlab:proc-events') run.handle.process_events(m.func, JSON.stringify(m.events));
-        else if (m.type === 'threadlab:proc-put') run.handle.process_put(m.queue, m.item);
-        else if (m.type === 'threadlab:proc-exit') run.handle.process_exit(m.func, m.t, m.code ?? 1);
-      } catch {
-        // The run ended and its handle was freed: late messages of a killed process are dropped.
-      }
-    });
-    const stop = new Int32Array(new SharedArrayBuffer(4));
-    run.stops.push(stop);
-    worker.postMessage({ mainJS, module: wasm.thread_module(), spec: request, stop });
-  }
-}
-
 self.addEventListener('message', async ({ data }) => {
   if (!data || typeof data.type !== 'string' || !data.type.startsWith('threadlab:')) return;
   try {
@@ -513,7 +367,8 @@ self.addEventListener('message', async ({ data }) => {
         else if (data.id != null) stopEarly.add(data.id);
         break;
       case 'threadlab:stats': {
-        const processWorkers = current?.processes.length ?? 0;
+        // A program's processes run as interpreters on the thread workers: no worker of their own yet.
+        const processWorkers = 0;
         send({ type: 'threadlab:predicted', id: data.id, record: { ...JSON.parse(wasm.stats()), processWorkers } });
         break;
       }
@@ -524,7 +379,7 @@ self.addEventListener('message', async ({ data }) => {
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;
       case 'threadlab:predict':
-        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.predict(data.request)) });
+        send({ type: 'threadlab:predicted', id: data.id, record: predictExample(data.request) });
         break;
       case 'threadlab:trace':
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.chrome_trace(data.request)) });

@@ -45,7 +45,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, poolMs: number, computeRate: number | null, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, poolMs: number, nsPerInstruction: number | null, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -64,13 +64,13 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
           crossOriginIsolated: self.crossOriginIsolated,
           simulated: data.simulated,
           poolMs: data.poolMs,
-          computeRate: null,
+          nsPerInstruction: null,
           timeScale: data.catalog.timeScale,
         };
         resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated });
         emit('ready', info);
       } else if (data.type === 'threadlab:calibrated') {
-        if (info) info.computeRate = data.computeRate;
+        if (info) info.nsPerInstruction = data.nsPerInstruction;
       } else if (data.type === 'threadlab:fatal') {
         const error = new Error(`ThreadLab could not start: ${data.message}`);
         reject(error);

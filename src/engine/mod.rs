@@ -1,17 +1,9 @@
-//! Runs a scenario for real in the browser: threads on elastic Web Workers that share the wasm memory,
-//! asyncio as futures on one worker's event loop, a real GIL, real queues, calibrated CPU work. Wasm only;
-//! knows nothing of the page.
+//! What the browser gives the real runtime (`runtime::real`): elastic Web Workers that share the wasm
+//! memory (Python threads run on them), the one clock every worker reads, hand-offs from workers to the
+//! engine worker's event loop, and the real network's addresses. Wasm only; knows nothing of the page.
 
-pub mod asyncio;
-pub mod cancel;
 pub mod clock;
 pub mod completion;
-pub mod compute;
-pub mod gil;
 pub mod net;
 pub mod platform;
-pub mod process;
-pub mod queue;
-pub mod recorder;
-pub mod run;
 pub mod threads;

@@ -14,11 +14,13 @@
 //! The parameters are declared in the programs themselves ([`params`]); an example's form is the union of
 //! its modes' declarations, each name declared identically wherever it appears.
 
+pub mod input;
 pub mod params;
+pub mod request;
 
 pub use params::{Param, ParamType, ParamValue};
 
-use crate::scenario::{InputError, TIME_SCALE};
+pub use input::{errors_message, InputError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::sync::LazyLock;
@@ -339,7 +341,7 @@ pub fn source(
     example.source(mode, values)
 }
 
-/// The catalogue as today's `scenario::catalog_json` shapes it: `{examples: [{id, title, group, lesson,
+/// The catalogue as the page and `threadlab.examples()` read it: `{examples: [{id, title, group, lesson,
 /// modes: [{id, title, pattern, gil, order, file}], params: [...]}], timeScale}`; an example whose
 /// declarations are malformed lists no parameters and says why in `problem` (the tests refuse that).
 pub fn catalogue_json() -> String {
@@ -360,5 +362,5 @@ pub fn catalogue_json() -> String {
             v
         })
         .collect();
-    serde_json::json!({"examples": examples, "timeScale": TIME_SCALE}).to_string()
+    serde_json::json!({"examples": examples, "timeScale": input::time_scale()}).to_string()
 }

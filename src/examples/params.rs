@@ -30,10 +30,10 @@
 //! `\n` `\r` `\t`, any other control character (Unicode category Cc) as `\xNN`, U+2028/U+2029 as
 //! `\u2028`/`\u2029`, everything else as itself. `tests/examples.rs` checks the tool writes the same.
 
+use super::input::{fmt_num, InputError};
 use crate::python::ast::{Constant, ExprKind, StmtKind, UnaryOp};
 use crate::python::lexer::{self, Tok};
 use crate::python::{self, SyntaxError};
-use crate::scenario::{fmt_num, InputError};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -89,7 +89,7 @@ pub struct Span {
 }
 
 /// One declared parameter: the schema the form and the JavaScript API consume (the JSON of today's
-/// `scenario::ParamSpec`: name, label, type, default, min, max, maxLen, options, unit, help).
+/// page's catalogue: name, label, type, default, min, max, maxLen, options, unit, help).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Param {
@@ -159,9 +159,8 @@ impl Param {
     }
 }
 
-/// Checks `value` against `param`: the same rules and messages as today's `scenario::ParamSpec::check`
-/// (numbers as text accepted, lists as arrays or "2, 3 8", every refusal naming field, value, problem
-/// and what is allowed), plus `text`.
+/// Checks `value` against `param`: numbers as text accepted, lists as arrays or "2, 3 8", every refusal
+/// naming field, value, problem and what is allowed.
 pub fn check(param: &Param, value: &Value) -> Result<ParamValue, InputError> {
     let field = format!("params.{}", param.name);
     let refuse = |problem: &str| InputError::new(&field, value, problem, param.allowed());

@@ -73,37 +73,7 @@ pub fn calibrate() -> f64 {
     })
 }
 
-/// The program [`calibrate`] times: counting loops (fast instructions), and objects, calls, lists and
-/// strings (slow ones).
-pub const CALIBRATION_PROGRAM: &str = "\
-class Point:
-    def __init__(self, x):
-        self.x = x
-
-    def moved(self, d):
-        return Point(self.x + d)
-
-def count(n):
-    while n > 0:
-        n -= 1
-
-def work(n):
-    p = Point(0)
-    out = []
-    total = 0
-    for i in range(n):
-        p = p.moved(i % 7)
-        out.append(i * i)
-        if len(out) > 50:
-            total += sum(out)
-            out = []
-        total += len(str(i))
-    return total + p.x
-
-for _ in range(20):
-    count(20000)
-    work(2000)
-";
+pub use super::real::CALIBRATION_PROGRAM;
 
 /// Seconds a process start costs this runtime: what a spawned process does before its target runs (a
 /// new interpreter, the program compiled and run again as `__mp_main__`, importing the modules it
@@ -161,27 +131,5 @@ fn start_process_once() {
 }
 
 fn measure_ns_per_instruction() -> f64 {
-    let Ok(code) = crate::python::compile(CALIBRATION_PROGRAM, "<calibration>") else {
-        return super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
-    };
-    let world = World::new(
-        &RunOptions {
-            gil: false,
-            ..RunOptions::default()
-        },
-        code.clone(),
-        Arc::new(NativePlatform),
-    );
-    let host = world.new_host(MAIN_PID);
-    let interp = Interp::new(host.clone(), Config::default());
-    host.bind(&interp);
-    let mut thread = vm_entry::start_main(&interp, code);
-    #[allow(clippy::disallowed_methods)] // native-only calibration times the VM on the real clock
-    let started = Instant::now();
-    while let Stop::Budget = vm_entry::run(&interp, &mut thread, 1_000_000) {}
-    let elapsed = started.elapsed().as_secs_f64();
-    if thread.instructions == 0 {
-        return super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
-    }
-    elapsed * 1e9 / thread.instructions as f64
+    real::measure_ns_per_instruction(CALIBRATION_PROGRAM, Arc::new(NativePlatform))
 }

@@ -162,8 +162,9 @@ impl Run {
     pub fn events_since(&self, cursor: &mut usize) -> Vec<Event> {
         let state = self.world.lock();
         let events = state.timeline.events();
+        // Once the run's outcome is made its events move there: the cursor stays where it was.
         let from = (*cursor).min(events.len());
-        *cursor = events.len();
+        *cursor = events.len().max(*cursor);
         events[from..].to_vec()
     }
 
@@ -176,6 +177,64 @@ impl Run {
     pub fn ended(&self) -> bool {
         self.world.lock().ended.is_some()
     }
+}
+
+/// The program the prediction's cost per instruction is measured with (`native::calibrate`, the
+/// page's start-up): counting loops (fast instructions), and objects, calls, lists and
+/// strings (slow ones).
+pub const CALIBRATION_PROGRAM: &str = "\
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+    def moved(self, d):
+        return Point(self.x + d)
+
+def count(n):
+    while n > 0:
+        n -= 1
+
+def work(n):
+    p = Point(0)
+    out = []
+    total = 0
+    for i in range(n):
+        p = p.moved(i % 7)
+        out.append(i * i)
+        if len(out) > 50:
+            total += sum(out)
+            out = []
+        total += len(str(i))
+    return total + p.x
+
+for _ in range(20):
+    count(20000)
+    work(2000)
+";
+
+/// Nanoseconds per VM instruction for `program` run on the calling thread, timed on `platform`'s
+/// clock (the prediction's cost per instruction: `native::calibrate`, and the page's at start-up).
+pub fn measure_ns_per_instruction(program: &str, platform: Arc<dyn Platform>) -> f64 {
+    let fallback = super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
+    let Ok(code) = crate::python::compile(program, "<calibration>") else {
+        return fallback;
+    };
+    let opts = RunOptions {
+        gil: false,
+        ..RunOptions::default()
+    };
+    let world = World::new(&opts, code.clone(), platform.clone());
+    let host = world.new_host(MAIN_PID);
+    let interp = Interp::new(host.clone(), Config::default());
+    host.bind(&interp);
+    let mut thread = vm_entry::start_main(&interp, code);
+    let started = platform.now();
+    while let Stop::Budget = vm_entry::run(&interp, &mut thread, 1_000_000) {}
+    let elapsed = platform.now() - started;
+    if thread.instructions == 0 || elapsed <= 0.0 {
+        return fallback;
+    }
+    elapsed * 1e9 / thread.instructions as f64
 }
 
 /// A per-process GIL: a baton handed over in FIFO order.
@@ -313,6 +372,8 @@ struct NState {
     lanes: HashMap<(u64, u64), u32>,
     active: HashMap<(u64, u64), u32>,
     task_lanes: HashMap<(u64, u64, String), u32>,
+    /// Per thread: what the asyncio task that just suspended awaits, for its lane.
+    task_waits: HashMap<(u64, u64), State>,
     processes: BTreeMap<u64, NProc>,
     next_pid: u64,
     channels: Channels,
@@ -370,6 +431,7 @@ impl World {
                 lanes: HashMap::new(),
                 active: HashMap::new(),
                 task_lanes: HashMap::new(),
+                task_waits: HashMap::new(),
                 processes: BTreeMap::new(),
                 next_pid: MAIN_PID + 1,
                 channels: Channels::default(),
@@ -681,14 +743,19 @@ impl NHost {
         first: bool,
     ) {
         let ident = thread.ident;
+        // Whether the thread stops because the run (or its process) was stopped, not by its own end.
+        let mut killed;
         'life: loop {
             self.take_gil(ident, thread.line);
             let stop = loop {
+                // A run that starts cancelled ends the thread where it is.
+                killed = self.cancelled(&interp);
                 let stop = vm_entry::run(&interp, &mut thread, CHUNK);
                 if !matches!(stop, Stop::Budget) {
                     break stop;
                 }
                 if self.cancelled(&interp) {
+                    killed = true;
                     break Stop::Finished;
                 }
                 let interval = f64::from_bits(self.switch_interval.load(Ordering::Relaxed));
@@ -705,13 +772,13 @@ impl NHost {
             match stop {
                 Stop::Block(block) => {
                     if !self.wait(&interp, ident, block, thread.line) {
+                        killed = true;
                         break 'life;
                     }
                 }
                 Stop::Finished | Stop::Budget => break 'life,
             }
         }
-        let killed = self.cancelled(&interp);
         let mut state = self.world.lock();
         self.world.show(&mut state, self.key(ident), None);
         if let Some(&lane) = state.lanes.get(&self.key(ident)) {
@@ -980,11 +1047,13 @@ impl Host for NHost {
             }
         };
         let old = state.active.insert(key, target).unwrap_or(base);
-        if old != target {
-            let s = state.timeline.state(old);
-            state.timeline.set(old, t, None);
-            state.timeline.set(target, t, s);
-        }
+        let parting = state.task_waits.remove(&key);
+        state.timeline.switch(old, target, t, parting);
+    }
+
+    fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {
+        let s = State::new(SpanKind::of_wait(kind), line);
+        self.world.lock().task_waits.insert(self.key(thread), s);
     }
 
     fn thread_renamed(&self, thread: u64, name: &str) {

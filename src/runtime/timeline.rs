@@ -32,6 +32,15 @@ impl LaneKind {
 }
 
 impl SpanKind {
+    /// The span of a wait of `kind` (a sleep is a sleep, a transfer I/O).
+    pub fn of_wait(kind: WaitKind) -> SpanKind {
+        match kind {
+            WaitKind::Sleep => SpanKind::Sleep,
+            WaitKind::Io => SpanKind::Io,
+            k => SpanKind::Wait(k),
+        }
+    }
+
     /// The run record's kind for this state.
     pub fn trace(self) -> trace::SpanKind {
         use trace::SpanKind as T;
@@ -381,6 +390,17 @@ impl TimelineBuilder {
             Some(text) => text.clone(),
             None => state.kind.words().to_string(),
         }
+    }
+
+    /// The thread drawn on lane `old` is drawn on lane `target` from `t` (an asyncio task switch):
+    /// `target` takes its state, and `old` shows `parting` (what its task awaits) or nothing.
+    pub fn switch(&mut self, old: u32, target: u32, t: f64, parting: Option<State>) {
+        if old == target {
+            return;
+        }
+        let state = self.state(old);
+        self.set(old, t, parting);
+        self.set(target, t, state);
     }
 
     /// The state lane `lane` is in.

@@ -242,6 +242,8 @@ struct World {
     active: BTreeMap<(u64, u64), u32>,
     /// Task lanes by (pid, ident, task name).
     task_lanes: BTreeMap<(u64, u64, String), u32>,
+    /// Per thread: what the asyncio task that just suspended awaits, for its lane.
+    task_waits: BTreeMap<(u64, u64), State>,
     /// A task switch happened during the current chunk.
     task_switched: bool,
     spawned: Vec<(u64, Meta, Box<dyn SimThread>)>,
@@ -273,6 +275,7 @@ impl Shared {
                 lanes: BTreeMap::new(),
                 active: BTreeMap::new(),
                 task_lanes: BTreeMap::new(),
+                task_waits: BTreeMap::new(),
                 task_switched: false,
                 spawned: Vec::new(),
                 process_requests: Vec::new(),
@@ -344,12 +347,14 @@ impl Shared {
         };
         w.task_switched = true;
         let old = w.active.insert((pid, ident), target).unwrap_or(base);
-        if old != target {
-            let now = w.now;
-            let state = w.timeline.state(old);
-            w.timeline.set(old, now, None);
-            w.timeline.set(target, now, state);
-        }
+        let parting = w.task_waits.remove(&(pid, ident));
+        let now = w.now;
+        w.timeline.switch(old, target, now, parting);
+    }
+
+    fn task_wait(&self, pid: u64, ident: u64, kind: WaitKind, line: u32) {
+        let state = State::new(SpanKind::of_wait(kind), line);
+        self.lock().task_waits.insert((pid, ident), state);
     }
 
     fn thread_renamed(&self, pid: u64, ident: u64, name: &str) {
@@ -448,6 +453,10 @@ impl Host for VHost {
 
     fn task_switch(&self, thread: u64, task: Option<&str>) {
         self.shared.task_switch(self.pid, thread, task);
+    }
+
+    fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {
+        self.shared.task_wait(self.pid, thread, kind, line);
     }
 
     fn thread_renamed(&self, thread: u64, name: &str) {

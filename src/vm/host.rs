@@ -294,6 +294,11 @@ pub trait Host: Send + Sync {
     fn task_switch(&self, thread: u64, task: Option<&str>) {
         let _ = (thread, task);
     }
+    /// The asyncio task running on `thread` has suspended, awaiting a `kind` of thing at the user's
+    /// `line` (0 if unknown): its lane shows that wait from the next [`Host::task_switch`] until it runs.
+    fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {
+        let _ = (thread, kind, line);
+    }
     /// Thread `thread` is now called `name` (`t.name = ...` after it started), for its lane.
     fn thread_renamed(&self, thread: u64, name: &str) {
         let _ = (thread, name);

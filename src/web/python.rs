@@ -1,7 +1,7 @@
 //! The `#[wasm_bindgen]` surface for programs given as Python source: check a program, predict it, and
 //! run it for real (its threads on elastic workers, `runtime::real` over `engine::platform`).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use wasm_bindgen::prelude::*;
@@ -9,9 +9,39 @@ use wasm_bindgen::prelude::*;
 use super::to_json;
 use crate::engine::completion;
 use crate::engine::platform::WebPlatform;
+use crate::examples::{self, request::ExampleRequest};
 use crate::runtime::real::{self, Run};
 use crate::runtime::virtual_time::{self, PredictOptions};
 use crate::runtime::{request, Outcome};
+
+/// The cores predictions assume (0: not set, the default of `RunOptions`).
+static CORES: AtomicUsize = AtomicUsize::new(0);
+/// The measured cost of a VM instruction, ns (as f64 bits; 0: not measured).
+static NS_PER_INSTRUCTION: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the cores predictions assume.
+pub(crate) fn set_cores(cores: usize) {
+    CORES.store(cores.clamp(1, 64), Ordering::Relaxed);
+}
+
+/// Keeps `ns` if it is the best measurement so far; returns the best.
+pub(crate) fn set_ns_per_instruction(ns: f64) -> f64 {
+    let best = match f64::from_bits(NS_PER_INSTRUCTION.load(Ordering::Relaxed)) {
+        known if known > 0.0 && known <= ns => known,
+        _ if ns.is_finite() && ns > 0.0 => ns,
+        known => known,
+    };
+    NS_PER_INSTRUCTION.store(best.to_bits(), Ordering::Relaxed);
+    best
+}
+
+/// What predictions charge per instruction: the measurement, or the default before there is one.
+fn ns_per_instruction() -> f64 {
+    match f64::from_bits(NS_PER_INSTRUCTION.load(Ordering::Relaxed)) {
+        ns if ns > 0.0 => ns,
+        _ => PredictOptions::default().ns_per_instruction,
+    }
+}
 
 /// The problems that keep `source` from running, as a JSON array of `{line, column, message}` (empty
 /// when it compiles): syntax errors, and what the subset leaves out, with what it supports.
@@ -32,7 +62,8 @@ pub fn check(source: &str) -> String {
 /// Reads a source request, or says what is wrong with it (the first syntax error as
 /// `line L, column C: message`).
 fn parse(request: &str) -> Result<request::SourceRequest, JsError> {
-    let r = request::parse(request).map_err(|e| JsError::new(&e))?;
+    let mut r = request::parse(request).map_err(|e| JsError::new(&e))?;
+    apply_cores(&mut r);
     if let Err(errors) = crate::python::compile(&r.source, "<main>") {
         let first = errors.first().map(ToString::to_string).unwrap_or_default();
         return Err(JsError::new(&first));
@@ -47,12 +78,24 @@ fn parse(request: &str) -> Result<request::SourceRequest, JsError> {
 pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
     let r = parse(request)?;
     let capped = max_instructions.is_finite() && max_instructions > 0.0;
+    let budget = if capped {
+        max_instructions as u64
+    } else {
+        PredictOptions::default().max_instructions
+    };
+    Ok(predicted(&r, budget, capped).map(|record| to_json(&record)))
+}
+
+/// The prediction of `r` as a run record, or `None` if it needs more than `max_instructions` and
+/// `capped` says to give up then (rather than record the stop).
+pub(crate) fn predicted(
+    r: &request::SourceRequest,
+    max_instructions: u64,
+    capped: bool,
+) -> Option<crate::trace::RunRecord> {
     let predict = PredictOptions {
-        max_instructions: if capped {
-            max_instructions as u64
-        } else {
-            PredictOptions::default().max_instructions
-        },
+        max_instructions,
+        ns_per_instruction: ns_per_instruction(),
         ..PredictOptions::default()
     };
     let out = virtual_time::run_with(&r.source, &r.options, &predict);
@@ -62,10 +105,9 @@ pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<Str
             .as_deref()
             .is_some_and(|s| s.contains("instructions"))
     {
-        return Ok(None);
+        return None;
     }
-    let record = out.record(r.options.time_scale, out.elapsed_s * 1000.0);
-    Ok(Some(to_json(&record)))
+    Some(out.record(r.options.time_scale, out.elapsed_s * 1000.0))
 }
 
 /// Starts a program for real. The caller has made a few workers idle (`ensure_threads`); threads the
@@ -195,4 +237,47 @@ impl PythonRun {
             })
         })
     }
+}
+
+/// An example's mode as the program it runs: `{request, example, mode, params, timeScale}` as JSON, where
+/// `request` is the source request (`{source, timeScale, gil, seed}`) to start, or the refusal naming
+/// every bad field.
+#[wasm_bindgen]
+pub fn example_source(request: &str) -> Result<String, JsError> {
+    let r = example_request(request)?;
+    Ok(to_json(&serde_json::json!({
+        "request": r.source_json(),
+        "example": r.example.id,
+        "mode": r.mode.id,
+        "params": r.params,
+        "timeScale": r.run.options.time_scale,
+    })))
+}
+
+/// Reads an example request, or refuses it with every problem in one message.
+pub(crate) fn example_request(request: &str) -> Result<ExampleRequest, JsError> {
+    let mut r = examples::request::parse(request)
+        .map_err(|e| JsError::new(&examples::errors_message(&e)))?;
+    apply_cores(&mut r.run);
+    Ok(r)
+}
+
+/// The page's core count into a request's options.
+fn apply_cores(r: &mut request::SourceRequest) {
+    let cores = CORES.load(Ordering::Relaxed);
+    if cores > 0 {
+        r.options.cores = cores;
+    }
+}
+
+/// The predicted run record of an example request (the whole prediction, up to its cap), with the
+/// example, mode and parameters filled in.
+pub(crate) fn predict_example(request: &str) -> Result<crate::trace::RunRecord, JsError> {
+    let r = example_request(request)?;
+    let mut record = predicted(&r.run, PredictOptions::default().max_instructions, false)
+        .ok_or_else(|| JsError::new("the prediction stopped"))?;
+    record.example = r.example.id.to_string();
+    record.mode = r.mode.id.clone();
+    record.params = r.params;
+    Ok(record)
 }

@@ -36,6 +36,7 @@ pub(super) fn module(ctx: &mut Ctx<'_>) -> Arc<Module> {
         ("thread_name", thread_name),
         ("report_exception", report_exception),
         ("task_switch", task_switch),
+        ("task_wait", task_wait),
         ("process_start", process_start),
         ("process_exitcode", process_exitcode),
         ("exit_status", exit_status),
@@ -351,6 +352,38 @@ fn task_switch(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native 
     ctx.interp
         .host
         .task_switch(ctx.thread.ident, task.as_deref());
+    Ok(Value::None)
+}
+
+/// `task_wait(coro, kind)`: the running asyncio task has just suspended, awaiting a future of `kind`
+/// (`sleep`, `join`, `lock`, `event`, `condition`, `semaphore`, `queue`, else a future), at the line
+/// where its coroutine `coro` stopped: its lane shows that wait until the task runs again.
+fn task_wait(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
+    let args = exact(ctx, "task_wait", args, kwargs, 2)?;
+    let line = match &args[0] {
+        Value::Generator(g) => g
+            .inner
+            .lock()
+            .frame
+            .as_ref()
+            .filter(|f| f.is_user())
+            .map_or(0, crate::vm::frame::Frame::line),
+        _ => 0,
+    };
+    let kind = match &args[1] {
+        Value::Str(s) => match &**s {
+            "sleep" => WaitKind::Sleep,
+            "join" => WaitKind::Join,
+            "lock" => WaitKind::Lock,
+            "event" => WaitKind::Event,
+            "condition" => WaitKind::Condition,
+            "semaphore" => WaitKind::Semaphore,
+            "queue" => WaitKind::Queue,
+            _ => WaitKind::Future,
+        },
+        _ => WaitKind::Future,
+    };
+    ctx.interp.host.task_wait(ctx.thread.ident, kind, line);
     Ok(Value::None)
 }
 

@@ -574,6 +574,8 @@ def _next_task_name():
 class Task(Future):
     # Whether the task gets a lane of its own on the timeline.
     _lane = True
+    # What a task awaiting this one shows on its lane.
+    _wait_kind = "join"
     """A coroutine running on the loop: each step runs it to its next await."""
 
     def __init__(self, coro, *, loop=None, name=None, context=None):
@@ -682,6 +684,8 @@ class Task(Future):
                         result._asyncio_future_blocking = False
                         result.add_done_callback(self._wakeup)
                         self._fut_waiter = result
+                        # The task's lane shows what it awaits, at the line of its await.
+                        _threadlab.task_wait(coro, getattr(result, "_wait_kind", "future"))
                         if self._must_cancel:
                             if self._fut_waiter.cancel(msg=self._cancel_message):
                                 self._must_cancel = False
@@ -771,6 +775,7 @@ async def sleep(delay, result=None):
         return result
     loop = get_running_loop()
     future = loop.create_future()
+    future._wait_kind = "sleep"
     h = loop.call_later(delay, _set_result_unless_cancelled, future, result)
     try:
         return await future
@@ -1223,6 +1228,7 @@ class Lock(_ContextManagerMixin):
         if self._waiters is None:
             self._waiters = []
         fut = get_running_loop().create_future()
+        fut._wait_kind = "lock"
         self._waiters.append(fut)
         try:
             try:
@@ -1284,6 +1290,7 @@ class Event:
         if self._value:
             return True
         fut = get_running_loop().create_future()
+        fut._wait_kind = "event"
         self._waiters.append(fut)
         try:
             await fut
@@ -1310,6 +1317,7 @@ class Condition(_ContextManagerMixin):
         self.release()
         try:
             fut = get_running_loop().create_future()
+            fut._wait_kind = "condition"
             self._waiters.append(fut)
             try:
                 await fut
@@ -1383,6 +1391,7 @@ class Semaphore(_ContextManagerMixin):
         if self._waiters is None:
             self._waiters = []
         fut = get_running_loop().create_future()
+        fut._wait_kind = "semaphore"
         self._waiters.append(fut)
         try:
             try:
@@ -1483,6 +1492,7 @@ class Queue:
     async def put(self, item):
         while self.full():
             putter = get_running_loop().create_future()
+            putter._wait_kind = "queue"
             self._putters.append(putter)
             try:
                 await putter
@@ -1506,6 +1516,7 @@ class Queue:
     async def get(self):
         while self.empty():
             getter = get_running_loop().create_future()
+            getter._wait_kind = "queue"
             self._getters.append(getter)
             try:
                 await getter
