@@ -745,3 +745,22 @@ fn both_runtimes_give_the_page_the_same_record() {
         assert_eq!(record.threads.len(), 2);
     }
 }
+
+#[test]
+fn a_run_is_capped_on_printed_lines_and_processes_in_both_runtimes() {
+    let printing = "while True:\n    print('again')\n";
+    for out in [predict(printing, &opts()), real(printing, &opts())] {
+        let why = out.stopped.clone().unwrap_or_default();
+        assert!(why.contains("10000 lines"), "{}", show(&out));
+        assert!(out.stdout.lines().count() <= threadlab::runtime::MAX_OUTPUT_LINES);
+    }
+    let forking = "import multiprocessing\n\
+                   def f():\n    pass\n\
+                   if __name__ == '__main__':\n\
+                   \x20   for i in range(10):\n\
+                   \x20       multiprocessing.Process(target=f).start()\n";
+    for out in [predict(forking, &opts()), real(forking, &opts())] {
+        let e = out.exception.clone().expect("the ninth start raises");
+        assert!(e.message.contains("at most 8 processes"), "{}", show(&out));
+    }
+}

@@ -121,6 +121,11 @@ function isSource(json) {
   }
 }
 
+// Workers kept idle beyond what a run is known to need, and the most a run starts ahead of time (the VM
+// caps a run at 64 threads; more are asked for as the program starts them).
+const SPARE_WORKERS = 2;
+const MAX_WORKERS = 72;
+
 // A program's prediction is made before its run only when it is quick (a program that mostly waits
 // needs few instructions); otherwise after the run, so it never delays the start nor competes with the
 // run for the cores.
@@ -183,8 +188,11 @@ async function startSource(id, requestJson, meta) {
   current?.handle.cancel();
   try {
     await calibrated;
-    // The main thread and the worker that awaits the run's end, and spare ones for the first threads.
-    await ensureThreads(4);
+    // The main thread, the worker that awaits the run's end, and one per thread or process the prediction
+    // saw start (spare ones when there is none yet): `Thread.start()` waits until its thread runs, so a
+    // worker started only then would delay it by the tens of ms a worker takes to start.
+    const lanes = predicted ? predicted.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' || l.kind === 'process').length : 2;
+    await ensureThreads(Math.min(2 + lanes + SPARE_WORKERS, MAX_WORKERS));
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;

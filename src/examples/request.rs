@@ -146,6 +146,7 @@ pub fn from_value(value: &Value) -> Result<ExampleRequest, Vec<InputError>> {
                 gil: mode.gil,
                 time_scale,
                 seed,
+                max_seconds: crate::runtime::request::MAX_RUN_SECONDS,
                 ..RunOptions::default()
             },
         },

@@ -35,6 +35,25 @@ pub use timeline::Timeline;
 /// earlier than its prediction by about this much per process started one after another.
 pub const PROCESS_START_S: f64 = 0.05;
 
+/// The most lines a run may print (stdout and stderr together) before it is stopped: a page must draw
+/// every one of them, and a loop printing forever would fill the tab's memory.
+pub const MAX_OUTPUT_LINES: usize = 10_000;
+
+/// The most processes a run may start: each is a whole interpreter (a worker of its own, later).
+pub const MAX_PROCESSES: usize = 8;
+
+/// Why a run that printed too much was stopped.
+pub(crate) fn output_cap_message() -> String {
+    format!("the program printed more than ThreadLab's limit of {MAX_OUTPUT_LINES} lines")
+}
+
+/// Why `Process.start()` failed: the run has started its share already.
+pub(crate) fn process_cap_message() -> String {
+    format!(
+        "can't start a new process: ThreadLab runs at most {MAX_PROCESSES} processes per program"
+    )
+}
+
 /// The exit code of a process stopped by `terminate()` (`-signal.SIGTERM`), as `Process.exitcode`.
 pub const TERMINATED: i32 = -15;
 

@@ -379,6 +379,8 @@ struct NState {
     channels: Channels,
     /// Python threads started and not ended, all processes together.
     alive: usize,
+    /// Lines printed so far (stdout and stderr).
+    lines: usize,
     parked: Vec<Parked>,
     /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
     /// if early.
@@ -436,6 +438,7 @@ impl World {
                 next_pid: MAIN_PID + 1,
                 channels: Channels::default(),
                 alive: 0,
+                lines: 0,
                 parked: Vec::new(),
                 ended: None,
             }),
@@ -984,6 +987,12 @@ impl Host for NHost {
             // A daemon thread printing after the end: CPython's exit would have killed it by now.
             return;
         }
+        state.lines += text.matches('\n').count();
+        if state.lines > super::MAX_OUTPUT_LINES {
+            self.world
+                .end(&mut state, Some(super::output_cap_message()));
+            return;
+        }
         let lane = state.active.get(&self.key(thread)).copied();
         match stream {
             Stream::Stdout => {
@@ -1073,6 +1082,9 @@ impl Host for NHost {
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
         let pid = {
             let mut state = self.world.lock();
+            if state.processes.len() > super::MAX_PROCESSES {
+                return Err(super::process_cap_message());
+            }
             let pid = state.next_pid;
             state.next_pid += 1;
             pid

@@ -8,6 +8,9 @@ use super::RunOptions;
 /// The largest program accepted, in bytes.
 pub const MAX_SOURCE_BYTES: usize = 100_000;
 
+/// How long a run from the page may take, real seconds (the prediction's limit too, in its seconds).
+pub const MAX_RUN_SECONDS: f64 = 600.0;
+
 /// The time scales accepted (as the examples' `timeScale`).
 pub const TIME_SCALES: (f64, f64) = (0.01, 10.0);
 
@@ -55,7 +58,10 @@ pub fn parse(json: &str) -> Result<SourceRequest, String> {
         }
         None => return Err("source: missing; give the program as a string".into()),
     };
-    let mut options = RunOptions::default();
+    let mut options = RunOptions {
+        max_seconds: MAX_RUN_SECONDS,
+        ..RunOptions::default()
+    };
     if let Some(v) = fields.get("timeScale") {
         let (low, high) = TIME_SCALES;
         match v.as_f64() {

@@ -244,6 +244,10 @@ struct World {
     task_lanes: BTreeMap<(u64, u64, String), u32>,
     /// Per thread: what the asyncio task that just suspended awaits, for its lane.
     task_waits: BTreeMap<(u64, u64), State>,
+    /// Lines printed so far (stdout and stderr).
+    lines: usize,
+    /// Why the run must stop now, when it passed a cap outside the scheduler's sight (output).
+    over_cap: Option<String>,
     /// A task switch happened during the current chunk.
     task_switched: bool,
     spawned: Vec<(u64, Meta, Box<dyn SimThread>)>,
@@ -276,6 +280,8 @@ impl Shared {
                 active: BTreeMap::new(),
                 task_lanes: BTreeMap::new(),
                 task_waits: BTreeMap::new(),
+                lines: 0,
+                over_cap: None,
                 task_switched: false,
                 spawned: Vec::new(),
                 process_requests: Vec::new(),
@@ -299,6 +305,14 @@ impl Shared {
 
     fn output(&self, pid: u64, ident: u64, stream: Stream, text: &str) {
         let mut w = self.lock();
+        if w.over_cap.is_some() {
+            return;
+        }
+        w.lines += text.matches('\n').count();
+        if w.lines > super::MAX_OUTPUT_LINES {
+            w.over_cap = Some(super::output_cap_message());
+            return;
+        }
         match stream {
             Stream::Stdout => w.stdout.push_str(text),
             Stream::Stderr => w.stderr.push_str(text),
@@ -369,14 +383,18 @@ impl Shared {
         }
     }
 
-    fn process_start(&self, spec: ProcessSpec) -> u64 {
+    fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
         let mut w = self.lock();
+        // The main program is a process too.
+        if w.processes.len() > super::MAX_PROCESSES {
+            return Err(super::process_cap_message());
+        }
         let pid = w.next_pid;
         w.next_pid += 1;
         w.processes
             .insert(pid, ProcessRecord::new(&spec.name, spec.daemon));
         w.process_requests.push((pid, spec));
-        pid
+        Ok(pid)
     }
 }
 
@@ -470,7 +488,7 @@ impl Host for VHost {
     }
 
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
-        Ok(self.shared.process_start(spec))
+        self.shared.process_start(spec)
     }
 
     fn process_exitcode(&self, pid: u64) -> Option<i32> {
@@ -878,6 +896,11 @@ impl Sim {
                 (_, Some(t)) if chunk.is_none_or(|(_, r, _)| t <= r) => self.fire_timers(t),
                 (Some((tid, resume_at, core_since)), _) => self.step(tid, resume_at, core_since),
                 _ => unreachable!("a next event exists"),
+            }
+            if let Some(why) = self.shared.lock().over_cap.take() {
+                self.stopped = Some(why);
+                self.end = Some(self.now);
+                break;
             }
             if self.instructions > self.predict.max_instructions {
                 self.stopped = Some(format!(
@@ -1521,12 +1544,15 @@ mod tests {
                         }
                     }
                     Op::Process(ops, cell) | Op::DaemonProcess(ops, cell) => {
-                        let pid = self.shared.process_start(ProcessSpec {
-                            name: format!("Process-{}", self.scripts.lock().unwrap().len() + 1),
-                            target: Portable::None,
-                            args: vec![],
-                            daemon,
-                        });
+                        let pid = self
+                            .shared
+                            .process_start(ProcessSpec {
+                                name: format!("Process-{}", self.scripts.lock().unwrap().len() + 1),
+                                target: Portable::None,
+                                args: vec![],
+                                daemon,
+                            })
+                            .expect("under the cap on processes");
                         self.scripts.lock().unwrap().insert(pid, ops);
                         cell.store(pid, Ordering::SeqCst);
                     }
