@@ -207,7 +207,9 @@ function saveFragment() {
   const request = formRequest(example.modes[0].id);
   const select = /** @type {HTMLSelectElement} */ ($('code-mode'));
   // A link's mode waits in `want` until the code pane has its options.
-  const mode = select.dataset.want || select.value || example.modes[0].id;
+  // Right after a switch the select still holds the previous example's modes: only one of this example's counts.
+  const own = (/** @type {string | undefined} */ m) => (m && example.modes.some((/** @type {any} */ x) => x.id === m) ? m : '');
+  const mode = own(select.dataset.want) || own(select.value) || example.modes[0].id;
   const embed = readFragment().get('embed');
   let hash = writeFragment(example.id, mode, String(request.timeScale), request.params);
   if (embed) hash += `&embed=${encodeURIComponent(embed)}`;

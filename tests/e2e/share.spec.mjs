@@ -20,15 +20,23 @@ test('a link round-trips every example with its values', async ({ page, context 
   for (const ex of examples) {
     await page.selectOption('#example', ex.id);
     await page.fill('#param-timeScale', '0.35');
+    // The first number of the example's declarations, at a limit other than its default. (The lower one
+    // where it can: at the top, cpu-vs-io's 32 tasks make the form's predictions take the engine half a
+    // minute, see /work/notes/e2e-engine-issues.md.)
     const first = ex.params.find((p) => p.type === 'number' || p.type === 'integer');
-    if (first) await page.fill(`#param-${first.name}`, String(first.max));
-    await expect(page).toHaveURL(/timeScale=0\.35/);
-    // The link is written once the form's values are checked: wait for the last one too.
-    if (first) await expect(page).toHaveURL(new RegExp(`[#&]${first.name}=${first.max}(&|$)`));
+    const value = first && (first.min !== first.default ? first.min : first.max);
+    if (first) await page.fill(`#param-${first.name}`, String(value));
+    // The link is written once the form's values are checked (behind the engine's predictions of the
+    // example: a few seconds for the CPU-bound ones, see the notes above): wait for the last one too.
+    await expect(page).toHaveURL(/timeScale=0\.35/, { timeout: 20_000 });
+    if (first) await expect(page).toHaveURL(new RegExp(`[#&]${first.name}=${value}(&|$)`), { timeout: 20_000 });
+    // The link names a mode of this example (not the code pane's mode of the one before).
+    expect(ex.modes.map((m) => m.id)).toContain(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('mode'));
     const values = await formValues(page);
     await open(other, new URL(page.url()).hash);
     await expect(other.locator('#title')).toHaveText(ex.title);
-    expect(await formValues(other), ex.id).toEqual(values);
+    // The link's values are checked one by one after the example shows (each behind the engine's queue).
+    await expect.poll(() => formValues(other), { message: ex.id, timeout: 20_000 }).toEqual(values);
   }
 });
 
@@ -77,8 +85,12 @@ test('a run downloads as a Chrome trace with processes as pid and lanes as tid, 
   expect(traceFile.suggestedFilename()).toBe('threadlab-global-not-shared-threads-trace.json');
   const trace = JSON.parse(await (await import('node:fs/promises')).readFile(await traceFile.path(), 'utf8'));
   const meta = trace.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.pid, e.tid, e.args.name]);
-  expect(meta).toEqual([[1, 1, 'MainThread'], [1, 2, 'Thread-1 (calc_square)']]);
-  expect(trace.traceEvents.some((e) => e.ph === 'X' && e.tid === 2 && e.name === 'time.sleep(0.5)')).toBe(true);
+  // Lanes in the order the program made them: the main thread, the GIL it holds, the thread it starts.
+  expect(meta).toEqual([[1, 1, 'MainThread'], [1, 2, 'GIL'], [1, 3, 'Thread-1 (calc_square)']]);
+  // Spans are named by their source text, on their thread.
+  expect(trace.traceEvents.some((e) => e.ph === 'X' && e.tid === 3 && e.cat === 'sleep' && e.name === 'time.sleep(delay_s)')).toBe(true);
+  expect(trace.traceEvents.some((e) => e.ph === 'X' && e.tid === 1 && e.cat === 'wait-join' && e.name === 'p.join()')).toBe(true);
+  expect(trace.traceEvents.filter((e) => e.ph === 'X' && e.tid === 2).length).toBeGreaterThan(0);
   expect(trace.traceEvents.some((e) => e.ph === 'i' && e.name === 'the main program sees results = [4, 9, 64, 81]')).toBe(true);
 
   // The process mode's trace has a pid per process.
@@ -87,7 +99,7 @@ test('a run downloads as a Chrome trace with processes as pid and lanes as tid, 
     return window.threadlab.chromeTrace(record);
   });
   const pids = processes.traceEvents.filter((e) => e.name === 'process_name').map((e) => [e.pid, e.args.name]);
-  expect(pids).toEqual([[1, 'ThreadLab: global-not-shared (processes)'], [2, 'Process-1 (calc_square)']]);
+  expect(pids).toEqual([[1, 'ThreadLab: global-not-shared (processes)'], [2, 'Process-1']]);
 
   const [recordFile] = await Promise.all([page.waitForEvent('download'), page.click('#save-record')]);
   const record = JSON.parse(await (await import('node:fs/promises')).readFile(await recordFile.path(), 'utf8'));
