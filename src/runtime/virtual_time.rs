@@ -1261,6 +1261,11 @@ impl Sim {
         }
         for (pid, meta, body) in spawned {
             if !self.procs.get(&pid).is_some_and(|p| p.alive) {
+                // Started just before its process ended (a `_thread` thread as the program exits): it
+                // gets its lane, as in a real run, and is killed at once.
+                let tid = self.add_thread(pid, meta, body, t);
+                self.threads[tid].body = None;
+                self.life(tid, Life::Killed, t);
                 continue;
             }
             let tid = self.add_thread(pid, meta, body, t);

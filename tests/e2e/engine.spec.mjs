@@ -110,7 +110,7 @@ test.fixme('CPU-bound examples run near their prediction', async ({ page }) => {
 
 // Threads start only as fast as workers come: 32 sleeping threads ran about 8 at a time (537 ms and 378 ms
 // for a 100 ms program). /work/notes/e2e-engine-issues.md, "32 sleeping threads".
-test.fixme('32 sleeping threads all make progress at once on 2 cores', async ({ page }) => {
+test('32 sleeping threads all make progress at once on 2 cores', async ({ page }) => {
   const r = await run(page, {
     example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: { tasks: 32, work: 'io', seconds: 1 },
   });
@@ -383,10 +383,9 @@ test('processes: their own memory, results only through a queue, side by side', 
   expect(Math.abs(procs.wallMs - procs.predictedMs)).toBeLessThan(0.2 * procs.predictedMs + 100);
 });
 
-// The prediction leaves out the threads _thread.start_new_thread started, which the interpreter killed at
-// exit before they ran a line; the real run has a lane and a life (killed) for each. A learner sees the
-// predicted rows lack the three threads. /work/notes/e2e-engine-issues.md, "start_new_thread".
-test.fixme('start_new_thread\'s threads, killed at exit, are in the prediction as in the run', async ({ page }) => {
+// The threads _thread.start_new_thread started and the interpreter killed at exit have a lane and a life
+// (killed) in the prediction as in the run.
+test('start_new_thread\'s threads, killed at exit, are in the prediction as in the run', async ({ page }) => {
   const r = await run(page, { example: 'start-new-thread', mode: 'threads', timeScale: SCALE });
   const p = r.predicted;
   expect(laneNames(r)).toEqual(laneNames(p));
