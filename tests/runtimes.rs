@@ -764,3 +764,48 @@ fn a_run_is_capped_on_printed_lines_and_processes_in_both_runtimes() {
         assert!(e.message.contains("at most 8 processes"), "{}", show(&out));
     }
 }
+
+#[test]
+fn a_queues_depth_is_recorded_at_every_put_and_get_in_both_runtimes() {
+    let src = "import queue, threading, time\n\
+               q = queue.Queue()\n\
+               def worker():\n\
+               \x20   for _ in range(3):\n\
+               \x20       q.get()\n\
+               \x20       time.sleep(0.1)\n\
+               t = threading.Thread(target=worker)\n\
+               for n in range(3):\n\
+               \x20   q.put(n)\n\
+               t.start()\n\
+               t.join()\n";
+    for out in [predict(src, &opts()), real(src, &opts())] {
+        clean(&out);
+        let depths: Vec<usize> = out
+            .record(1.0, 0.0)
+            .queue_depth
+            .iter()
+            .map(|d| d.depth)
+            .collect();
+        assert_eq!(depths, [1, 2, 3, 2, 1, 0], "{}", show(&out));
+    }
+}
+
+#[test]
+fn a_thread_that_raised_ends_raised_in_both_runtimes() {
+    let src = "import threading\n\
+               def boom():\n    raise ValueError('boom')\n\
+               t = threading.Thread(target=boom)\n\
+               t.start()\n\
+               t.join()\n";
+    for out in [predict(src, &opts()), real(src, &opts())] {
+        let r = out.record(1.0, 0.0);
+        let ends: Vec<_> = r.threads.iter().map(|t| t.end).collect();
+        use threadlab::trace::Life;
+        assert_eq!(
+            ends,
+            [Some(Life::Finished), Some(Life::Raised)],
+            "{}",
+            show(&out)
+        );
+    }
+}

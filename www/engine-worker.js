@@ -173,13 +173,14 @@ async function startSource(id, requestJson, meta) {
   }
   if (simulated) {
     try {
-      predicted ??= stamp(predictSource(requestJson, FULL_PREDICTION), meta);
+      // No real run waits for it here: the prediction's own limit (200 million instructions) applies.
+      predicted ??= stamp(predictSource(requestJson, 0), meta);
     } catch (e) {
       send({ type: 'threadlab:refused', id, message: messageOf(e) });
       return;
     }
     if (!predicted) {
-      send({ type: 'threadlab:refused', id, message: 'this page is not cross-origin isolated, so programs can only be simulated, and this one runs too long to simulate (more than 50 million instructions); open the playground in a tab of its own to run it for real' });
+      send({ type: 'threadlab:refused', id, message: 'this page is not cross-origin isolated, so programs can only be simulated, and this one could not be predicted; open the playground in a tab of its own to run it for real' });
       return;
     }
     return playRecord(id, requestJson, predicted);

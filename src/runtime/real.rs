@@ -381,6 +381,8 @@ struct NState {
     alive: usize,
     /// Lines printed so far (stdout and stderr).
     lines: usize,
+    /// Threads whose body ended with an uncaught exception.
+    raised: Vec<(u64, u64)>,
     parked: Vec<Parked>,
     /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
     /// if early.
@@ -439,6 +441,7 @@ impl World {
                 channels: Channels::default(),
                 alive: 0,
                 lines: 0,
+                raised: Vec::new(),
                 parked: Vec::new(),
                 ended: None,
             }),
@@ -785,7 +788,13 @@ impl NHost {
         let mut state = self.world.lock();
         self.world.show(&mut state, self.key(ident), None);
         if let Some(&lane) = state.lanes.get(&self.key(ident)) {
-            let life = if killed { Life::Killed } else { Life::Finished };
+            let life = if killed {
+                Life::Killed
+            } else if state.raised.contains(&self.key(ident)) {
+                Life::Raised
+            } else {
+                Life::Finished
+            };
             let t = self.world.elapsed();
             state.timeline.life(lane, life, thread.daemon, t);
         }
@@ -1010,11 +1019,12 @@ impl Host for NHost {
         }
     }
 
-    fn uncaught(&self, _thread: u64, main: bool, report: ExceptionReport) {
+    fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport) {
         let mut state = self.world.lock();
         if state.ended.is_some() {
             return;
         }
+        state.raised.push(self.key(thread));
         if main && self.pid == MAIN_PID {
             state.exception = Some(report);
         } else {
@@ -1058,6 +1068,11 @@ impl Host for NHost {
         let old = state.active.insert(key, target).unwrap_or(base);
         let parting = state.task_waits.remove(&key);
         state.timeline.switch(old, target, t, parting);
+    }
+
+    fn queue_depth(&self, queue: u64, depth: usize) {
+        let t = self.world.elapsed();
+        self.world.lock().timeline.depth(queue, depth, t);
     }
 
     fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {

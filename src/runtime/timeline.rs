@@ -243,6 +243,8 @@ pub struct TimelineBuilder {
     lines: Vec<String>,
     /// The latest time seen, seconds (for lanes, which are announced without one).
     last_t: f64,
+    /// The queues seen, by identity, in order: a queue's index in the events.
+    queues: Vec<u64>,
 }
 
 impl TimelineBuilder {
@@ -303,6 +305,19 @@ impl TimelineBuilder {
     pub fn life(&mut self, lane: u32, life: Life, daemon: bool, t: f64) {
         self.last_t = self.last_t.max(t);
         self.log.life(&lane_id(lane), life, daemon, t * 1000.0);
+    }
+
+    /// Queue `queue` (an identity) holds `depth` items from `t` on.
+    pub fn depth(&mut self, queue: u64, depth: usize, t: f64) {
+        self.last_t = self.last_t.max(t);
+        let index = match self.queues.iter().position(|&q| q == queue) {
+            Some(i) => i,
+            None => {
+                self.queues.push(queue);
+                self.queues.len() - 1
+            }
+        };
+        self.log.depth(index, depth, t * 1000.0);
     }
 
     /// The events recorded so far.

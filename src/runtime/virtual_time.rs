@@ -246,6 +246,8 @@ struct World {
     task_waits: BTreeMap<(u64, u64), State>,
     /// Lines printed so far (stdout and stderr).
     lines: usize,
+    /// Threads whose body ended with an uncaught exception.
+    raised: Vec<(u64, u64)>,
     /// Why the run must stop now, when it passed a cap outside the scheduler's sight (output).
     over_cap: Option<String>,
     /// A task switch happened during the current chunk.
@@ -281,6 +283,7 @@ impl Shared {
                 task_lanes: BTreeMap::new(),
                 task_waits: BTreeMap::new(),
                 lines: 0,
+                raised: Vec::new(),
                 over_cap: None,
                 task_switched: false,
                 spawned: Vec::new(),
@@ -326,8 +329,9 @@ impl Shared {
         }
     }
 
-    fn uncaught(&self, pid: u64, main: bool, report: ExceptionReport) {
+    fn uncaught(&self, pid: u64, ident: u64, main: bool, report: ExceptionReport) {
         let mut w = self.lock();
+        w.raised.push((pid, ident));
         if main && pid == MAIN_PID {
             w.exception = Some(report);
         } else {
@@ -458,8 +462,8 @@ impl Host for VHost {
         self.shared.output(self.pid, thread, stream, text);
     }
 
-    fn uncaught(&self, _thread: u64, main: bool, report: ExceptionReport) {
-        self.shared.uncaught(self.pid, main, report);
+    fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport) {
+        self.shared.uncaught(self.pid, thread, main, report);
     }
 
     fn set_switch_interval(&self, seconds: f64) {
@@ -475,6 +479,12 @@ impl Host for VHost {
 
     fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {
         self.shared.task_wait(self.pid, thread, kind, line);
+    }
+
+    fn queue_depth(&self, queue: u64, depth: usize) {
+        let mut w = self.shared.lock();
+        let now = w.now;
+        w.timeline.depth(queue, depth, now);
     }
 
     fn thread_renamed(&self, thread: u64, name: &str) {
@@ -1153,7 +1163,10 @@ impl Sim {
         self.threads[tid].state = TState::Done;
         self.threads[tid].block = None;
         let t = self.show(tid, t, None);
-        self.life(tid, Life::Finished, t);
+        let th = &self.threads[tid];
+        let raised = self.shared.lock().raised.contains(&(th.pid, th.meta.ident));
+        let life = if raised { Life::Raised } else { Life::Finished };
+        self.life(tid, life, t);
         self.threads[tid].body = None;
         let pid = self.threads[tid].pid;
         if self.procs.get(&pid).is_some_and(|p| p.main == tid) {

@@ -294,6 +294,11 @@ pub trait Host: Send + Sync {
     fn task_switch(&self, thread: u64, task: Option<&str>) {
         let _ = (thread, task);
     }
+    /// The queue `queue` (an identity, stable while it lives) holds `depth` items now, for the timeline's
+    /// queue track.
+    fn queue_depth(&self, queue: u64, depth: usize) {
+        let _ = (queue, depth);
+    }
     /// The asyncio task running on `thread` has suspended, awaiting a `kind` of thing at the user's
     /// `line` (0 if unknown): its lane shows that wait from the next [`Host::task_switch`] until it runs.
     fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {

@@ -392,9 +392,8 @@ test('start_new_thread\'s threads, killed at exit, are in the prediction as in t
   expect(p.threads.map((t) => [t.daemon, t.end])).toEqual(r.threads.map((t) => [t.daemon, t.end]));
 });
 
-// Python runs record no queue depths (the step engine did, and the timeline draws them).
-// /work/notes/e2e-engine-issues.md, "queue depth".
-test.fixme('a queue\'s depth is recorded over time', async ({ page }) => {
+// A queue.Queue's depth at every put and get, in the run and its prediction (the timeline draws it).
+test('a queue\'s depth is recorded over time', async ({ page }) => {
   const r = await run(page, { example: 'queue-worker', mode: 'threads', timeScale: SCALE, params: { maxsize: 1, put_every_s: 0 } });
   expect(r.queueDepth.length).toBeGreaterThan(0);
   expect(Math.max(...r.queueDepth.map((d) => d.depth))).toBe(1);

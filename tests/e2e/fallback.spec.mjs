@@ -78,8 +78,7 @@ test('in an iframe of a host without isolation, every example runs simulated and
     return out;
   });
   expect(results.length).toBeGreaterThan(20);
-  // The CPU-bound examples' defaults are refused as too long to simulate: a gap checked by the fixme test
-  // below; every other mode must play.
+  // Every mode plays (the CPU-bound ones are checked at their defaults by the test below).
   const refused = results.filter((r) => r.refused).map((r) => r.id);
   expect(refused.filter((id) => !CPU_BOUND.some((ex) => id.startsWith(`${ex}/`))), 'refused').toEqual([]);
   for (const r of results.filter((x) => !x.refused)) {
@@ -95,10 +94,9 @@ test('in an iframe of a host without isolation, every example runs simulated and
 /** The examples whose defaults compute for long (millions of loop iterations per task). */
 const CPU_BOUND = ['cpu-vs-io', 'concurrency-vs-parallelism'];
 
-// FIXME: without isolation, the CPU-bound examples' defaults are refused ("runs too long to simulate (more
-// than 50 million instructions)"), though threadlab.predict() predicts them; the README promises every
-// example runs either way. See /work/notes/e2e-engine-issues.md ("simulated CPU-bound examples").
-test.fixme('in an iframe without isolation, the CPU-bound examples run simulated at their defaults too', async ({ page, baseURL }) => {
+// Without isolation the CPU-bound examples' defaults play back too (their predictions cost the engine
+// worker a second or two: no real run waits for them there).
+test('in an iframe without isolation, the CPU-bound examples run simulated at their defaults too', async ({ page, baseURL }) => {
   const frame = await hostFrame(page, baseURL, `${baseURL}#embed=1`);
   const results = await frame.evaluate(async (ids) => {
     const out = [];

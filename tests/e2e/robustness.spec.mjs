@@ -139,19 +139,20 @@ test('a run over a declared limit is refused before it starts, naming the limit,
   await expect(page.locator('#run')).toBeEnabled();
 });
 
-// FIXME: the Python path has no cap per run any more (the step engine refused more than 8 processes or 600 s
-// before starting; now 12 or 32 processes start, and 3 × 60 s at scale 10 is allowed). Whether it should
-// is the lead's call: see /work/notes/e2e-engine-issues.md ("caps per run").
-test.fixme('a run over a cap per run is refused before it starts, naming the cap', async ({ page }) => {
-  const message = await page.evaluate(() =>
-    window.threadlab.run({ example: 'cpu-vs-io', mode: 'processes', params: { tasks: 32 } }).catch((e) => e.message),
-  );
-  expect(message).toMatch(/^caps\.processes: 32 processes is over the cap on processes per run/);
-  await page.selectOption('#example', 'orders');
-  for (const name of ['coffee_s', 'food_s', 'cake_s']) await page.fill(`#param-${name}`, '60');
-  await page.fill('#param-timeScale', '10');
-  await expect(page.locator('#form-error')).toContainText('over the cap on time per run');
-  await expect(page.locator('#run')).toBeDisabled();
+// Values over a parameter's declared limits are refused before anything starts (the fields test); what only
+// the run can know is capped as it runs, with the limit named.
+test('every run is capped as it goes: a ninth process raises, endless printing is stopped, naming the limit', async ({ page }) => {
+  const forking = await run(page, {
+    source: ['import multiprocessing', 'def f():', '    pass', 'if __name__ == "__main__":',
+      '    for i in range(10):', '        multiprocessing.Process(target=f).start()'].join('\n'),
+  });
+  expect(forking.status).toBe('failed');
+  expect(forking.output.filter((o) => o.err).at(-1).text).toMatch(/at most 8 processes/);
+  const printing = await run(page, { source: 'while True:\n    print("again")\n' });
+  expect(printing.status).toBe('failed');
+  expect(printing.stopped).toMatch(/more than ThreadLab's limit of 10000 lines/);
+  expect(printing.output.length).toBeLessThanOrEqual(10_000);
+  await expect(page.locator('#run-notice')).toContainText('10000 lines');
 });
 
 /** Starts a run, waits until it is going, then ends it by `how`; returns ms from asking to the run's end. */
@@ -307,10 +308,7 @@ test('a task that raises is shown on its lane and in the log; the pool and the r
   await expect(page.locator('#log .log-line:not(.log-err)').last().locator('.log-text')).toHaveText('main goes on');
 });
 
-// FIXME: a thread whose function raised ends as `finished` in the record's threads (and its life event), so
-// the thread list says `False`, not `False (raised an exception)`. See /work/notes/e2e-engine-issues.md
-// ("a thread that raised ends as finished").
-test.fixme('a thread that raised is marked so in the thread list', async ({ page }) => {
+test('a thread that raised is marked so in the thread list', async ({ page }) => {
   const raising = await run(page, {
     source: ['import threading', 'def fetch():', '    raise ConnectionError("connection reset")',
       't = threading.Thread(target=fetch)', 't.start()', 't.join()'].join('\n'),

@@ -37,6 +37,7 @@ pub(super) fn module(ctx: &mut Ctx<'_>) -> Arc<Module> {
         ("report_exception", report_exception),
         ("task_switch", task_switch),
         ("task_wait", task_wait),
+        ("queue_depth", queue_depth),
         ("process_start", process_start),
         ("process_exitcode", process_exitcode),
         ("exit_status", exit_status),
@@ -384,6 +385,19 @@ fn task_wait(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
         _ => WaitKind::Future,
     };
     ctx.interp.host.task_wait(ctx.thread.ident, kind, line);
+    Ok(Value::None)
+}
+
+/// `queue_depth(q, n)`: queue `q` holds `n` items now (a `queue.Queue`'s put or get), for the timeline.
+fn queue_depth(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
+    let args = exact(ctx, "queue_depth", args, kwargs, 2)?;
+    let depth = match &args[1] {
+        Value::Int(n) => (*n).max(0) as usize,
+        _ => 0,
+    };
+    ctx.interp
+        .host
+        .queue_depth(args[0].identity().unwrap_or(0), depth);
     Ok(Value::None)
 }
 

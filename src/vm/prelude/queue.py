@@ -1,6 +1,7 @@
 """Synchronized queues for threads: ThreadLab's version of CPython 3.11's queue.py (on threading's
 Condition, as CPython's is). The items live in a list (CPython's uses a deque)."""
 
+import _threadlab
 import threading
 from time import monotonic as time
 
@@ -76,6 +77,7 @@ class Queue:
                         self.not_full.wait(remaining)
             self._put(item)
             self.unfinished_tasks += 1
+            _threadlab.queue_depth(self, self._qsize())
             self.not_empty.notify()
 
     def get(self, block=True, timeout=None):
@@ -97,6 +99,7 @@ class Queue:
                         raise Empty
                     self.not_empty.wait(remaining)
             item = self._get()
+            _threadlab.queue_depth(self, self._qsize())
             self.not_full.notify()
             return item
 
