@@ -3,7 +3,9 @@
 //!
 //! Each program runs `--reps` times (default 5) in ThreadLab's native runtime and in `python3` (timed inside
 //! the interpreter, so start-up is left out); medians and their ratio are printed as a Markdown table and,
-//! with `--json`, as JSON. Run: `cargo bench --bench vm [-- --reps N] [-- --json]`.
+//! with `--json`, as JSON. Then the VM's cost per instruction on this machine (`native::calibrate`, the
+//! program the page calibrates its predictions with, so `./build.sh bench` can set the two side by side).
+//! Run: `cargo bench --bench vm [-- --reps N] [-- --json]`.
 
 // The native runtime doesn't exist on wasm (no std threads there): this benchmark is native only.
 #[cfg(not(target_arch = "wasm32"))]
@@ -119,9 +121,13 @@ mod native_bench {
                 outcome.elapsed_s
             ));
         }
+        // The calibration program on one thread, the best of three runs (the page keeps its best too).
+        let ns_per_instruction = native::calibrate();
+        println!();
+        println!("VM cost per instruction, native: {ns_per_instruction:.2} ns (runtime::real::CALIBRATION_PROGRAM)");
         if json {
             println!(
-                "{{\"vmAgainstCpython\": [{}], \"predictions\": [{}]}}",
+                "{{\"vmAgainstCpython\": [{}], \"predictions\": [{}], \"nsPerInstruction\": {ns_per_instruction:.3}}}",
                 rows.join(", "),
                 predictions.join(", ")
             );
