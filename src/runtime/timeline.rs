@@ -245,6 +245,8 @@ pub struct TimelineBuilder {
     last_t: f64,
     /// The queues seen, by identity, in order: a queue's index in the events.
     queues: Vec<u64>,
+    /// Per lane: a printed line still waiting for its end, and when it began.
+    partial: Vec<Option<(String, f64)>>,
 }
 
 impl TimelineBuilder {
@@ -432,12 +434,42 @@ impl TimelineBuilder {
         self.write(lane, t, text, true);
     }
 
+    /// Output lines are events once they are whole: `print(x, end="")` waits on its lane for the rest of
+    /// its line (the line's time is when it began), as a terminal shows it.
     fn write(&mut self, lane: u32, t: f64, text: &str, err: bool) {
         self.last_t = self.last_t.max(t);
-        let id = lane_id(lane);
-        let body = text.strip_suffix('\n').unwrap_or(text);
-        for line in body.split('\n') {
-            self.log.write(&id, line, t * 1000.0, err);
+        let i = lane as usize;
+        if self.partial.len() <= i {
+            self.partial.resize(i + 1, None);
+        }
+        let (mut line, mut since) = self.partial[i].take().unwrap_or((String::new(), t));
+        for piece in text.split_inclusive('\n') {
+            match piece.strip_suffix('\n') {
+                Some(end) => {
+                    line.push_str(end);
+                    self.log.write(
+                        &lane_id(lane),
+                        &std::mem::take(&mut line),
+                        since * 1000.0,
+                        err,
+                    );
+                    since = t;
+                }
+                None => line.push_str(piece),
+            }
+        }
+        if !line.is_empty() {
+            self.partial[i] = Some((line, since));
+        }
+    }
+
+    /// Writes out the lines still waiting for their end (the program ended without one).
+    fn flush_partial(&mut self) {
+        for i in 0..self.partial.len() {
+            if let Some((line, since)) = self.partial[i].take() {
+                self.log
+                    .write(&lane_id(i as u32), &line, since * 1000.0, false);
+            }
         }
     }
 
@@ -480,6 +512,7 @@ impl TimelineBuilder {
         for i in 0..self.open.len() {
             self.set(i as u32, end, None);
         }
+        self.flush_partial();
         let events = std::mem::take(&mut self.log.events);
         (Self::trim(self.timeline, end), events)
     }
