@@ -809,3 +809,24 @@ fn a_thread_that_raised_ends_raised_in_both_runtimes() {
         );
     }
 }
+
+#[test]
+fn a_running_program_tells_where_each_thread_is() {
+    use std::sync::Arc;
+    use threadlab::runtime::native::NativePlatform;
+    use threadlab::runtime::real;
+    let src = "import threading, time\n\
+               def worker():\n\
+               \x20   time.sleep(0.3)\n\
+               t = threading.Thread(target=worker)\n\
+               t.start()\n\
+               t.join()\n";
+    let _alone = one_at_a_time();
+    let run = real::start(src, &opts(), Arc::new(NativePlatform)).expect("it compiles");
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    let lines: Vec<u32> = run.current_lines().into_iter().map(|(_, l)| l).collect();
+    assert_eq!(lines, [6, 3], "main waits at its join, the worker sleeps");
+    let out = run.wait();
+    clean(&out);
+    assert!(run.current_lines().is_empty());
+}

@@ -369,6 +369,8 @@ self.addEventListener('message', async ({ data }) => {
           type: 'threadlab:events',
           id: data.id,
           events: current && current.id === data.id ? JSON.parse(current.handle.drain()) : [],
+          // Where each thread is now (a program's live lines), where the run can say.
+          lines: current && current.id === data.id && current.handle.lines ? JSON.parse(current.handle.lines()) : [],
         });
         break;
       case 'threadlab:cancel':

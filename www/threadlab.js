@@ -100,7 +100,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       }
       case 'threadlab:events':
         if (live?.id === data.id) live.pollInFlight = false;
-        if (runs.has(data.id) && data.events.length) emit('events', { id: data.id, events: data.events });
+        if (runs.has(data.id) && (data.events.length || data.lines?.length)) emit('events', { id: data.id, events: data.events, lines: data.lines ?? [] });
         break;
       case 'threadlab:done': {
         const run = end(data.id);
@@ -263,7 +263,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
     /**
      * Observes every run, whoever started it: 'start' ({id, request, t0, lanes, predicted}),
-     * 'events' ({id, events}), 'done' ({id, record}), 'error' (Error), 'ready'. Returns an unsubscribe.
+     * 'events' ({id, events, lines}: `lines` is where each live thread is now, `[{lane, line}]`), 'done' ({id, record}), 'error' (Error), 'ready'. Returns an unsubscribe.
      * @param {'start' | 'events' | 'done' | 'error' | 'ready'} type @param {Function} fn
      */
     on(type, fn) {

@@ -23,7 +23,7 @@
 //! While it runs, [`Run::events_since`] hands out its events (lanes, spans, prints) for a live view.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
@@ -166,6 +166,26 @@ impl Run {
         let from = (*cursor).min(events.len());
         *cursor = events.len().max(*cursor);
         events[from..].to_vec()
+    }
+
+    /// Where every live thread is now: its lane (the task's lane while an asyncio task runs) and the
+    /// program's line, for the editor's live marks. Up to date within a thousand instructions.
+    pub fn current_lines(&self) -> Vec<(String, u32)> {
+        let state = self.world.lock();
+        let mut lines: Vec<(u32, u32)> = state
+            .current
+            .iter()
+            .filter_map(|(key, line)| {
+                let lane = state.active.get(key)?;
+                Some((*lane, line.load(Ordering::Relaxed)))
+            })
+            .filter(|(_, line)| *line > 0)
+            .collect();
+        lines.sort_unstable();
+        lines
+            .into_iter()
+            .map(|(lane, line)| (super::timeline::lane_id(lane), line))
+            .collect()
     }
 
     /// The run's time zero on the platform's clock, seconds.
@@ -383,6 +403,8 @@ struct NState {
     lines: usize,
     /// Threads whose body ended with an uncaught exception.
     raised: Vec<(u64, u64)>,
+    /// Per live thread: the user's line it is at, stored by the thread after every chunk.
+    current: HashMap<(u64, u64), Arc<AtomicU32>>,
     parked: Vec<Parked>,
     /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
     /// if early.
@@ -442,6 +464,7 @@ impl World {
                 alive: 0,
                 lines: 0,
                 raised: Vec::new(),
+                current: HashMap::new(),
                 parked: Vec::new(),
                 ended: None,
             }),
@@ -668,6 +691,10 @@ impl NHost {
             .thread_lane(self.pid, first, &proc_name, &thread.name);
         state.lanes.insert(self.key(thread.ident), lane);
         state.active.insert(self.key(thread.ident), lane);
+        state.current.insert(
+            self.key(thread.ident),
+            Arc::new(AtomicU32::new(thread.line)),
+        );
         let t = self.world.elapsed();
         state.timeline.life(lane, Life::Started, thread.daemon, t);
         if first && self.gil.is_some() {
@@ -749,6 +776,13 @@ impl NHost {
         first: bool,
     ) {
         let ident = thread.ident;
+        let line = self
+            .world
+            .lock()
+            .current
+            .get(&self.key(ident))
+            .cloned()
+            .unwrap_or_default();
         // Whether the thread stops because the run (or its process) was stopped, not by its own end.
         let mut killed;
         'life: loop {
@@ -757,6 +791,7 @@ impl NHost {
                 // A run that starts cancelled ends the thread where it is.
                 killed = self.cancelled(&interp);
                 let stop = vm_entry::run(&interp, &mut thread, CHUNK);
+                line.store(thread.line, Ordering::Relaxed);
                 if !matches!(stop, Stop::Budget) {
                     break stop;
                 }
@@ -798,6 +833,7 @@ impl NHost {
             let t = self.world.elapsed();
             state.timeline.life(lane, life, thread.daemon, t);
         }
+        state.current.remove(&self.key(ident));
         state.alive = state.alive.saturating_sub(1);
         if first {
             self.process_ended(&mut state, &interp);

@@ -193,6 +193,18 @@ impl PythonRun {
         to_json(&*buffer)
     }
 
+    /// Where every live thread is now, `[{lane, line}]` as JSON (the lane of the task running, for an
+    /// asyncio thread), for marking the running lines in the program.
+    pub fn lines(&self) -> String {
+        let lines: Vec<_> = self
+            .run
+            .current_lines()
+            .into_iter()
+            .map(|(lane, line)| serde_json::json!({"lane": lane, "line": line}))
+            .collect();
+        to_json(&lines)
+    }
+
     /// Stops the run: every thread stops at its next check (within a thousand instructions) or wakes
     /// from its wait; the promise resolves with status `cancelled`.
     pub fn cancel(&self) {

@@ -46,34 +46,29 @@ test('threads run for real on workers, with a lane each, spans labelled with the
 });
 
 test('CPU-bound threads take turns under the GIL and run at once without it', async ({ page }) => {
-  test.setTimeout(120_000);
   const source = [
     'import threading',
     'def count(n):',
     '    while n > 0:',
     '        n -= 1',
-    'N = 3_000_000',
-    'count(N)',
-    'ts = [threading.Thread(target=count, args=(N,)) for _ in range(2)]',
+    'ts = [threading.Thread(target=count, args=(1_000_000,)) for _ in range(2)]',
     'for t in ts: t.start()',
     'for t in ts: t.join()',
   ].join('\n');
-  const main = (r) => spansOf(r, 'MainThread', 'compute');
-  const phases = (r) => {
-    const alone = main(r)[0].endMs - main(r)[0].startMs;
-    const together = r.wallMs - main(r)[0].endMs;
-    return { alone, together };
+  // How long both threads were running Python at the same moment (ms). Structural, not a speed: an OS
+  // that preempts a worker leaves its span running, so a busy machine changes nothing here.
+  const overlap = (r) => {
+    const a = spansOf(r, 'Thread-1 (count)', 'compute');
+    const b = spansOf(r, 'Thread-2 (count)', 'compute');
+    return a.flatMap((x) => b.map((y) => Math.max(0, Math.min(x.endMs, y.endMs) - Math.max(x.startMs, y.startMs)))).reduce((s, v) => s + v, 0);
   };
-  await run(page, { source, gil: false }); // warm-up: the browser optimises the VM's loop
-  const gil = phases(await run(page, { source }));
-  const free = phases(await run(page, { source, gil: false }));
-  test.info().annotations.push({ type: 'figures', description: `GIL ${JSON.stringify(gil)}, free ${JSON.stringify(free)}` });
-  // Two counts under the GIL take about twice one count; without it, about one count on two cores.
-  expect(gil.together / gil.alone).toBeGreaterThan(1.6);
-  expect(free.together / free.alone).toBeLessThan(1.5);
-  const r = await run(page, { source });
-  expect(r.lanes.some((l) => l.kind === 'gil')).toBe(true);
-  expect(r.spans.some((s) => s.kind === 'wait-gil')).toBe(true);
+  const gil = await run(page, { source });
+  expect(overlap(gil)).toBeLessThan(1);
+  expect(gil.lanes.some((l) => l.kind === 'gil')).toBe(true);
+  expect(gil.spans.some((s) => s.kind === 'wait-gil')).toBe(true);
+  const free = await run(page, { source, gil: false });
+  expect(free.lanes.some((l) => l.kind === 'gil')).toBe(false);
+  expect(overlap(free)).toBeGreaterThan(0.3 * free.wallMs);
 });
 
 test('asyncio tasks get a lane each on one thread; a failing program ends failed with its traceback', async ({ page }) => {
@@ -98,14 +93,18 @@ test('asyncio tasks get a lane each on one thread; a failing program ends failed
 });
 
 test('Stop ends an infinite loop and a deadlock at once, and the next run works', async ({ page }) => {
-  const started = page.evaluate(() => window.threadlab.run({ source: 'while True:\n    pass\n' }));
-  await page.waitForTimeout(300);
-  const t = await page.evaluate(() => performance.now());
-  await page.evaluate(() => window.threadlab.cancel());
-  const r = await started;
-  const stopped = await page.evaluate(() => performance.now());
-  expect(r.status).toBe('cancelled');
-  expect(stopped - t).toBeLessThan(150);
+  const { status, stoppedMs } = await page.evaluate(async () => {
+    const lab = window.threadlab;
+    const going = lab.run({ source: 'while True:\n    pass\n' });
+    await new Promise((r) => setTimeout(r, 300));
+    const asked = performance.now();
+    lab.cancel();
+    const r = await going;
+    return { status: r.status, stoppedMs: performance.now() - asked };
+  });
+  expect(status).toBe('cancelled');
+  // robustness.spec holds Stop to 100 ms across patterns; here a spinning program keeps a core busy.
+  expect(stoppedMs).toBeLessThan(250);
   const lock = await run(page, { source: 'import threading\nl = threading.Lock()\nl.acquire()\nl.acquire()\n' });
   expect(lock.status).toBe('deadlocked');
   expect(lock.stopped).toMatch(/deadlock: MainThread waits at line 4 \(lock\)/);
@@ -133,4 +132,16 @@ test('processes run the same source as __mp_main__ and hand back copies', async 
   const r = await run(page, { source });
   expect(texts(r)).toEqual(['[] 4 9 0']);
   expect(r.lanes.some((l) => l.kind === 'process')).toBe(true);
+});
+
+test('while a program runs, each thread\'s current line is reported live', async ({ page }) => {
+  const seen = await page.evaluate(async () => {
+    const lab = window.threadlab;
+    const lines = new Set();
+    const off = lab.on('events', (d) => d.lines.forEach((l) => lines.add(l.line)));
+    await lab.run({ source: 'import threading, time\ndef worker():\n    time.sleep(0.3)\nt = threading.Thread(target=worker)\nt.start()\nt.join()\n' });
+    off();
+    return [...lines].sort();
+  });
+  expect(seen).toEqual(expect.arrayContaining([3, 6]));
 });
