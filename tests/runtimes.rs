@@ -823,6 +823,8 @@ fn a_running_program_tells_where_each_thread_is() {
                t.join()\n";
     let _alone = one_at_a_time();
     let run = real::start(src, &opts(), Arc::new(NativePlatform)).expect("it compiles");
+    #[allow(clippy::disallowed_methods)]
+    // the test waits, natively, for the program to reach its waits
     std::thread::sleep(std::time::Duration::from_millis(150));
     let lines: Vec<u32> = run.current_lines().into_iter().map(|(_, l)| l).collect();
     assert_eq!(lines, [6, 3], "main waits at its join, the worker sleeps");
