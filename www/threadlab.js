@@ -2,7 +2,7 @@
 // The JavaScript API, `window.threadlab`: the one door through which the page's own UI, embedding hosts and
 // automated checks drive the engine worker. Documented in README.md; keep it stable.
 //
-// The page never waits on a lock or runs a scenario: it posts messages and reads replies. While a run is
+// The page never waits on a lock or runs a program: it posts messages and reads replies. While a run is
 // live it polls for new events at most once per animation frame, with at most one poll in flight.
 
 /**
