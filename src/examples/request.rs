@@ -111,7 +111,7 @@ pub fn from_value(value: &Value) -> Result<ExampleRequest, Vec<InputError>> {
     };
     let seed = match obj.get("seed") {
         None | Some(Value::Null) => Some(0),
-        Some(v) => match v.as_u64().filter(|s| *s <= 1 << 53) {
+        Some(v) => match crate::runtime::request::seed(v) {
             Some(s) => Some(s),
             None => {
                 errors.push(InputError::new(

@@ -962,10 +962,10 @@ fn wait_state(block: &Block, line: u32) -> State {
     } else {
         line
     };
-    let kind = match (&block.wait, block.site.kind) {
-        (Wait::Sleep { .. }, _) | (Wait::Wait { .. }, WaitKind::Sleep) => SpanKind::Sleep,
-        (Wait::Io { .. }, _) | (Wait::Wait { .. }, WaitKind::Io) => SpanKind::Io,
-        (Wait::Wait { .. }, k) => SpanKind::Wait(k),
+    let kind = match &block.wait {
+        Wait::Sleep { .. } => SpanKind::Sleep,
+        Wait::Io { .. } => SpanKind::Io,
+        Wait::Wait { .. } => SpanKind::of_wait(block.site.kind),
     };
     State::new(kind, line)
 }

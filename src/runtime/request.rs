@@ -93,9 +93,9 @@ pub fn parse(json: &str) -> Result<SourceRequest, String> {
         }
     }
     if let Some(v) = fields.get("seed") {
-        match v.as_u64() {
-            Some(seed) if seed <= 1 << 53 => options.seed = seed,
-            _ => {
+        match seed(v) {
+            Some(seed) => options.seed = seed,
+            None => {
                 return Err(format!(
                     "seed: {} is not allowed; give a whole number from 0 to 2^53",
                     shown(v)
@@ -104,6 +104,11 @@ pub fn parse(json: &str) -> Result<SourceRequest, String> {
         }
     }
     Ok(SourceRequest { source, options })
+}
+
+/// A seed: a whole number from 0 to 2^53 (what a JSON number holds exactly), for both kinds of request.
+pub fn seed(v: &Value) -> Option<u64> {
+    v.as_u64().filter(|s| *s <= 1 << 53)
 }
 
 /// A value as a message shows it: JSON, cut at 60 characters.

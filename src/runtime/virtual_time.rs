@@ -1120,12 +1120,7 @@ impl Sim {
         let (on, until, kind) = match block.wait {
             Wait::Sleep { until } => (None, Some(until), SpanKind::Sleep),
             Wait::Wait { on, seen, until } => {
-                let kind = match block.site.kind {
-                    WaitKind::Sleep => SpanKind::Sleep,
-                    WaitKind::Io => SpanKind::Io,
-                    k => SpanKind::Wait(k),
-                };
-                (Some((on, seen)), until, kind)
+                (Some((on, seen)), until, SpanKind::of_wait(block.site.kind))
             }
             Wait::Io { done, seen } => (Some((done, seen)), None, SpanKind::Io),
         };

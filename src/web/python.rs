@@ -59,16 +59,17 @@ pub fn check(source: &str) -> String {
     )
 }
 
-/// Reads a source request, or says what is wrong with it (the first syntax error as
-/// `line L, column C: message`).
+/// Reads a source request, or says which field is wrong. (Its program is compiled once, by the runtime
+/// that runs it.)
 fn parse(request: &str) -> Result<request::SourceRequest, JsError> {
     let mut r = request::parse(request).map_err(|e| JsError::new(&e))?;
     apply_cores(&mut r);
-    if let Err(errors) = crate::python::compile(&r.source, "<main>") {
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
-        return Err(JsError::new(&first));
-    }
     Ok(r)
+}
+
+/// A program that doesn't compile, refused with its first error: `line L, column C: message`.
+fn refused(errors: &[crate::python::SyntaxError]) -> JsError {
+    JsError::new(&errors.first().map(ToString::to_string).unwrap_or_default())
 }
 
 /// The prediction of a source request as a run record (JSON), or undefined if it needs more than
@@ -83,31 +84,36 @@ pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<Str
     } else {
         PredictOptions::default().max_instructions
     };
-    Ok(predicted(&r, budget, capped).map(|record| to_json(&record)))
+    Ok(predicted(&r, budget, capped)?.map(|record| to_json(&record)))
 }
 
 /// The prediction of `r` as a run record, or `None` if it needs more than `max_instructions` and
-/// `capped` says to give up then (rather than record the stop).
+/// `capped` says to give up then (rather than record the stop); refused if it doesn't compile.
 pub(crate) fn predicted(
     r: &request::SourceRequest,
     max_instructions: u64,
     capped: bool,
-) -> Option<crate::trace::RunRecord> {
+) -> Result<Option<crate::trace::RunRecord>, JsError> {
     let predict = PredictOptions {
         max_instructions,
         ns_per_instruction: ns_per_instruction(),
         ..PredictOptions::default()
     };
     let out = virtual_time::run_with(&r.source, &r.options, &predict);
+    if !out.syntax_errors.is_empty() {
+        return Err(refused(&out.syntax_errors));
+    }
     if capped
         && out
             .stopped
             .as_deref()
             .is_some_and(|s| s.contains("instructions"))
     {
-        return None;
+        return Ok(None);
     }
-    Some(out.record(r.options.time_scale, out.elapsed_s * 1000.0))
+    Ok(Some(
+        out.record(r.options.time_scale, out.elapsed_s * 1000.0),
+    ))
 }
 
 /// Starts a program for real. The caller has made a few workers idle (`ensure_threads`); threads the
@@ -118,9 +124,7 @@ pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
     let platform = Arc::new(WebPlatform::default());
     let wants = platform.wants.clone();
     let net = platform.clone();
-    let run = real::start(&r.source, &r.options, platform.clone()).map_err(|errors| {
-        JsError::new(&errors.first().map(ToString::to_string).unwrap_or_default())
-    })?;
+    let run = real::start(&r.source, &r.options, platform.clone()).map_err(|e| refused(&e))?;
     let run = Arc::new(run);
     let cursor = Arc::new(AtomicUsize::new(0));
     // The run's end is awaited on a worker of its own, so this worker's event loop stays free.
@@ -286,7 +290,7 @@ fn apply_cores(r: &mut request::SourceRequest) {
 /// example, mode and parameters filled in.
 pub(crate) fn predict_example(request: &str) -> Result<crate::trace::RunRecord, JsError> {
     let r = example_request(request)?;
-    let mut record = predicted(&r.run, PredictOptions::default().max_instructions, false)
+    let mut record = predicted(&r.run, PredictOptions::default().max_instructions, false)?
         .ok_or_else(|| JsError::new("the prediction stopped"))?;
     record.example = r.example.id.to_string();
     record.mode = r.mode.id.clone();
