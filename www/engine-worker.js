@@ -194,6 +194,10 @@ async function startSource(id, requestJson, meta) {
     // worker started only then would delay it by the tens of ms a worker takes to start.
     const lanes = predicted ? predicted.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' || l.kind === 'process').length : 2;
     await ensureThreads(Math.min(2 + lanes + SPARE_WORKERS, MAX_WORKERS));
+    // Each process the prediction saw start gets a worker with its own instance, warmed up beforehand as
+    // threads' workers are: a process then starts in about the time CPython's spawn takes.
+    const processes = predicted ? predicted.lanes.filter((/** @type {any} */ l) => l.kind === 'process').length : 0;
+    if (processes > 0) await wasm.warm_process_workers(processes);
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
@@ -378,9 +382,7 @@ self.addEventListener('message', async ({ data }) => {
         else if (data.id != null) stopEarly.add(data.id);
         break;
       case 'threadlab:stats': {
-        // A program's processes run as interpreters on the thread workers: no worker of their own yet.
-        const processWorkers = 0;
-        send({ type: 'threadlab:predicted', id: data.id, record: { ...JSON.parse(wasm.stats()), processWorkers } });
+        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.stats()) });
         break;
       }
       case 'threadlab:check':

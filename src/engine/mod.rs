@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod completion;
+pub mod link;
 pub mod net;
 pub mod platform;
 pub mod threads;

@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::completion::Mailbox;
-use super::{clock, net, threads};
+use super::{clock, link, net, threads};
+use crate::runtime::link::{encode_start, ChildStart, Link};
 use crate::runtime::real::{Fetch, Platform};
 
 /// Idle workers a run keeps in reserve for the threads its program may start next.
@@ -41,6 +42,9 @@ pub struct WebPlatform {
     pending: Mutex<HashMap<u32, Fetch>>,
     next: AtomicU32,
     closed: AtomicBool,
+    /// Child processes to start, each in a worker of its own (only the engine worker can start one):
+    /// `(link slot, the bytes of its ChildStart)`. `None` closes it.
+    pub processes: Arc<Mailbox<(u32, Vec<u8>)>>,
 }
 
 impl WebPlatform {
@@ -64,6 +68,7 @@ impl WebPlatform {
             return;
         }
         self.fetches.send(None);
+        self.processes.send(None);
         let pending: Vec<Fetch> = self
             .pending
             .lock()
@@ -108,6 +113,22 @@ impl Platform for WebPlatform {
             self.wants.send(Some(short));
         }
         Ok(())
+    }
+
+    fn open_link(&self) -> Result<(u32, Link), String> {
+        link::open()
+    }
+
+    fn spawn_process(&self, slot: u32, start: ChildStart) -> Result<(), String> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err("the run is over".into());
+        }
+        self.processes.send(Some((slot, encode_start(&start))));
+        Ok(())
+    }
+
+    fn close_link(&self, slot: u32) {
+        link::close(slot);
     }
 
     fn fetch(&self, fetch: Fetch) {

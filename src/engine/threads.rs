@@ -20,6 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 export function spawnThreadWorker(mainJS, module, memory, name) {
   const source = `
     self.addEventListener('message', async ({ data }) => {
+      globalThis.threadlabArena = data.arena;
       const pkg = await import(data.mainJS);
       await pkg.default({ module_or_path: data.module, memory: data.memory });
       postMessage('threadlab:thread-ready');
@@ -30,7 +31,8 @@ export function spawnThreadWorker(mainJS, module, memory, name) {
   return new Promise((resolve, reject) => {
     worker.addEventListener('message', () => { URL.revokeObjectURL(url); resolve(worker); }, { once: true });
     worker.addEventListener('error', (e) => reject(new Error(`a thread worker failed to start: ${e.message}`)));
-    worker.postMessage({ mainJS, module, memory });
+    // The arena of links to child processes (src/engine/link.rs) goes to every thread of the instance.
+    worker.postMessage({ mainJS, module, memory, arena: globalThis.threadlabArena });
   });
 }
 "#)]
@@ -62,6 +64,8 @@ pub async fn ensure(needed: usize) -> Result<(), JsValue> {
     // Signed: jobs already queued for want of a worker (a Python thread started while none was idle)
     // count as workers missing too.
     let missing = (needed as isize - IDLE.load(Ordering::SeqCst)).max(0) as usize;
+    // Made before the first worker starts, so that every worker gets it.
+    super::link::arena_ensure();
     let main_js: JsValue = MAIN_JS.with(|url| url.clone()).into();
     let (module, memory) = (wasm_bindgen::module(), wasm_bindgen::memory());
     let starting: Vec<js_sys::Promise> = (0..missing)

@@ -10,6 +10,7 @@
 //!
 //! Both produce an [`Outcome`]: the output, the uncaught exceptions, the elapsed time and a [`Timeline`].
 
+pub mod link;
 pub mod real;
 pub mod request;
 pub mod timeline;

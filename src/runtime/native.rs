@@ -1,9 +1,12 @@
 //! The real runtime on native threads ([`super::real`] over `std::thread` and `Instant`), for native
 //! tests and the `threadlab-py` binary, and the measurements the prediction is calibrated with.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Instant, SystemTime};
 
+use super::link::{ChildStart, Link, MemoryRing};
 use super::real::{self, Platform, World};
 use super::virtual_time::{vm_entry, MAIN_PID};
 use super::{Outcome, RunOptions};
@@ -44,7 +47,48 @@ impl Platform for NativePlatform {
             .map(drop)
             .map_err(|e| e.to_string())
     }
+
+    fn open_link(&self) -> Result<(u32, Link), String> {
+        let link = Link {
+            up: Arc::new(MemoryRing::default()),
+            down: Arc::new(MemoryRing::default()),
+        };
+        let slot = NEXT_LINK.fetch_add(1, Ordering::SeqCst);
+        links().insert(slot, link.clone());
+        Ok((slot, link))
+    }
+
+    /// A child process here is a world of its own on more OS threads, reached only through its link, as
+    /// a worker with its own wasm instance is in the browser.
+    fn spawn_process(&self, slot: u32, start: ChildStart) -> Result<(), String> {
+        let link = links()
+            .get(&slot)
+            .cloned()
+            .ok_or_else(|| format!("no link {slot}"))?;
+        let name = format!("{} waiter", start.spec.name);
+        if let Some(child) = real::start_child(start, Arc::new(NativePlatform), link) {
+            self.spawn(
+                &name,
+                Box::new(move || {
+                    child.wait();
+                }),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn close_link(&self, slot: u32) {
+        links().remove(&slot);
+    }
 }
+
+/// The links of the child processes running now, by slot.
+fn links() -> std::sync::MutexGuard<'static, BTreeMap<u32, Link>> {
+    static LINKS: Mutex<BTreeMap<u32, Link>> = Mutex::new(BTreeMap::new());
+    LINKS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+static NEXT_LINK: AtomicU32 = AtomicU32::new(0);
 
 /// Runs `source` for real: its own threads on OS threads, processes as new interpreters on more threads.
 pub fn run(source: &str, opts: &RunOptions) -> Outcome {
@@ -115,8 +159,10 @@ fn start_process_once() {
     };
     let world = World::new(
         &RunOptions::default(),
-        code.clone(),
         Arc::new(NativePlatform),
+        PROCESS_START_PROGRAM,
+        MAIN_PID + 1,
+        None,
     );
     let host = world.new_host(MAIN_PID + 1);
     let config = Config {

@@ -27,10 +27,10 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::Duration;
 
+use super::link::{ChildStart, Link};
 use super::timeline::{wait_kind_label, LaneKind, SpanKind, State, TimelineBuilder};
 use super::virtual_time::{vm_entry, DEFAULT_SWITCH_INTERVAL, MAIN_PID};
 use super::{Channels, Outcome, ProcessRecord, RunOptions};
-use crate::python::bytecode::Code;
 use crate::trace::{Event, Life};
 use crate::vm::host::{
     Block, ExceptionReport, Host, Portable, ProcessSpec, Stop, Stream, Transfer, Wait, WaitKind,
@@ -54,6 +54,21 @@ pub trait Platform: Send + Sync + 'static {
         fetch.answer(Err(format!(
             "{NO_REAL_NETWORK} (this platform has no network)"
         )));
+    }
+    /// Opens a link for a child process about to start (see [`super::link`]): an id the child finds
+    /// it by, and the parent's view of it. By default, processes can't run here.
+    fn open_link(&self) -> Result<(u32, Link), String> {
+        Err("processes can't run on this platform".into())
+    }
+    /// Starts `start` as a process in a memory of its own, reaching its parent through link `slot`
+    /// (it calls [`start_child`] there).
+    fn spawn_process(&self, slot: u32, start: ChildStart) -> Result<(), String> {
+        let _ = (slot, start);
+        Err("processes can't run on this platform".into())
+    }
+    /// Link `slot` is no longer used (its child has ended).
+    fn close_link(&self, slot: u32) {
+        let _ = slot;
     }
 }
 
@@ -107,6 +122,10 @@ const GRACE_S: f64 = 2.0;
 /// What [`Run::stop`] gives as the reason a run ended.
 pub const STOPPED: &str = "stopped";
 
+mod processes;
+pub use processes::{start_child, ChildRun};
+use processes::{Recorder, Uplink};
+
 /// A run that has started: its events can be read while it runs, it can be stopped, and
 /// [`Run::wait`] blocks until it has ended.
 pub struct Run {
@@ -120,8 +139,8 @@ pub fn start(
     platform: Arc<dyn Platform>,
 ) -> Result<Run, Vec<crate::python::SyntaxError>> {
     let code = crate::python::compile(source, "<main>")?;
-    let world = World::new(opts, code.clone(), platform);
-    world.lock().timeline = TimelineBuilder::with_source(source);
+    let world = World::new(opts, platform, source, MAIN_PID, None);
+    world.lock().timeline = Recorder::Local(TimelineBuilder::with_source(source));
     let host = world.new_host(MAIN_PID);
     let config = Config {
         seed: opts.seed,
@@ -172,15 +191,9 @@ impl Run {
     /// program's line, for the editor's live marks. Up to date within a thousand instructions.
     pub fn current_lines(&self) -> Vec<(String, u32)> {
         let state = self.world.lock();
-        let mut lines: Vec<(u32, u32)> = state
-            .current
-            .iter()
-            .filter_map(|(key, line)| {
-                let lane = state.active.get(key)?;
-                Some((*lane, line.load(Ordering::Relaxed)))
-            })
-            .filter(|(_, line)| *line > 0)
-            .collect();
+        let mut lines = World::lines(&state);
+        // Child processes say where their threads are (in the parent's lanes).
+        lines.extend(state.remote_lines.values().flatten().copied());
         lines.sort_unstable();
         lines
             .into_iter()
@@ -243,7 +256,7 @@ pub fn measure_ns_per_instruction(program: &str, platform: Arc<dyn Platform>) ->
         gil: false,
         ..RunOptions::default()
     };
-    let world = World::new(&opts, code.clone(), platform.clone());
+    let world = World::new(&opts, platform.clone(), program, MAIN_PID, None);
     let host = world.new_host(MAIN_PID);
     let interp = Interp::new(host.clone(), Config::default());
     host.bind(&interp);
@@ -352,6 +365,8 @@ struct NProc {
     record: ProcessRecord,
     interp: Weak<Interp>,
     host: Weak<NHost>,
+    /// A child process running in a memory of its own: the link to it (in the parent's world).
+    remote: Option<Link>,
 }
 
 impl NProc {
@@ -360,18 +375,40 @@ impl NProc {
             record: ProcessRecord::new(name, daemon),
             interp: Arc::downgrade(interp),
             host: Arc::downgrade(host),
+            remote: None,
         }
     }
 
     /// Stops the process (`terminate()`): its interpreter is cancelled, so its threads stop at their next
-    /// budget check or wake-up; its exit code is set when its main thread has stopped.
+    /// budget check or wake-up; its exit code is set when its main thread has stopped (a child in a
+    /// memory of its own is told, and says its exit code when it has stopped).
     fn terminate(&mut self) {
         if self.record.exitcode.is_none() {
             self.record.terminated = true;
             if let Some(interp) = self.interp.upgrade() {
                 interp.cancelled.store(true, Ordering::SeqCst);
             }
+            if let Some(link) = &self.remote {
+                link.down
+                    .write(&super::link::encode_down(&super::link::Down::Terminate));
+            }
         }
+    }
+
+    /// The run is over: the process stops now, whatever it was doing.
+    fn cancel(&self) {
+        if let Some(interp) = self.interp.upgrade() {
+            interp.cancelled.store(true, Ordering::SeqCst);
+        }
+        if let Some(link) = &self.remote {
+            link.down
+                .write(&super::link::encode_down(&super::link::Down::Stop));
+        }
+    }
+
+    /// A child in a memory of its own that hasn't ended: it may yet wake a thread of this world.
+    fn remote_running(&self) -> bool {
+        self.remote.is_some() && self.record.exitcode.is_none()
     }
 }
 
@@ -388,7 +425,7 @@ struct NState {
     stderr: String,
     exception: Option<ExceptionReport>,
     thread_exceptions: Vec<ExceptionReport>,
-    timeline: TimelineBuilder,
+    timeline: Recorder,
     lanes: HashMap<(u64, u64), u32>,
     active: HashMap<(u64, u64), u32>,
     task_lanes: HashMap<(u64, u64, String), u32>,
@@ -406,6 +443,8 @@ struct NState {
     /// Per live thread: the user's line it is at, stored by the thread after every chunk.
     current: HashMap<(u64, u64), Arc<AtomicU32>>,
     parked: Vec<Parked>,
+    /// Per child process in a memory of its own: where its threads are, in this world's lanes.
+    remote_lines: BTreeMap<u64, Vec<(u32, u32)>>,
     /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
     /// if early.
     ended: Option<(f64, Option<String>)>,
@@ -420,7 +459,12 @@ pub(super) struct World {
     platform: Arc<dyn Platform>,
     epoch: f64,
     opts: RunOptions,
-    code: Arc<Code>,
+    /// The program's text, which a child process compiles again.
+    source: Arc<str>,
+    /// This world's own process: the main program ([`MAIN_PID`]), or the child process it runs.
+    root: u64,
+    /// In a child process: its link to the run's parent world, which keeps the run-wide state.
+    uplink: Option<Arc<Uplink>>,
     state: Mutex<NState>,
     /// Every wait, sleep and the run's end park on this.
     cv: Condvar,
@@ -435,8 +479,10 @@ pub(super) struct World {
 impl World {
     pub(super) fn new(
         opts: &RunOptions,
-        code: Arc<Code>,
         platform: Arc<dyn Platform>,
+        source: &str,
+        root: u64,
+        uplink: Option<Arc<Uplink>>,
     ) -> Arc<World> {
         let epoch = platform.epoch();
         Arc::new(World {
@@ -447,13 +493,15 @@ impl World {
                 cores: opts.cores.max(1),
                 ..opts.clone()
             },
-            code,
+            source: source.into(),
+            root,
+            uplink,
             state: Mutex::new(NState {
                 stdout: String::new(),
                 stderr: String::new(),
                 exception: None,
                 thread_exceptions: Vec::new(),
-                timeline: TimelineBuilder::new(),
+                timeline: Recorder::default(),
                 lanes: HashMap::new(),
                 active: HashMap::new(),
                 task_lanes: HashMap::new(),
@@ -466,6 +514,7 @@ impl World {
                 raised: Vec::new(),
                 current: HashMap::new(),
                 parked: Vec::new(),
+                remote_lines: BTreeMap::new(),
                 ended: None,
             }),
             cv: Condvar::new(),
@@ -572,9 +621,7 @@ impl World {
         // Stop everything still running: daemons, a capped or deadlocked program, child processes.
         self.stop.store(true, Ordering::SeqCst);
         for p in state.processes.values() {
-            if let Some(interp) = p.interp.upgrade() {
-                interp.cancelled.store(true, Ordering::SeqCst);
-            }
+            p.cancel();
         }
         self.cv.notify_all();
         drop(state);
@@ -626,6 +673,11 @@ impl World {
     /// its generation unchanged, nothing can wake any of them.
     fn check_deadlock(&self, state: &mut NState) {
         if state.parked.len() < state.alive || state.alive == 0 {
+            return;
+        }
+        // A child process in a memory of its own can wake any of them (its queue items, its end); and a
+        // child's threads can be woken by the rest of the run. Only the prediction sees across processes.
+        if self.uplink.is_some() || state.processes.values().any(NProc::remote_running) {
             return;
         }
         if state.parked.iter().any(|p| p.on.generation() != p.seen) {
@@ -861,19 +913,8 @@ impl NHost {
                 p.terminate();
             }
         }
-        let main_done = state
-            .processes
-            .get(&MAIN_PID)
-            .is_some_and(|p| p.record.exitcode.is_some());
-        let children_running = state
-            .processes
-            .values()
-            .any(|p| p.record.exitcode.is_none());
-        if main_done && !children_running {
-            self.world.end(state, None);
-        } else {
-            self.world.check_deadlock_after_exit(state);
-        }
+        self.world.changed(state);
+        self.world.end_if_done(state);
     }
 
     /// Carries out a wait (its span already shows); false if the run is being stopped.
@@ -939,8 +980,7 @@ impl NHost {
         let name = state
             .lanes
             .get(&self.key(ident))
-            .and_then(|&l| state.timeline.lanes().get(l as usize))
-            .map(|l| l.name.clone())
+            .map(|&l| state.timeline.lane_name(l))
             .unwrap_or_default();
         let what = match kind {
             SpanKind::Wait(k) => wait_kind_label(k),
@@ -1032,27 +1072,18 @@ impl Host for NHost {
             // A daemon thread printing after the end: CPython's exit would have killed it by now.
             return;
         }
-        state.lines += text.matches('\n').count();
-        if state.lines > super::MAX_OUTPUT_LINES {
-            self.world
-                .end(&mut state, Some(super::output_cap_message()));
+        let lane = state.active.get(&self.key(thread)).copied();
+        let err = stream == Stream::Stderr;
+        if let Some(up) = &self.world.uplink {
+            up.send(&super::link::Up::Output {
+                lane,
+                err,
+                text: text.to_string(),
+                t,
+            });
             return;
         }
-        let lane = state.active.get(&self.key(thread)).copied();
-        match stream {
-            Stream::Stdout => {
-                state.stdout.push_str(text);
-                if let Some(lane) = lane {
-                    state.timeline.mark(lane, t, text);
-                }
-            }
-            Stream::Stderr => {
-                state.stderr.push_str(text);
-                if let Some(lane) = lane {
-                    state.timeline.mark_err(lane, t, text);
-                }
-            }
-        }
+        self.world.record_output(&mut state, lane, err, text, t);
     }
 
     fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport) {
@@ -1069,7 +1100,10 @@ impl Host for NHost {
                     p.record.failed = true;
                 }
             }
-            state.thread_exceptions.push(report);
+            match &self.world.uplink {
+                Some(up) => up.send(&super::link::Up::Uncaught { main, report }),
+                None => state.thread_exceptions.push(report),
+            }
         }
     }
 
@@ -1131,36 +1165,16 @@ impl Host for NHost {
     }
 
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
-        let pid = {
-            let mut state = self.world.lock();
-            if state.processes.len() > super::MAX_PROCESSES {
-                return Err(super::process_cap_message());
-            }
-            let pid = state.next_pid;
-            state.next_pid += 1;
-            pid
-        };
-        let host = self.world.new_host(pid);
-        let config = Config {
-            main_name: "__mp_main__".into(),
-            pid,
-            process_name: spec.name.clone(),
-            seed: self.world.opts.seed.wrapping_add(pid),
-            ..Config::default()
-        };
-        let interp = Interp::new(host.clone(), config);
-        host.bind(&interp);
-        self.world
-            .lock()
-            .processes
-            .insert(pid, NProc::new(&spec.name, &interp, &host, spec.daemon));
-        let main =
-            vm_entry::start_process_main(&interp, self.world.code.clone(), spec.target, spec.args);
-        host.start_thread(interp, Box::new(main), true);
-        Ok(pid)
+        match &self.world.uplink {
+            Some(up) => up.process_start(&self.world, spec),
+            None => self.world.start_process(spec),
+        }
     }
 
     fn process_exitcode(&self, pid: u64) -> Option<i32> {
+        if let Some(up) = &self.world.uplink {
+            return up.process_exitcode(&self.world, pid);
+        }
         self.world
             .lock()
             .processes
@@ -1169,6 +1183,9 @@ impl Host for NHost {
     }
 
     fn process_waitable(&self, pid: u64) -> Arc<Waitable> {
+        if let Some(up) = &self.world.uplink {
+            return up.waitable(pid);
+        }
         let state = self.world.lock();
         state
             .processes
@@ -1178,39 +1195,46 @@ impl Host for NHost {
     }
 
     fn process_terminate(&self, pid: u64) {
-        let mut state = self.world.lock();
-        if let Some(p) = state.processes.get_mut(&pid) {
-            p.terminate();
+        if let Some(up) = &self.world.uplink {
+            return up.send(&super::link::Up::ProcessTerminate(pid));
         }
-        self.world.cv.notify_all();
-        drop(state);
-        self.world.wake_gils();
+        self.world.terminate(pid);
     }
 
     fn channel_new(&self) -> u64 {
-        self.world.lock().channels.open()
+        match &self.world.uplink {
+            Some(up) => up.channel_new(&self.world),
+            None => self.world.lock().channels.open(),
+        }
     }
 
     fn channel_put(&self, channel: u64, item: Portable) {
-        if self.world.lock().channels.put(channel, item) {
-            self.world.cv.notify_all();
+        match &self.world.uplink {
+            Some(up) => up.send(&super::link::Up::ChannelPut { channel, item }),
+            None => self.world.channel_put(channel, item),
         }
     }
 
     fn channel_get(&self, channel: u64) -> Option<Portable> {
-        let item = self.world.lock().channels.get(channel);
-        if item.is_some() {
-            self.world.cv.notify_all();
+        match &self.world.uplink {
+            Some(up) => up.channel_get(&self.world, channel),
+            None => self.world.channel_get(channel),
         }
-        item
     }
 
     fn channel_len(&self, channel: u64) -> usize {
-        self.world.lock().channels.len(channel)
+        match &self.world.uplink {
+            Some(up) => up.channel_len(&self.world, channel),
+            None => self.world.lock().channels.len(channel),
+        }
     }
 
     fn channel_waitable(&self, channel: u64) -> Arc<Waitable> {
-        self.world.lock().channels.waitable(channel)
+        match &self.world.uplink {
+            // Channels and processes number apart in the proxies: a channel's key has the top bit set.
+            Some(up) => up.waitable(channel | 1 << 63),
+            None => self.world.lock().channels.waitable(channel),
+        }
     }
 }
 

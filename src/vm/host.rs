@@ -259,7 +259,7 @@ pub enum Portable {
 }
 
 /// What a new process runs: the program's module again (as `__mp_main__`), then `target(*args)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessSpec {
     /// The process's name (`Process-1`).
     pub name: String,

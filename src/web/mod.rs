@@ -116,6 +116,16 @@ pub fn ensure_threads(needed: usize) -> js_sys::Promise {
     })
 }
 
+/// Makes `n` process workers warm (a new instance each, its first threads up), so that the processes of
+/// the run about to start don't wait for a worker to start; resolves when they are (5 s at most).
+#[wasm_bindgen]
+pub fn warm_process_workers(n: usize) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        crate::engine::link::warm(n.min(crate::runtime::MAX_PROCESSES)).await;
+        Ok(JsValue::UNDEFINED)
+    })
+}
+
 /// The body of an elastic thread worker: serves jobs forever.
 #[wasm_bindgen]
 pub fn thread_worker_main() {
@@ -128,8 +138,8 @@ pub fn now_ms() -> f64 {
     clock::now_ms()
 }
 
-/// What the engine holds now: `{threadWorkers, idleThreadWorkers, wasmMemoryBytes}` as JSON (the
-/// engine worker adds its process workers), for `threadlab.stats()` and the soak.
+/// What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, wasmMemoryBytes}` as
+/// JSON, for `threadlab.stats()` and the soak (a run's process workers end with it).
 #[wasm_bindgen]
 pub fn stats() -> String {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
@@ -140,6 +150,7 @@ pub fn stats() -> String {
     to_json(&serde_json::json!({
         "threadWorkers": threads::total(),
         "idleThreadWorkers": threads::idle(),
+        "processWorkers": crate::engine::link::LIVE.load(std::sync::atomic::Ordering::SeqCst),
         "wasmMemoryBytes": bytes,
     }))
 }
