@@ -35,12 +35,16 @@ async fn pool(threads: usize) {
 /// Runs `source` for real on elastic workers, as the page does; `stop_after_ms` stops it.
 async fn run_real(source: &str, opts: RunOptions, stop_after_ms: Option<f64>) -> (Outcome, f64) {
     pool(8).await;
-    let run = Arc::new(
-        real::start(source, &opts, Arc::new(WebPlatform::default())).expect("the program compiles"),
-    );
+    let platform = Arc::new(WebPlatform::default());
+    threadlab::engine::link::serve_processes(platform.processes.clone());
+    let run = Arc::new(real::start(source, &opts, platform.clone()).expect("the program compiles"));
     let (done, outcome) = completion::channel::<Outcome>();
     let waiting = run.clone();
-    threads::spawn(move || done.send(waiting.wait()));
+    threads::spawn(move || {
+        done.send(waiting.wait());
+        // Its process workers end with it.
+        platform.close();
+    });
     let mut stopped_at = f64::NAN;
     if let Some(ms) = stop_after_ms {
         sleep_ms(ms).await;

@@ -230,12 +230,20 @@ extern "C" {
 /// Process workers alive now (`threadlab.stats().processWorkers`).
 pub static LIVE: AtomicUsize = AtomicUsize::new(0);
 
-/// Ends a run's process workers (their nested thread workers end with them).
-pub fn terminate(workers: Vec<web_sys::Worker>) {
-    for worker in workers {
-        worker.terminate();
-        LIVE.fetch_sub(1, Ordering::SeqCst);
-    }
+/// Starts a run's child processes as it asks (`WebPlatform::processes`), each in a worker of its own, and
+/// ends those workers (and their nested thread workers) when the run closes the mailbox. Call on the
+/// engine worker.
+pub fn serve_processes(processes: Arc<completion::Mailbox<(u32, Vec<u8>)>>) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut workers = Vec::new();
+        while let Some((slot, start)) = processes.next().await {
+            workers.push(spawn_process_worker(slot, &start));
+        }
+        for worker in workers {
+            worker.terminate();
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+        }
+    });
 }
 
 thread_local! {

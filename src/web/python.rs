@@ -131,15 +131,7 @@ pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
     let (done, outcome) = completion::channel::<Outcome>();
     let waiting = run.clone();
     crate::engine::threads::spawn(move || done.send(waiting.wait()));
-    // Its child processes, each in a worker of its own, ended with the run.
-    let processes = platform.processes.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut workers = Vec::new();
-        while let Some((slot, start)) = processes.next().await {
-            workers.push(crate::engine::link::spawn_process_worker(slot, &start));
-        }
-        crate::engine::link::terminate(workers);
-    });
+    crate::engine::link::serve_processes(platform.processes.clone());
     let (closing, seen) = (wants.clone(), cursor.clone());
     let time_scale = r.options.time_scale;
     let promise = wasm_bindgen_futures::future_to_promise(async move {
