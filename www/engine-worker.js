@@ -133,14 +133,33 @@ const QUICK_PREDICTION = 2_000_000;
 // The most a prediction made after the run may cost (about half a second of the engine worker's time).
 const FULL_PREDICTION = 50_000_000;
 
-// The form asks for the prediction of every change; a CPU-bound example's costs this worker real time,
-// so the last few are kept.
+// Predictions are made on an elastic worker, never on this event loop, which must stay free to answer
+// polls and relay Stop (a CPU-bound example at its largest takes seconds to predict). Without isolation
+// there is no other worker: then they are made here.
+// A run waits for the predictions being made (the form's, the last run's full one) before it starts, so
+// that none takes a core from it.
+const predicting = new Set();
+/** @template T @param {Promise<T>} p @returns {Promise<T>} */
+const tracked = (p) => {
+  predicting.add(p);
+  p.then(() => predicting.delete(p), () => predicting.delete(p));
+  return p;
+};
+const predictionsDone = () => Promise.allSettled([...predicting]);
+
+/** @param {string} requestJson @returns {Promise<string>} */
+const predictJson = (requestJson) =>
+  tracked(simulated ? Promise.resolve().then(() => wasm.predict(requestJson)) : wasm.predict_async(requestJson));
+
+// The form asks for the prediction of every change; a CPU-bound example's costs real time, so the last few
+// are kept (as promises: asking again while one is being made waits for that one).
 const predictions = new Map();
-/** @param {string} requestJson */
+/** @param {string} requestJson @returns {Promise<any>} */
 function predictExample(requestJson) {
   let record = predictions.get(requestJson);
   if (!record) {
-    record = JSON.parse(wasm.predict(requestJson));
+    record = predictJson(requestJson).then((json) => JSON.parse(json));
+    record.catch(() => predictions.delete(requestJson));
     predictions.set(requestJson, record);
     if (predictions.size > 32) predictions.delete(predictions.keys().next().value);
   }
@@ -150,9 +169,12 @@ function predictExample(requestJson) {
 /** A record with an example's `{example, mode, params, timeScale}` written in (none for a program). @param {any} record @param {any} meta */
 const stamp = (record, meta) => (record && meta ? { ...record, ...meta } : record);
 
-/** The prediction of a source request, or null if over `budget` instructions. @param {string} json @param {number} budget */
-const predictSource = (json, budget) => {
-  const record = wasm.predict_source(json, budget);
+/**
+ * The prediction of a source request, or null if over `budget` instructions (on an elastic worker, as
+ * above). @param {string} json @param {number} budget
+ */
+const predictSource = async (json, budget) => {
+  const record = simulated ? wasm.predict_source(json, budget) : await tracked(wasm.predict_source_async(json, budget));
   return record == null ? null : JSON.parse(record);
 };
 
@@ -166,7 +188,7 @@ async function startSource(id, requestJson, meta) {
   await calibrated.catch(() => {});
   let predicted;
   try {
-    predicted = stamp(predictSource(requestJson, QUICK_PREDICTION), meta);
+    predicted = stamp(await predictSource(requestJson, QUICK_PREDICTION), meta);
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
@@ -174,7 +196,7 @@ async function startSource(id, requestJson, meta) {
   if (simulated) {
     try {
       // No real run waits for it here: the prediction's own limit (200 million instructions) applies.
-      predicted ??= stamp(predictSource(requestJson, 0), meta);
+      predicted ??= stamp(await predictSource(requestJson, 0), meta);
     } catch (e) {
       send({ type: 'threadlab:refused', id, message: messageOf(e) });
       return;
@@ -189,6 +211,7 @@ async function startSource(id, requestJson, meta) {
   current?.handle.cancel();
   try {
     await calibrated;
+    await predictionsDone();
     // The main thread, the worker that awaits the run's end, and one per thread or process the prediction
     // saw start (spare ones when there is none yet): `Thread.start()` waits until its thread runs, so a
     // worker started only then would delay it by the tens of ms a worker takes to start.
@@ -203,6 +226,7 @@ async function startSource(id, requestJson, meta) {
     return;
   }
   if (newest !== id || stopEarly.delete(id)) {
+    wasm.end_warm_process_workers(); // warmed for this run, which won't start
     send({ type: 'threadlab:done', id, record: { ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
     return;
   }
@@ -219,7 +243,7 @@ async function startSource(id, requestJson, meta) {
   serveThreads(run);
   serveSourceDownloads(run);
   handle.promise().then(
-    (json) => {
+    async (json) => {
       const { events, record } = JSON.parse(json);
       run.ended = true;
       if (current === run) current = null;
@@ -227,7 +251,9 @@ async function startSource(id, requestJson, meta) {
       send({ type: 'threadlab:events', id, events });
       // After the run, the full prediction (bounded: a program that never ends has none), unless the run
       // was stopped and nobody waits to compare.
-      if (!predicted && record.status !== 'cancelled') predicted = stamp(predictSource(requestJson, FULL_PREDICTION), meta);
+      if (!predicted && record.status !== 'cancelled') {
+        predicted = await predictSource(requestJson, FULL_PREDICTION).then((p) => stamp(p, meta), () => null);
+      }
       send({ type: 'threadlab:done', id, record: { ...stamp(record, meta), predictedMs: predicted?.wallMs ?? null, predicted } });
     },
     (e) => send({ type: 'threadlab:panic', id, message: messageOf(e) }),
@@ -392,7 +418,7 @@ self.addEventListener('message', async ({ data }) => {
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;
       case 'threadlab:predict':
-        send({ type: 'threadlab:predicted', id: data.id, record: predictExample(data.request) });
+        send({ type: 'threadlab:predicted', id: data.id, record: await predictExample(data.request) });
         break;
       case 'threadlab:trace':
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.chrome_trace(data.request)) });

@@ -231,19 +231,30 @@ extern "C" {
 pub static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 /// Starts a run's child processes as it asks (`WebPlatform::processes`), each in a worker of its own, and
-/// ends those workers (and their nested thread workers) when the run closes the mailbox. Call on the
-/// engine worker.
+/// ends those workers (and their nested thread workers) when the run closes the mailbox, with any warmed
+/// for it and not used. Call on the engine worker.
 pub fn serve_processes(processes: Arc<completion::Mailbox<(u32, Vec<u8>)>>) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut workers = Vec::new();
         while let Some((slot, start)) = processes.next().await {
             workers.push(spawn_process_worker(slot, &start));
         }
-        for worker in workers {
-            worker.terminate();
-            LIVE.fetch_sub(1, Ordering::SeqCst);
-        }
+        // Those warmed for it and not used go too: the next run warms its own.
+        workers.extend(WARM.with(|w| std::mem::take(&mut *w.borrow_mut())));
+        end(workers);
     });
+}
+
+/// Ends the process workers warmed for a run that won't start.
+pub fn end_warm() {
+    end(WARM.with(|w| std::mem::take(&mut *w.borrow_mut())));
+}
+
+fn end(workers: Vec<web_sys::Worker>) {
+    for worker in workers {
+        worker.terminate();
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 thread_local! {

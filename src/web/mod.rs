@@ -82,7 +82,15 @@ pub fn validate(request: &str) -> String {
 /// The predicted run record of an example request, as JSON.
 #[wasm_bindgen]
 pub fn predict(request: &str) -> Result<String, JsError> {
-    Ok(to_json(&python::predict_example(request)?))
+    python::predict_example(request)
+        .map(|record| to_json(&record))
+        .map_err(|e| JsError::new(&e))
+}
+
+/// [`predict`] made on an elastic worker, off the engine worker's event loop: a promise of the record.
+#[wasm_bindgen]
+pub fn predict_async(request: String) -> js_sys::Promise {
+    python::off_the_loop(move || python::predict_example(&request).map(|r| Some(to_json(&r))))
 }
 
 /// A run record (JSON) as a Chrome trace (JSON) that Perfetto and `chrome://tracing` open.
@@ -97,7 +105,7 @@ pub fn chrome_trace(record: &str) -> Result<String, JsError> {
 /// JSON (`rust` is null for a mode without one).
 #[wasm_bindgen]
 pub fn code(request: &str) -> Result<String, JsError> {
-    let r = python::example_request(request)?;
+    let r = python::example_request(request).map_err(|e| JsError::new(&e))?;
     let empty = serde_json::Map::new();
     let given = r.params.as_object().unwrap_or(&empty);
     let source = r
@@ -124,6 +132,12 @@ pub fn warm_process_workers(n: usize) -> js_sys::Promise {
         crate::engine::link::warm(n.min(crate::runtime::MAX_PROCESSES)).await;
         Ok(JsValue::UNDEFINED)
     })
+}
+
+/// Ends the process workers warmed for a run that was stopped before it started.
+#[wasm_bindgen]
+pub fn end_warm_process_workers() {
+    crate::engine::link::end_warm();
 }
 
 /// The body of an elastic thread worker: serves jobs forever.

@@ -61,15 +61,37 @@ pub fn check(source: &str) -> String {
 
 /// Reads a source request, or says which field is wrong. (Its program is compiled once, by the runtime
 /// that runs it.)
-fn parse(request: &str) -> Result<request::SourceRequest, JsError> {
-    let mut r = request::parse(request).map_err(|e| JsError::new(&e))?;
+fn parse(request: &str) -> Result<request::SourceRequest, String> {
+    let mut r = request::parse(request)?;
     apply_cores(&mut r);
     Ok(r)
 }
 
 /// A program that doesn't compile, refused with its first error: `line L, column C: message`.
-fn refused(errors: &[crate::python::SyntaxError]) -> JsError {
-    JsError::new(&errors.first().map(ToString::to_string).unwrap_or_default())
+fn refused(errors: &[crate::python::SyntaxError]) -> String {
+    errors.first().map(ToString::to_string).unwrap_or_default()
+}
+
+/// A message as the `Error` JavaScript gets.
+fn js(message: String) -> JsError {
+    JsError::new(&message)
+}
+
+/// Runs `job` on an elastic worker, never on the engine worker's event loop (which must stay free to
+/// answer polls and relay Stop), and resolves with its text (null for none) or rejects with its message.
+pub(crate) fn off_the_loop(
+    job: impl FnOnce() -> Result<Option<String>, String> + Send + 'static,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        crate::engine::threads::ensure(1).await?;
+        let (done, result) = completion::channel();
+        crate::engine::threads::spawn(move || done.send(job()));
+        match result.await {
+            Ok(Some(text)) => Ok(JsValue::from_str(&text)),
+            Ok(None) => Ok(JsValue::NULL),
+            Err(e) => Err(js(e).into()),
+        }
+    })
 }
 
 /// The prediction of a source request as a run record (JSON), or undefined if it needs more than
@@ -77,6 +99,16 @@ fn refused(errors: &[crate::python::SyntaxError]) -> JsError {
 /// never delays a run's start nor competes with it for the cores).
 #[wasm_bindgen]
 pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
+    predict_source_text(request, max_instructions).map_err(js)
+}
+
+/// [`predict_source`] made on an elastic worker: a promise of the record (JSON) or null.
+#[wasm_bindgen]
+pub fn predict_source_async(request: String, max_instructions: f64) -> js_sys::Promise {
+    off_the_loop(move || predict_source_text(&request, max_instructions))
+}
+
+fn predict_source_text(request: &str, max_instructions: f64) -> Result<Option<String>, String> {
     let r = parse(request)?;
     let capped = max_instructions.is_finite() && max_instructions > 0.0;
     let budget = if capped {
@@ -93,7 +125,7 @@ pub(crate) fn predicted(
     r: &request::SourceRequest,
     max_instructions: u64,
     capped: bool,
-) -> Result<Option<crate::trace::RunRecord>, JsError> {
+) -> Result<Option<crate::trace::RunRecord>, String> {
     let predict = PredictOptions {
         max_instructions,
         ns_per_instruction: ns_per_instruction(),
@@ -120,11 +152,11 @@ pub(crate) fn predicted(
 /// program starts beyond them are asked for through [`PythonRun::next_thread_request`].
 #[wasm_bindgen]
 pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
-    let r = parse(request)?;
+    let r = parse(request).map_err(js)?;
     let platform = Arc::new(WebPlatform::default());
     let wants = platform.wants.clone();
     let net = platform.clone();
-    let run = real::start(&r.source, &r.options, platform.clone()).map_err(|e| refused(&e))?;
+    let run = real::start(&r.source, &r.options, platform.clone()).map_err(|e| js(refused(&e)))?;
     let run = Arc::new(run);
     let cursor = Arc::new(AtomicUsize::new(0));
     // The run's end is awaited on a worker of its own, so this worker's event loop stays free.
@@ -261,7 +293,7 @@ impl PythonRun {
 /// every bad field.
 #[wasm_bindgen]
 pub fn example_source(request: &str) -> Result<String, JsError> {
-    let r = example_request(request)?;
+    let r = example_request(request).map_err(js)?;
     Ok(to_json(&serde_json::json!({
         "request": r.source_json(),
         "example": r.example.id,
@@ -272,9 +304,8 @@ pub fn example_source(request: &str) -> Result<String, JsError> {
 }
 
 /// Reads an example request, or refuses it with every problem in one message.
-pub(crate) fn example_request(request: &str) -> Result<ExampleRequest, JsError> {
-    let mut r = examples::request::parse(request)
-        .map_err(|e| JsError::new(&examples::errors_message(&e)))?;
+pub(crate) fn example_request(request: &str) -> Result<ExampleRequest, String> {
+    let mut r = examples::request::parse(request).map_err(|e| examples::errors_message(&e))?;
     apply_cores(&mut r.run);
     Ok(r)
 }
@@ -289,10 +320,10 @@ fn apply_cores(r: &mut request::SourceRequest) {
 
 /// The predicted run record of an example request (the whole prediction, up to its cap), with the
 /// example, mode and parameters filled in.
-pub(crate) fn predict_example(request: &str) -> Result<crate::trace::RunRecord, JsError> {
+pub(crate) fn predict_example(request: &str) -> Result<crate::trace::RunRecord, String> {
     let r = example_request(request)?;
     let mut record = predicted(&r.run, PredictOptions::default().max_instructions, false)?
-        .ok_or_else(|| JsError::new("the prediction stopped"))?;
+        .ok_or("the prediction stopped")?;
     record.example = r.example.id.to_string();
     record.mode = r.mode.id.clone();
     record.params = r.params;
