@@ -474,17 +474,26 @@ pub fn chrome_trace(record: &RunRecord) -> Value {
                        "args": {"name": format!("ThreadLab: {title}")}}),
     );
     let mut next_pid = 2;
+    // Process lanes by name: a process's other lanes (`Process-1/Thread-1`, `Process-1 GIL`, its tasks)
+    // go under its pid.
+    let mut procs: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for (i, lane) in record.lanes.iter().enumerate() {
         let pid = if lane.kind == "process" {
             let pid = next_pid;
             next_pid += 1;
+            procs.insert(lane.name.as_str(), pid);
             events.push(
                 json!({"name": "process_name", "ph": "M", "pid": pid, "tid": 0,
                                "args": {"name": lane.name}}),
             );
             pid
         } else {
-            1
+            let owner = match lane.kind.as_str() {
+                "gil" => lane.name.strip_suffix(" GIL").unwrap_or(""),
+                "task" | "call" => lane.thread.split('/').next().unwrap_or(""),
+                _ => lane.name.split('/').next().unwrap_or(""),
+            };
+            procs.get(owner).copied().unwrap_or(1)
         };
         let tid = i as u64 + 1;
         let name = match lane.kind.as_str() {
@@ -565,6 +574,69 @@ mod tests {
         assert_eq!((spans[0].start_ms, spans[0].end_ms), (1.0, 3.0));
         assert_eq!((spans[1].start_ms, spans[1].end_ms), (2.0, 10.0));
         assert_eq!(output[0].text, "hi");
+    }
+
+    #[test]
+    fn a_chrome_trace_puts_each_process_lanes_under_its_pid() {
+        let lane = |id: &str, name: &str, kind: &str, thread: &str| Lane {
+            id: id.into(),
+            name: name.into(),
+            kind: kind.into(),
+            thread: thread.into(),
+        };
+        let record = RunRecord {
+            example: "e".into(),
+            mode: "m".into(),
+            params: Value::Null,
+            time_scale: 1.0,
+            status: Status::Completed,
+            wall_ms: 1.0,
+            predicted_ms: 1.0,
+            lanes: vec![
+                lane("l0", "MainThread", "thread", "MainThread"),
+                lane("l1", "GIL", "gil", ""),
+                lane("l2", "Process-1", "process", "Process-1"),
+                lane("l3", "Process-1 GIL", "gil", ""),
+                lane("l4", "Process-1/Thread-1", "thread", "Process-1/Thread-1"),
+                lane("l5", "Task-1", "task", "Process-1"),
+                lane("l6", "Thread-2", "thread", "Thread-2"),
+            ],
+            spans: Vec::new(),
+            output: Vec::new(),
+            threads: Vec::new(),
+            queue_depth: Vec::new(),
+            simulated: false,
+            stopped: None,
+        };
+        let trace = chrome_trace(&record);
+        let pids: Vec<(String, u64)> = trace["traceEvents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["name"] == "thread_name")
+            .map(|e| {
+                (
+                    e["args"]["name"].as_str().unwrap().to_string(),
+                    e["pid"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("MainThread", 1),
+            ("GIL", 1),
+            ("Process-1", 2),
+            ("Process-1 GIL", 2),
+            ("Process-1/Thread-1", 2),
+            ("Task-1 (on Process-1)", 2),
+            ("Thread-2", 1),
+        ];
+        assert_eq!(
+            pids,
+            expected
+                .iter()
+                .map(|(n, p)| (n.to_string(), *p))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]
