@@ -616,6 +616,17 @@ fn asyncio_tasks_get_lanes_of_their_own() {
             "{}",
             show(&out)
         );
+        // A task resumed after its sleep runs from the line it awaited at (4), not from the event
+        // loop's line (`asyncio.run(main())`, 11).
+        let task = &out.timeline.lanes[a.lane as usize];
+        let after = task
+            .spans
+            .iter()
+            .filter(|s| s.kind == SpanKind::Running && s.start_s > 0.05)
+            .map(|s| s.line)
+            .collect::<Vec<_>>();
+        assert!(!after.is_empty(), "{}", show(&out));
+        assert!(after.iter().all(|&l| l == 4), "{after:?} {}", show(&out));
     }
 }
 

@@ -410,12 +410,19 @@ impl TimelineBuilder {
     }
 
     /// The thread drawn on lane `old` is drawn on lane `target` from `t` (an asyncio task switch):
-    /// `target` takes its state, and `old` shows `parting` (what its task awaits) or nothing.
+    /// `target` takes its state, and `old` shows `parting` (what its task awaits) or nothing. A task that
+    /// resumes runs from the line it awaited at, so its running span is labelled with that line (not the
+    /// line of the thread's event loop, `asyncio.run(main())`).
     pub fn switch(&mut self, old: u32, target: u32, t: f64, parting: Option<State>) {
         if old == target {
             return;
         }
-        let state = self.state(old);
+        let mut state = self.state(old);
+        if let (Some(s), Some(awaited)) = (state.as_mut(), self.state(target)) {
+            if awaited.line > 0 {
+                s.line = awaited.line;
+            }
+        }
         self.set(old, t, parting);
         self.set(target, t, state);
     }
