@@ -630,6 +630,43 @@ fn asyncio_tasks_get_lanes_of_their_own() {
     }
 }
 
+const PROCESS_DEADLOCK: &str = "\
+import multiprocessing
+
+def worker(q):
+    q.get()
+
+if __name__ == '__main__':
+    q = multiprocessing.Queue()
+    p = multiprocessing.Process(target=worker, args=(q,))
+    p.start()
+    p.join()
+";
+
+/// A deadlock across processes (the main program joins a process that waits for a queue nobody fills)
+/// ends the real run as it ends the prediction, each naming both waits.
+#[test]
+fn a_deadlock_across_processes_ends_both_runtimes() {
+    for out in [
+        predict(PROCESS_DEADLOCK, &opts()),
+        real(PROCESS_DEADLOCK, &opts()),
+    ] {
+        let stopped = out.stopped.clone().unwrap_or_default();
+        assert!(stopped.starts_with("deadlock: "), "{}", show(&out));
+        assert!(
+            stopped.contains("MainThread waits at line 10"),
+            "{}",
+            show(&out)
+        );
+        assert!(
+            stopped.contains("Process-1 waits at line 4"),
+            "{}",
+            show(&out)
+        );
+        assert!(out.elapsed_s < 5.0, "{}", show(&out));
+    }
+}
+
 const RENAMED: &str = "\
 import threading
 import time

@@ -150,6 +150,11 @@ pub enum Up {
     Uncaught { main: bool, report: ExceptionReport },
     /// Where its live threads are: `(lane, line)`.
     Lines(Vec<(u32, u32)>),
+    /// All its threads are parked for good (having heard of `changes` [`Down::Changed`]): the labels of
+    /// their waits.
+    Stuck { changes: u64, labels: Vec<String> },
+    /// No longer so.
+    Unstuck,
     /// Call: a new `multiprocessing.Queue`.
     ChannelNew,
     /// An item for a queue.
@@ -655,6 +660,15 @@ pub fn encode_up(up: &Up) -> Vec<u8> {
             w.u8(18);
             w.i64(i64::from(*code));
         }
+        Up::Stuck { changes, labels } => {
+            w.u8(19);
+            w.u64(*changes);
+            w.u64(labels.len() as u64);
+            for l in labels {
+                w.str(l);
+            }
+        }
+        Up::Unstuck => w.u8(20),
     }
     w.0
 }
@@ -732,6 +746,13 @@ pub fn decode_up(bytes: &[u8]) -> Result<Up, Malformed> {
         16 => Up::ProcessExitcode(r.u64()?),
         17 => Up::ProcessTerminate(r.u64()?),
         18 => Up::Exited(i32::try_from(r.i64()?).map_err(|_| Malformed)?),
+        19 => {
+            let changes = r.u64()?;
+            let n = r.len()?;
+            let labels = (0..n).map(|_| r.str()).collect::<Result<_, _>>()?;
+            Up::Stuck { changes, labels }
+        }
+        20 => Up::Unstuck,
         _ => return Err(Malformed),
     };
     r.end()?;
@@ -954,6 +975,11 @@ mod tests {
             Up::ProcessExitcode(2),
             Up::ProcessTerminate(2),
             Up::Exited(-15),
+            Up::Stuck {
+                changes: 3,
+                labels: vec!["Process-1 waits at line 3 (queue)".into()],
+            },
+            Up::Unstuck,
         ];
         for up in ups {
             let back = decode_up(&encode_up(&up)).unwrap();

@@ -367,6 +367,11 @@ struct NProc {
     host: Weak<NHost>,
     /// A child process running in a memory of its own: the link to it (in the parent's world).
     remote: Option<Link>,
+    /// How many times the parent told that child something changed.
+    changes_sent: u64,
+    /// What the child last said: all its threads are parked for good (having heard of that many
+    /// changes), with their waits' labels.
+    stuck: Option<(u64, Vec<String>)>,
 }
 
 impl NProc {
@@ -376,6 +381,8 @@ impl NProc {
             interp: Arc::downgrade(interp),
             host: Arc::downgrade(host),
             remote: None,
+            changes_sent: 0,
+            stuck: None,
         }
     }
 
@@ -445,6 +452,8 @@ struct NState {
     parked: Vec<Parked>,
     /// Per child process in a memory of its own: where its threads are, in this world's lanes.
     remote_lines: BTreeMap<u64, Vec<(u32, u32)>>,
+    /// In a child process: the parent's changes it had heard of when it last said it was stuck.
+    stuck_said: Option<u64>,
     /// The run is over (the main process and its children ended, a deadlock, the cap): when, and why
     /// if early.
     ended: Option<(f64, Option<String>)>,
@@ -515,6 +524,7 @@ impl World {
                 current: HashMap::new(),
                 parked: Vec::new(),
                 remote_lines: BTreeMap::new(),
+                stuck_said: None,
                 ended: None,
             }),
             cv: Condvar::new(),
@@ -671,17 +681,31 @@ impl World {
 
     /// After a thread parked with no deadline: if every live thread of the run is parked so, with
     /// its generation unchanged, nothing can wake any of them.
+    ///
+    /// A child process in a memory of its own says when all its threads are so ([`Self::stuck`]); the
+    /// parent then counts it as parked too, if it has heard of every change the parent told it of (see
+    /// `processes`). A child never ends the run itself.
     fn check_deadlock(&self, state: &mut NState) {
-        if state.parked.len() < state.alive || state.alive == 0 {
-            return;
+        if self.uplink.is_some() {
+            return self.report_stuck(state);
         }
-        // A child process in a memory of its own can wake any of them (its queue items, its end); and a
-        // child's threads can be woken by the rest of the run. Only the prediction sees across processes.
-        if self.uplink.is_some() || state.processes.values().any(NProc::remote_running) {
+        let remote: Vec<&NProc> = state
+            .processes
+            .values()
+            .filter(|p| p.remote_running())
+            .collect();
+        if state.parked.len() < state.alive || (state.alive == 0 && remote.is_empty()) {
             return;
         }
         if state.parked.iter().any(|p| p.on.generation() != p.seen) {
             return;
+        }
+        let mut stuck_children = Vec::new();
+        for p in remote {
+            match &p.stuck {
+                Some((epoch, labels)) if *epoch == p.changes_sent => stuck_children.extend(labels),
+                _ => return,
+            }
         }
         let mut labels: Vec<(u64, u64, String)> = state
             .parked
@@ -694,10 +718,27 @@ impl World {
             labels
                 .into_iter()
                 .map(|(_, _, l)| l)
+                .chain(stuck_children.into_iter().cloned())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         self.end(state, Some(message));
+    }
+
+    /// Whether every live thread of this world is parked with no deadline and nothing has changed since:
+    /// the labels of their waits if so.
+    fn stuck(state: &NState) -> Option<Vec<String>> {
+        let parked = state.alive > 0 && state.parked.len() >= state.alive;
+        if !parked || state.parked.iter().any(|p| p.on.generation() != p.seen) {
+            return None;
+        }
+        let mut labels: Vec<(u64, u64, String)> = state
+            .parked
+            .iter()
+            .map(|p| (p.key.0, p.key.1, p.label.clone()))
+            .collect();
+        labels.sort();
+        Some(labels.into_iter().map(|(_, _, l)| l).collect())
     }
 }
 
@@ -973,6 +1014,8 @@ impl NHost {
         }
         self.world.parked.fetch_sub(1, Ordering::SeqCst);
         state.parked.retain(|p| p.key != key);
+        // A child process that said it was stuck isn't any more.
+        self.world.report_stuck(&mut state);
         !self.cancelled(interp)
     }
 

@@ -7,8 +7,10 @@
 //! something changed ([`Down::Changed`]), and then asks again: the futex protocol of
 //! [`crate::vm::host`], across memories.
 //!
-//! Deadlocks that span processes are not detected in a real run (each world sees only its own threads):
-//! such a run goes on until Stop or its time cap. The prediction, one world for all, names them.
+//! A deadlock that spans processes is seen by the parent: a child tells it when all its threads are
+//! parked for good ([`Up::Stuck`], with how many changes it had heard of) and when that ends; the parent
+//! counts a child as parked only if it has told it of no change since, so a report in flight is never
+//! taken for a deadlock.
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
@@ -204,6 +206,8 @@ pub(in crate::runtime) struct Uplink {
     proxies: Mutex<HashMap<u64, Arc<Waitable>>>,
     /// The child has said it exited: its link's reader stops.
     done: AtomicBool,
+    /// How many [`Down::Changed`] it has heard of (bumped after the proxies are).
+    changes_heard: AtomicU64,
 }
 
 impl Uplink {
@@ -215,6 +219,7 @@ impl Uplink {
             answered: Condvar::new(),
             proxies: Mutex::new(HashMap::new()),
             done: AtomicBool::new(false),
+            changes_heard: AtomicU64::new(0),
         }
     }
 
@@ -327,11 +332,37 @@ impl World {
     }
 
     /// A queue or a process changed: children in memories of their own re-check their waits.
-    pub(super) fn changed(&self, state: &NState) {
-        for p in state.processes.values().filter(|p| p.remote_running()) {
+    pub(super) fn changed(&self, state: &mut NState) {
+        for p in state.processes.values_mut().filter(|p| p.remote_running()) {
             if let Some(link) = &p.remote {
                 link.down.write(&encode_down(&Down::Changed));
+                p.changes_sent += 1;
             }
+        }
+    }
+
+    /// In a child process: tells the parent when all its threads become parked for good, and when that
+    /// ends, so the parent can see a deadlock across processes.
+    pub(super) fn report_stuck(&self, state: &mut NState) {
+        let Some(up) = &self.uplink else {
+            return;
+        };
+        // Read before looking at the waits: a change heard of later makes the report stale, and the
+        // parent ignores a stale one.
+        let heard = up.changes_heard.load(Ordering::SeqCst);
+        match World::stuck(state) {
+            Some(labels) if state.stuck_said != Some(heard) => {
+                state.stuck_said = Some(heard);
+                up.send(&Up::Stuck {
+                    changes: heard,
+                    labels,
+                });
+            }
+            None if state.stuck_said.is_some() => {
+                state.stuck_said = None;
+                up.send(&Up::Unstuck);
+            }
+            _ => {}
         }
     }
 
@@ -348,7 +379,9 @@ impl World {
         if root_done && !children_running {
             self.end(state, None);
         } else {
-            self.check_deadlock_after_exit(state);
+            // Its own threads may all be parked for good now, or gone while children it waits for are
+            // stuck.
+            self.check_deadlock(state);
         }
     }
 
@@ -370,7 +403,7 @@ impl World {
     pub(super) fn channel_put(&self, channel: u64, item: Portable) {
         let mut state = self.lock();
         if state.channels.put(channel, item) {
-            self.changed(&state);
+            self.changed(&mut state);
             self.cv.notify_all();
         }
     }
@@ -379,7 +412,7 @@ impl World {
         let mut state = self.lock();
         let item = state.channels.get(channel);
         if item.is_some() {
-            self.changed(&state);
+            self.changed(&mut state);
             self.cv.notify_all();
         }
         item
@@ -421,6 +454,8 @@ impl World {
                     interp: Weak::new(),
                     host: Weak::new(),
                     remote: Some(link.clone()),
+                    changes_sent: 0,
+                    stuck: None,
                 },
             );
             let main = state.timeline.thread_lane(pid, true, &name, &name);
@@ -608,6 +643,17 @@ impl World {
                     state.thread_exceptions.push(report);
                 }
             }
+            Up::Stuck { changes, labels } => {
+                if let Some(p) = state.processes.get_mut(&pid) {
+                    p.stuck = Some((changes, labels));
+                }
+                self.check_deadlock(state);
+            }
+            Up::Unstuck => {
+                if let Some(p) = state.processes.get_mut(&pid) {
+                    p.stuck = None;
+                }
+            }
             Up::Lines(lines) => {
                 let lines = lines
                     .into_iter()
@@ -756,6 +802,7 @@ fn read_down(world: &Arc<World>, up: &Uplink) {
                     {
                         w.bump();
                     }
+                    up.changes_heard.fetch_add(1, Ordering::SeqCst);
                     let _state = world.lock();
                     world.cv.notify_all();
                 }
