@@ -134,6 +134,54 @@ test('processes run the same source as __mp_main__ and hand back copies', async 
   expect(r.lanes.some((l) => l.kind === 'process')).toBe(true);
 });
 
+test('each process runs in a worker of its own; a deadlock across processes ends the run, naming both waits', async ({ page }) => {
+  const source = [
+    'import multiprocessing, time',
+    'def nap(s):',
+    '    time.sleep(s)',
+    '    print("woke in", multiprocessing.current_process().name)',
+    'if __name__ == "__main__":',
+    '    ps = [multiprocessing.Process(target=nap, args=(0.6,)) for _ in range(2)]',
+    '    for p in ps:',
+    '        p.start()',
+    '    for p in ps:',
+    '        p.join()',
+  ].join('\n');
+  const [most, r, after] = await page.evaluate(async (source) => {
+    let ended = false;
+    const going = window.threadlab.run({ source }).finally(() => (ended = true));
+    let most = 0;
+    while (!ended) {
+      most = Math.max(most, (await window.threadlab.stats()).processWorkers);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return [most, await going, await window.threadlab.stats()];
+  }, source);
+  // Two workers, each with a wasm instance (and so a memory) of its own, while the processes sleep;
+  // none once the run is over.
+  expect(most).toBe(2);
+  expect(after.processWorkers).toBe(0);
+  expect(texts(r).sort()).toEqual(['woke in Process-1', 'woke in Process-2']);
+  // The two sleeps overlap: the processes ran side by side.
+  const [a, b] = ['Process-1', 'Process-2'].map((n) => spansOf(r, n, 'sleep')[0]);
+  expect(a.startMs < b.endMs && b.startMs < a.endMs).toBe(true);
+
+  const stuck = await run(page, {
+    source: [
+      'import multiprocessing',
+      'def worker(q):',
+      '    q.get()',
+      'if __name__ == "__main__":',
+      '    q = multiprocessing.Queue()',
+      '    p = multiprocessing.Process(target=worker, args=(q,))',
+      '    p.start()',
+      '    p.join()',
+    ].join('\n'),
+  });
+  expect(stuck.status).toBe('deadlocked');
+  expect(stuck.stopped).toMatch(/MainThread waits at line 8 .*Process-1 waits at line 3/);
+});
+
 test('while a program runs, each thread\'s current line is reported live', async ({ page }) => {
   const seen = await page.evaluate(async () => {
     const lab = window.threadlab;
