@@ -314,13 +314,10 @@ pub async fn process_worker_ready() -> Result<(), JsValue> {
 #[wasm_bindgen]
 pub async fn process_worker_main(slot: u32, start: Vec<u8>) -> Result<(), JsValue> {
     let link = link(slot);
-    let Ok(mut start) = decode_start(&start) else {
+    let Ok(start) = decode_start(&start) else {
         link.up.write(&encode_up(&Up::Exited(1)));
         return Ok(());
     };
-    // Only the engine worker makes real downloads (`fetch()` on its event loop): a process's downloads
-    // use the simulated network.
-    start.opts.network_real = false;
     let platform = Arc::new(WebPlatform::default());
     let Some(child) = real::start_child(start, platform.clone(), link) else {
         return Ok(());

@@ -155,6 +155,14 @@ pub enum Up {
     Stuck { changes: u64, labels: Vec<String> },
     /// No longer so.
     Unstuck,
+    /// Call-free request: download bytes `offset .. offset + len` of `url` for real (the run's network is
+    /// real); the answer comes as [`Down::Fetched`] with the same id.
+    Fetch {
+        id: u64,
+        url: String,
+        offset: u64,
+        len: u64,
+    },
     /// Call: a new `multiprocessing.Queue`.
     ChannelNew,
     /// An item for a queue.
@@ -209,6 +217,13 @@ pub enum Down {
     Changed,
     /// `terminate()`: the child stops, with exit code -15.
     Terminate,
+    /// How a download went.
+    Fetched {
+        /// The id of its [`Up::Fetch`].
+        id: u64,
+        /// The bytes received, or why none came.
+        result: Result<u64, String>,
+    },
     /// The run is over: everything stops.
     Stop,
 }
@@ -669,6 +684,18 @@ pub fn encode_up(up: &Up) -> Vec<u8> {
             }
         }
         Up::Unstuck => w.u8(20),
+        Up::Fetch {
+            id,
+            url,
+            offset,
+            len,
+        } => {
+            w.u8(21);
+            w.u64(*id);
+            w.str(url);
+            w.u64(*offset);
+            w.u64(*len);
+        }
     }
     w.0
 }
@@ -753,6 +780,12 @@ pub fn decode_up(bytes: &[u8]) -> Result<Up, Malformed> {
             Up::Stuck { changes, labels }
         }
         20 => Up::Unstuck,
+        21 => Up::Fetch {
+            id: r.u64()?,
+            url: r.str()?,
+            offset: r.u64()?,
+            len: r.u64()?,
+        },
         _ => return Err(Malformed),
     };
     r.end()?;
@@ -792,6 +825,20 @@ pub fn encode_down(down: &Down) -> Vec<u8> {
             w.str(why);
         }
         Down::Changed => w.u8(4),
+        Down::Fetched { id, result } => {
+            w.u8(7);
+            w.u64(*id);
+            match result {
+                Ok(bytes) => {
+                    w.u8(0);
+                    w.u64(*bytes);
+                }
+                Err(why) => {
+                    w.u8(1);
+                    w.str(why);
+                }
+            }
+        }
         Down::Terminate => w.u8(5),
         Down::Stop => w.u8(6),
     }
@@ -815,6 +862,13 @@ pub fn decode_down(bytes: &[u8]) -> Result<Down, Malformed> {
         4 => Down::Changed,
         5 => Down::Terminate,
         6 => Down::Stop,
+        7 => Down::Fetched {
+            id: r.u64()?,
+            result: match r.u8()? {
+                0 => Ok(r.u64()?),
+                _ => Err(r.str()?),
+            },
+        },
         _ => return Err(Malformed),
     };
     r.end()?;
@@ -980,6 +1034,12 @@ mod tests {
                 labels: vec!["Process-1 waits at line 3 (queue)".into()],
             },
             Up::Unstuck,
+            Up::Fetch {
+                id: 4,
+                url: "https://example.org/a.zip".into(),
+                offset: 1 << 40,
+                len: 5,
+            },
         ];
         for up in ups {
             let back = decode_up(&encode_up(&up)).unwrap();
@@ -996,6 +1056,14 @@ mod tests {
             Down::Changed,
             Down::Terminate,
             Down::Stop,
+            Down::Fetched {
+                id: 2,
+                result: Ok(1_000_000),
+            },
+            Down::Fetched {
+                id: 3,
+                result: Err("timeout".into()),
+            },
         ] {
             assert_eq!(decode_down(&encode_down(&down)).unwrap(), down);
         }

@@ -84,12 +84,20 @@ pub struct Fetch {
     pub len: u64,
     transfer: Arc<Transfer>,
     world: Weak<World>,
+    /// For a child process's download, made by its parent: passes the answer down its link.
+    relay: Option<Relay>,
 }
+
+/// What passes a download's answer on to the child process that asked for it.
+type Relay = Box<dyn Fn(&Result<u64, String>) + Send + Sync>;
 
 impl Fetch {
     /// Sets the outcome (the bytes received, or why none came) and wakes the thread waiting for it. Later
     /// answers are ignored.
     pub fn answer(&self, result: Result<u64, String>) {
+        if let Some(relay) = &self.relay {
+            relay(&result);
+        }
         if self.transfer.answer(result) {
             if let Some(world) = self.world.upgrade() {
                 world.notify();
@@ -1093,6 +1101,10 @@ impl Host for NHost {
         if self.world.stop.load(Ordering::SeqCst) {
             return Transfer::answered(Err("the run was stopped".into()));
         }
+        if let Some(up) = &self.world.uplink {
+            // Only the parent's platform downloads (in the browser, the engine worker's `fetch()`).
+            return up.fetch(url, offset, len);
+        }
         let transfer = Transfer::new();
         self.world.platform.fetch(Fetch {
             url: url.to_string(),
@@ -1100,6 +1112,7 @@ impl Host for NHost {
             len,
             transfer: transfer.clone(),
             world: Arc::downgrade(&self.world),
+            relay: None,
         });
         transfer
     }

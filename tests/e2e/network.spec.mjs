@@ -110,6 +110,25 @@ test('urllib.request.urlopen reads a body for real, and says what it needs witho
   expect(texts(r)[1]).toMatch(/^failed: http:\/\/127\.0\.0\.1:1\/: network error or blocked by the server's CORS policy/);
   expect(r.spans.filter((s) => s.kind === 'io' && s.line === 4).length).toBeGreaterThanOrEqual(2);
 
+  // A process's downloads are real too: the engine worker makes them for it (only it can fetch).
+  const inProcesses = await run(page, {
+    network: 'real',
+    source: [
+      'from urllib.request import urlopen',
+      'from concurrent.futures import ProcessPoolExecutor',
+      'def size(url):',
+      '    with urlopen(url) as response:',
+      '        return len(response.read())',
+      'if __name__ == "__main__":',
+      '    with ProcessPoolExecutor(2) as pool:',
+      '        print(list(pool.map(size, ["index.html", "index.html"])))',
+    ].join('\n'),
+  });
+  expect(inProcesses.status, errors(inProcesses)).toBe('completed');
+  expect(texts(inProcesses)).toEqual([`[${size}, ${size}]`]);
+  const processLanes = inProcesses.lanes.filter((l) => l.kind === 'process').map((l) => l.id);
+  expect(inProcesses.spans.some((s) => s.kind === 'io' && s.line === 4 && processLanes.includes(s.lane))).toBe(true);
+
   const simulated = await run(page, { source: 'from urllib.request import urlopen\nurlopen("index.html")\n' });
   expect(simulated.status).toBe('failed');
   expect(errors(simulated)).toMatch(/URLError: <urlopen error real downloads are not available in this run: urlopen needs a real network/);

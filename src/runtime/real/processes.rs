@@ -208,6 +208,9 @@ pub(in crate::runtime) struct Uplink {
     done: AtomicBool,
     /// How many [`Down::Changed`] it has heard of (bumped after the proxies are).
     changes_heard: AtomicU64,
+    /// Its downloads waiting for the parent's answer, by id.
+    fetches: Mutex<HashMap<u64, Arc<Transfer>>>,
+    next_fetch: AtomicU64,
 }
 
 impl Uplink {
@@ -220,6 +223,8 @@ impl Uplink {
             proxies: Mutex::new(HashMap::new()),
             done: AtomicBool::new(false),
             changes_heard: AtomicU64::new(0),
+            fetches: Mutex::new(HashMap::new()),
+            next_fetch: AtomicU64::new(0),
         }
     }
 
@@ -264,6 +269,23 @@ impl Uplink {
             .entry(key)
             .or_insert_with(Waitable::new)
             .clone()
+    }
+
+    /// A real download, made by the parent: answered when [`Down::Fetched`] comes.
+    pub fn fetch(&self, url: &str, offset: u64, len: u64) -> Arc<Transfer> {
+        let transfer = Transfer::new();
+        let id = self.next_fetch.fetch_add(1, Ordering::SeqCst);
+        self.fetches
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, transfer.clone());
+        self.send(&Up::Fetch {
+            id,
+            url: url.to_string(),
+            offset,
+            len,
+        });
+        transfer
     }
 
     pub fn process_start(&self, world: &World, spec: ProcessSpec) -> Result<u64, String> {
@@ -568,6 +590,45 @@ impl World {
         if let Up::ChannelGet { channel } = up {
             return Some(Answer::Item(self.channel_get(channel)));
         }
+        if let Up::Fetch {
+            id,
+            url,
+            offset,
+            len,
+        } = up
+        {
+            let down = self
+                .lock()
+                .processes
+                .get(&pid)
+                .and_then(|p| p.remote.as_ref())
+                .map(|link| link.down.clone());
+            let relay = move |result: &Result<u64, String>| {
+                if let Some(down) = &down {
+                    let fetched = Down::Fetched {
+                        id,
+                        result: result.clone(),
+                    };
+                    down.write(&encode_down(&fetched));
+                }
+            };
+            let fetch = Fetch {
+                url,
+                offset,
+                len,
+                transfer: Transfer::new(),
+                world: Weak::new(),
+                relay: Some(Box::new(relay)),
+            };
+            if !self.opts.network_real {
+                fetch.answer(Err(NO_REAL_NETWORK.to_string()));
+            } else if self.stop.load(Ordering::SeqCst) {
+                fetch.answer(Err("the run was stopped".into()));
+            } else {
+                self.platform.fetch(fetch);
+            }
+            return None;
+        }
         let mut state = self.lock();
         let state = &mut *state;
         match up {
@@ -685,7 +746,8 @@ impl World {
             Up::ProcessStart(_)
             | Up::ProcessTerminate(_)
             | Up::ChannelPut { .. }
-            | Up::ChannelGet { .. } => {}
+            | Up::ChannelGet { .. }
+            | Up::Fetch { .. } => {}
         }
         None
     }
@@ -807,6 +869,17 @@ fn read_down(world: &Arc<World>, up: &Uplink) {
                     world.cv.notify_all();
                 }
                 Ok(Down::Terminate) => world.terminate(world.root),
+                Ok(Down::Fetched { id, result }) => {
+                    let transfer = up
+                        .fetches
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&id);
+                    if transfer.is_some_and(|t| t.answer(result)) {
+                        let _state = world.lock();
+                        world.cv.notify_all();
+                    }
+                }
                 Ok(Down::Stop) => {
                     let mut state = world.lock();
                     world.end(&mut state, Some(STOPPED.to_string()));
