@@ -1,8 +1,8 @@
 // Serves a folder on 127.0.0.1 with the headers that make the page cross-origin isolated, which is what
 // lets it share wasm memory between workers (SharedArrayBuffer) and so run real threads.
 // Usage: node tools/serve.mjs [--port N] [--root DIR] [--no-isolation]   (--port 0 picks a free port)
-// --no-isolation serves as a host that can't set headers would (GitHub Pages): no COOP/COEP, so the page
-// falls back to its service worker, or, in a frame, to simulated runs.
+// --no-isolation serves as a host that can't set headers would (GitHub Pages): no COOP/COEP and no
+// Document-Isolation-Policy, so the page falls back to its service worker, or, in a frame, to simulated runs.
 import { createServer } from 'node:http';
 import { open, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -18,7 +18,9 @@ const isolation = !args.includes('--no-isolation');
 
 // The headers come from the folder's `_headers` file (the format Netlify and Cloudflare Pages read), so what
 // the tests see is what a deployment sends. Only its `/*` block is used.
-const ISOLATION_HEADERS = ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy'];
+const ISOLATION_HEADERS = [
+  'cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy', 'document-isolation-policy',
+];
 const siteHeaders = await readFile(join(root, '_headers'), 'utf8').then(
   (text) => {
     const out = {};

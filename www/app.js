@@ -113,10 +113,17 @@ function showSimulatedNotice() {
   refreshLink();
   link.addEventListener('focus', refreshLink);
   link.addEventListener('mouseover', refreshLink);
+  // Why: in a frame, a browser without Document-Isolation-Policy (Chromium before 137, Firefox, Safari)
+  // leaves the isolation to the host page; a page of its own lacks the headers and the service worker.
+  const why = window.parent !== window
+    ? 'this page is embedded in a page that is not cross-origin isolated, and this browser can\'t isolate a ' +
+      'frame by itself (Document-Isolation-Policy, Chromium 137 and later)'
+    : 'this page is not cross-origin isolated (its host sends no isolation headers and no service worker ' +
+      'could add them)';
   notice.replaceChildren(
     el('strong', '', 'Simulated: '),
-    'this page is not cross-origin isolated, so its threads can\'t share memory; each run here is the ' +
-      'prediction played back in real time, not a real run. ',
+    `${why}, so its threads can't share memory; each run here is the prediction played back in real time, ` +
+      'not a real run. ',
     link,
   );
   notice.hidden = false;

@@ -8,6 +8,8 @@ const ISOLATION = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // Isolates the document by itself, whatever embeds it (Chromium 137 and later): see _headers.
+  'Document-Isolation-Policy': 'isolate-and-require-corp',
 };
 
 self.addEventListener('install', () => self.skipWaiting());

@@ -29,7 +29,25 @@ async function hostFrame(page, baseURL, src, { sandbox, headers } = {}) {
   return frame;
 }
 
-test('in an iframe of a host without isolation, every example runs simulated and says so', async ({ page, baseURL }) => {
+test('in an iframe of a host without isolation, the page isolates itself (Document-Isolation-Policy): real threads, asyncio and processes', async ({ page, baseURL }) => {
+  const frame = await hostFrame(page, baseURL, `${baseURL}#example=orders&timeScale=0.05&embed=1`);
+  // The course page is not isolated; the playground inside it is, by its own header.
+  expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
+  expect(await frame.evaluate(() => window.threadlab.ready)).toMatchObject({ crossOriginIsolated: true, simulated: false });
+  await expect(frame.locator('#notice')).toBeHidden();
+  for (const request of [
+    { example: 'square-cube', mode: 'threads' },
+    { example: 'orders', mode: 'asyncio' },
+    { example: 'processes', mode: 'processes' },
+  ]) {
+    const r = await frame.evaluate((q) => window.threadlab.run({ ...q, timeScale: 0.05 }), request);
+    expect(r, `${request.example} ${request.mode}`).toMatchObject({ status: 'completed' });
+    expect(r.simulated, `${request.example} ${request.mode}`).toBeUndefined();
+  }
+  expect(await frame.evaluate(() => window.threadlab.stats())).toMatchObject({ processWorkers: 0 });
+});
+
+test('@without-dip in an iframe of a host without isolation, every example runs simulated and says so', async ({ page, baseURL }) => {
   const frame = await hostFrame(page, baseURL, `${baseURL}#example=orders&timeScale=0.05&embed=1`);
   expect(await frame.evaluate(() => window.threadlab.info().simulated)).toBe(true);
   const notice = frame.locator('#notice');
@@ -100,7 +118,7 @@ const CPU_BOUND = ['cpu-vs-io', 'concurrency-vs-parallelism'];
 
 // Without isolation the CPU-bound examples' defaults play back too (their predictions cost the engine
 // worker a second or two: no real run waits for them there).
-test('in an iframe without isolation, the CPU-bound examples run simulated at their defaults too', async ({ page, baseURL }) => {
+test('@without-dip in an iframe without isolation, the CPU-bound examples run simulated at their defaults too', async ({ page, baseURL }) => {
   const frame = await hostFrame(page, baseURL, `${baseURL}#embed=1`);
   const results = await frame.evaluate(async (ids) => {
     const out = [];
@@ -118,7 +136,7 @@ test('in an iframe without isolation, the CPU-bound examples run simulated at th
   for (const r of results) expect(r, r.id).toMatchObject({ status: 'completed', simulated: true, same: true });
 });
 
-test('a simulated run that never ends by itself plays until it is stopped', async ({ page, baseURL }) => {
+test('@without-dip a simulated run that never ends by itself plays until it is stopped', async ({ page, baseURL }) => {
   const frame = await hostFrame(page, baseURL, `${baseURL}#embed=1`);
   const record = await frame.evaluate(async () => {
     const lab = window.threadlab;
@@ -208,8 +226,10 @@ test("README's plain-page embed snippet, as a host page, fits the iframe to the 
   await expect.poll(() => page.frames().length).toBe(2);
   const frame = page.frames()[1];
   await frame.waitForFunction(() => window.threadlab);
-  await frame.evaluate(() => window.threadlab.ready);
-  await expect(frame.locator('#notice')).toBeVisible();
+  // The lesson page isn't isolated; the playground isolates itself (Document-Isolation-Policy) and runs real
+  // threads, so no notice.
+  expect(await frame.evaluate(() => window.threadlab.ready)).toMatchObject({ simulated: false });
+  await expect(frame.locator('#notice')).toBeHidden();
   // The iframe's height follows the page's: set by the snippet's script from the height message.
   await expect
     .poll(async () => {
