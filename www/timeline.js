@@ -252,7 +252,8 @@ export class Timeline {
    */
   follow(item) {
     const spans = /** @type {Span[]} */ (item.spans);
-    if (!spans.every((s) => this.narrow(s))) {
+    // A dense block holds narrow spans only: it was grouped at this scale.
+    if (spans.length === 1 && !this.narrow(spans[0])) {
       this.tails.delete(item.lane);
       return false;
     }
@@ -286,8 +287,12 @@ export class Timeline {
     const lit = node.classList.contains('highlight');
     for (const key of Object.keys(node.dataset)) delete node.dataset[key];
     node.replaceChildren();
-    item.start = Math.min(...spans.map((s) => s.start));
-    item.end = spans.some((s) => s.end == null) ? null : Math.max(...spans.map((s) => /** @type {number} */ (s.end)));
+    item.start = Infinity;
+    item.end = -Infinity;
+    for (const s of spans) {
+      item.start = Math.min(item.start, s.start);
+      item.end = s.end == null || item.end == null ? null : Math.max(item.end, s.end);
+    }
     node.dataset.lane = item.lane;
     node.style.setProperty('--lane-colour', this.colours.get(item.lane) ?? '');
     if (spans.length === 1) {
@@ -324,7 +329,12 @@ export class Timeline {
     if (lit) node.classList.add('highlight');
   }
 
-  /** A dense block's spans as an SVG stretched over the block: busy kinds filled, waits faint. @param {Placed} item */
+  /**
+   * A dense block's spans as an SVG stretched over the block: busy kinds filled, waits faint. Spans of a
+   * class less than half a pixel apart are one rectangle, so a block of any length costs at most a
+   * rectangle or two per pixel to draw.
+   * @param {Placed} item
+   */
   drawing(item) {
     const spans = /** @type {Span[]} */ (item.spans);
     const width = Math.max((item.end ?? item.start) - item.start, 1e-3);
@@ -332,18 +342,22 @@ export class Timeline {
     svg.setAttribute('viewBox', `0 0 ${width.toFixed(3)} 1`);
     svg.setAttribute('preserveAspectRatio', 'none');
     svg.setAttribute('aria-hidden', 'true');
-    let busy = '';
-    let wait = '';
+    const join = this.msPerPx() / 2;
+    /** Rectangles, [from, to] in ms from the block's start, by class. @type {Record<string, [number, number][]>} */
+    const rects = { wait: [], busy: [] };
     for (const s of spans) {
-      const d = `M${(s.start - item.start).toFixed(3)} 0h${((s.end ?? s.start) - s.start).toFixed(3)}V1H${(s.start - item.start).toFixed(3)}Z`;
-      if (FILLED.has(s.kind)) busy += d;
-      else wait += d;
+      const list = rects[FILLED.has(s.kind) ? 'busy' : 'wait'];
+      const from = s.start - item.start;
+      const to = (s.end ?? s.start) - item.start;
+      const last = list[list.length - 1];
+      if (last && from >= last[0] && from - last[1] <= join) last[1] = Math.max(last[1], to);
+      else list.push([from, to]);
     }
-    for (const [cls, d] of [['wait', wait], ['busy', busy]]) {
-      if (!d) continue;
+    for (const [cls, list] of Object.entries(rects)) {
+      if (!list.length) continue;
       const path = document.createElementNS(SVG_NS, 'path');
       path.setAttribute('class', cls);
-      path.setAttribute('d', d);
+      path.setAttribute('d', list.map(([a, b]) => `M${a.toFixed(3)} 0H${b.toFixed(3)}V1H${a.toFixed(3)}Z`).join(''));
       svg.append(path);
     }
     return svg;
