@@ -15,11 +15,12 @@
 //
 // A CPU-bound run hands the GIL over every 5 ms: a thousand spans a mode, most a few pixels wide, which as
 // elements cost the page's main thread hundreds of ms of style, layout and paint. So a lane's spans too
-// narrow to show a label or a pattern (`DENSE_PX`) that follow one another are drawn as one *dense* block:
-// one element whose SVG draws every span of the run exactly (busy kinds filled, waits faint), focusable and
-// described like a span ("91 spans, … computing 46× 0.23 s, waiting for the GIL 45× 0.78 s"; on the GIL's
-// lane, "189 hand-overs" and who held it). A measured span that ends narrow joins its lane's dense block
-// then and there, so a frame touches only what changed; a new scale or width regroups every span once.
+// narrow to show a label or a pattern (`DENSE_PX`), `DENSE_RUN` or more in a row, are drawn as one *dense*
+// block: one element whose SVG draws every span of the run to half a pixel (busy kinds filled, waits faint),
+// focusable and described like a span ("91 spans, … computing 46× (0.23 s), waiting for the GIL 45× (0.78 s)";
+// on the GIL's lane, "189 hand-overs" and who held it). A measured span that ends narrow joins its lane's
+// dense block then and there, so a frame touches only what changed; a new scale or width regroups every
+// span once. Nothing here reads layout: the tracks' width comes from a ResizeObserver.
 
 /** Colour-blind-safe (Okabe–Ito), one per lane; colour is never the only cue: rows carry names, spans
  *  carry labels and a pattern per kind. */
