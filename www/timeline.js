@@ -139,6 +139,8 @@ export class Timeline {
     this.tails = new Map();
     /** The tracks' width in CSS px, once measured. */
     this.trackPx = 0;
+    /** Dense blocks that took spans since they were last drawn: drawn once per batch of events. @type {Set<Placed>} */
+    this.grown = new Set();
     /** @type {{atMs: number, depth: number}[]} */
     this.depth = [];
     this.t0 = 0;
@@ -677,6 +679,7 @@ export class Timeline {
         depthChanged = true;
       }
     }
+    this.redrawGrown();
     if (depthChanged) this.drawDepth();
   }
 
@@ -699,10 +702,21 @@ export class Timeline {
       other.node.remove();
       this.placed.delete(other);
       first.spans?.push(...(other.spans ?? []));
+      // Drawn later, with the batch; its end counts now, for the next span to follow it.
+      first.end = Math.max(first.end ?? -Infinity, other.end ?? -Infinity);
     }
     this.tails.set(item.lane, [first]);
-    this.dress(first);
-    this.lay(first, first.end ?? first.start);
+    this.grown.add(first);
+  }
+
+  /** Draws the dense blocks that took spans, once for all the spans a batch of events closed. */
+  redrawGrown() {
+    for (const item of this.grown) {
+      if (!this.placed.has(item)) continue;
+      this.dress(item);
+      this.lay(item, item.end ?? item.start);
+    }
+    this.grown.clear();
   }
 
   /** The words a hover or focus shows: label, kind, start, end, duration; a dense block's summary. @param {Placed} item */
@@ -742,6 +756,7 @@ export class Timeline {
     const open = [...this.open.values()];
     this.open.clear();
     for (const item of open) this.close(item, record.wallMs);
+    this.redrawGrown();
     this.lastNow = record.wallMs;
     // A Python run too long to predict first brings its prediction with its record.
     if (this.live && this.predictedMs == null && record.predicted) this.addPredicted(record.predicted);
