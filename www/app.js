@@ -596,6 +596,7 @@ lab.on('start', (/** @type {any} */ s) => {
   const heading = el('li', 'log-mode', source ? 'Your program' : mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
   log.append(heading);
   trimLog();
+  followLog();
   updateControls();
   if (drawing.size === 1) requestAnimationFrame(frame);
 });
@@ -624,8 +625,10 @@ lab.on('events', (/** @type {any} */ d) => {
     }
   }
   if (lives) inspector.render();
+  let printed = false;
   for (const ev of d.events) {
     if (ev.e !== 'print') continue;
+    printed = true;
     const line = el('li', ev.err ? 'log-line log-err' : 'log-line');
     line.tabIndex = 0;
     line.dataset.lane = ev.lane;
@@ -641,9 +644,25 @@ lab.on('events', (/** @type {any} */ d) => {
     if (ev.err) line.title = 'written to stderr';
     log.append(line);
   }
+  if (!printed) return;
   trimLog();
-  log.scrollTop = log.scrollHeight;
+  followLog();
 });
+
+/**
+ * Keeps the log at its newest line: once a frame at most, among the frame's callbacks (after the timelines
+ * have grown their spans). Reading the log's height here, in the task that brought the events, would lay the
+ * whole page out a second time that frame.
+ */
+let following = false;
+function followLog() {
+  if (following) return;
+  following = true;
+  requestAnimationFrame(() => {
+    following = false;
+    log.scrollTop = log.scrollHeight;
+  });
+}
 
 lab.on('done', (/** @type {any} */ d) => {
   drawing.get(d.id)?.finish(d.record);

@@ -12,6 +12,15 @@
 //
 // Spans are positioned in percent of the axis, so a frame only touches the spans still open; rescaling the
 // axis re-lays every span once. Text goes in through textContent only: nothing reaches innerHTML.
+//
+// A CPU-bound run hands the GIL over every 5 ms: a thousand spans a mode, most a few pixels wide, which as
+// elements cost the page's main thread hundreds of ms of style, layout and paint. So a lane's spans too
+// narrow to show a label or a pattern (`DENSE_PX`), `DENSE_RUN` or more in a row, are drawn as one *dense*
+// block: one element whose SVG draws every span of the run to half a pixel (busy kinds filled, waits faint),
+// focusable and described like a span ("91 spans, … computing 46× (0.23 s), waiting for the GIL 45× (0.78 s)";
+// on the GIL's lane, "189 hand-overs" and who held it). A measured span that ends narrow joins its lane's
+// dense block then and there, so a frame touches only what changed; a new scale or width regroups every
+// span once. Nothing here reads layout: the tracks' width comes from a ResizeObserver.
 
 /** Colour-blind-safe (Okabe–Ito), one per lane; colour is never the only cue: rows carry names, spans
  *  carry labels and a pattern per kind. */
@@ -64,10 +73,36 @@ function tickStep(/** @type {number} */ axisMs) {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= rough) ?? 10 * p;
 }
 
+/** Spans narrower than this (CSS px at the current scale) show neither their label nor their kind's pattern:
+ *  where two or more of a lane's follow one another, they are drawn as one dense block. */
+const DENSE_PX = 12;
+/** Narrow spans closer than this (px) are one run: a hand-over leaves a gap of microseconds. */
+const GAP_PX = 1;
+/** How many narrow spans in a row make a dense block: fewer stay spans of their own (a deadlock's short
+ *  wait is still its own span to focus). */
+const DENSE_RUN = 4;
+/** The track's width until it is measured (a ResizeObserver reports it; nothing reads layout). */
+const GUESS_PX = 800;
+/** Kinds drawn filled (the thread is busy or asleep); the others are waits, drawn as outlines. */
+const FILLED = new Set(['start', 'compute', 'gil', 'sleep', 'io']);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
 /**
  * @typedef {{id: string, name: string, kind: string, thread: string, pending?: boolean}} Lane
- * @typedef {{node: HTMLElement, lane: string, start: number, end: number | null}} Placed
+ * @typedef {{lane: string, kind: string, label: string, line?: number | string | null, start: number, end: number | null, id?: number}} Span
+ * @typedef {{node: HTMLElement, lane: string, start: number, end: number | null, spans?: Span[], predicted?: boolean}} Placed
+ *   a drawn element: a span, a dense block of spans (`spans` holds more than one), or a mark (no `spans`)
  */
+
+/** Each timeline learns its tracks' width from its axis (as wide as a track), without reading layout. */
+/** @type {WeakMap<Element, Timeline>} */
+const measured = new WeakMap();
+const resizes = new ResizeObserver((entries) => {
+  for (const entry of entries) measured.get(entry.target)?.resized(entry.contentRect.width);
+});
+
+/** Seconds as `0.23 s`, for the sums of a dense block. */
+const sum = (/** @type {Span[]} */ spans) => fmtSeconds(spans.reduce((a, s) => a + (s.end ?? s.start) - s.start, 0));
 
 /** What a predicted lane and a real one must share for the real one to take its row. @param {Lane} lane */
 const matchKey = (lane) => `${lane.kind}\u0000${lane.name}`;
@@ -93,8 +128,19 @@ export class Timeline {
     this.colours = new Map();
     /** Open spans by id. @type {Map<number, Placed>} */
     this.open = new Map();
-    /** Every placed item, to re-lay on an axis change and re-home on a regrouping. @type {Placed[]} */
-    this.placed = [];
+    /** Every drawn item, to re-lay on an axis change and re-home on a regrouping. @type {Set<Placed>} */
+    this.placed = new Set();
+    /** The predicted spans and the measured ones (in order of arrival), to regroup on a new scale. @type {Span[]} */
+    this.ghosts = [];
+    /** @type {Span[]} */
+    this.spans = [];
+    /** Each lane's last measured items while a narrow span that ends next to them may join them: a dense
+     *  block, or the narrow spans (fewer than `DENSE_RUN`) that end the lane. @type {Map<string, Placed[]>} */
+    this.tails = new Map();
+    /** The tracks' width in CSS px, once measured. */
+    this.trackPx = 0;
+    /** Dense blocks that took spans since they were last drawn: drawn once per batch of events. @type {Set<Placed>} */
+    this.grown = new Set();
     /** @type {{atMs: number, depth: number}[]} */
     this.depth = [];
     this.t0 = 0;
@@ -119,6 +165,230 @@ export class Timeline {
     this.axis.setAttribute('aria-hidden', 'true');
     this.root.append(head, this.body, this.queueRow, this.axis);
     parent.append(this.root);
+    measured.set(this.axis, this);
+    resizes.observe(this.axis);
+  }
+
+  /** The tracks' new width: a first measurement or a big change regroups the spans. @param {number} px */
+  resized(px) {
+    if (!px) return;
+    const before = this.trackPx || GUESS_PX;
+    this.trackPx = px;
+    if (Math.abs(px - before) > before / 4) this.drawSpans();
+  }
+
+  /** How many ms a CSS pixel of the track shows. */
+  msPerPx() {
+    return this.axisMs / (this.trackPx || GUESS_PX);
+  }
+
+  /** Whether a span has ended too narrow to show its label or pattern. @param {Span} s */
+  narrow(s) {
+    return s.end != null && s.end - s.start < DENSE_PX * this.msPerPx();
+  }
+
+  /**
+   * Groups spans, lane by lane in order of start, into runs: `DENSE_RUN` or more narrow spans that follow
+   * one another (within `GAP_PX`) make one run, any other span a run of its own.
+   * @param {Span[]} spans
+   */
+  runs(spans) {
+    /** @type {Map<string, Span[]>} */
+    const byLane = new Map();
+    for (const s of spans) {
+      const list = byLane.get(s.lane);
+      if (list) list.push(s);
+      else byLane.set(s.lane, [s]);
+    }
+    const gap = GAP_PX * this.msPerPx();
+    /** @type {Span[][]} */
+    const runs = [];
+    for (const list of byLane.values()) {
+      list.sort((a, b) => a.start - b.start);
+      /** @type {Span[]} */
+      let run = [];
+      let end = -Infinity;
+      const flush = () => {
+        if (run.length >= DENSE_RUN) runs.push(run);
+        else runs.push(...run.map((s) => [s]));
+      };
+      for (const s of list) {
+        if (run.length && this.narrow(s) && this.narrow(run[run.length - 1]) && s.start - end <= gap) {
+          run.push(s);
+        } else {
+          flush();
+          run = [s];
+          end = -Infinity;
+        }
+        end = Math.max(end, s.end ?? s.start);
+      }
+      flush();
+    }
+    return runs;
+  }
+
+  /**
+   * Draws every span again, grouped for the current scale: after a new axis or width, or new spans. Marks
+   * stay as they are.
+   */
+  drawSpans() {
+    for (const item of this.placed) {
+      if (!item.spans) continue;
+      item.node.remove();
+      this.placed.delete(item);
+    }
+    this.open.clear();
+    this.tails.clear();
+    for (const run of this.runs(this.ghosts)) this.put(run, true);
+    // Runs come lane by lane in order of start: what ends a lane may take its next narrow span.
+    for (const run of this.runs(this.spans)) {
+      const item = this.put(run, false);
+      if (item.end == null) this.open.set(/** @type {number} */ (run[0].id), item);
+      this.follow(item);
+    }
+  }
+
+  /**
+   * Whether a narrow measured item ends its lane's run so far: it follows the run's last item. Otherwise
+   * it starts a run of its own, or, not narrow (or open), ends the lane's run.
+   * @param {Placed} item
+   */
+  follow(item) {
+    const spans = /** @type {Span[]} */ (item.spans);
+    // A dense block holds narrow spans only: it was grouped at this scale.
+    if (spans.length === 1 && !this.narrow(spans[0])) {
+      this.tails.delete(item.lane);
+      return false;
+    }
+    const tail = this.tails.get(item.lane);
+    const last = tail?.[tail.length - 1];
+    if (tail && last && this.placed.has(last) && item.start - (last.end ?? Infinity) <= GAP_PX * this.msPerPx()) {
+      tail.push(item);
+      return true;
+    }
+    this.tails.set(item.lane, [item]);
+    return false;
+  }
+
+  /** Draws a run of spans (one span, or a dense block): its element, placed in its row. @param {Span[]} spans @param {boolean} predicted */
+  put(spans, predicted) {
+    /** @type {Placed} */
+    const item = { node: el('div'), lane: spans[0].lane, start: spans[0].start, end: null, spans, predicted };
+    this.dress(item);
+    return this.add(item);
+  }
+
+  /**
+   * Gives an item's element its classes, data, label and description from its spans: a span as it always
+   * was, or a dense block with an SVG of its spans. The same element is dressed again as a block grows,
+   * so focus and highlighting stay on it.
+   * @param {Placed} item
+   */
+  dress(item) {
+    const spans = /** @type {Span[]} */ (item.spans);
+    const { node } = item;
+    const lit = node.classList.contains('highlight');
+    for (const key of Object.keys(node.dataset)) delete node.dataset[key];
+    node.replaceChildren();
+    item.start = Infinity;
+    item.end = -Infinity;
+    for (const s of spans) {
+      item.start = Math.min(item.start, s.start);
+      item.end = s.end == null || item.end == null ? null : Math.max(item.end, s.end);
+    }
+    node.dataset.lane = item.lane;
+    node.style.setProperty('--lane-colour', this.colours.get(item.lane) ?? '');
+    if (spans.length === 1) {
+      const [s] = spans;
+      node.className = `span ${item.predicted ? 'predicted' : 'measured'} kind-${s.kind}`;
+      if (item.predicted) {
+        node.setAttribute('aria-hidden', 'true');
+        node.title = `predicted: ${spanText(s.label, s.line)}, ${fmtSeconds(s.start)} to ${fmtSeconds(s.end ?? s.start)}`;
+      } else {
+        if (s.id != null) node.dataset.span = String(s.id);
+        node.dataset.label = s.label;
+        if (s.line != null) node.dataset.line = String(s.line);
+        node.dataset.start = String(s.start);
+        node.tabIndex = 0;
+        node.setAttribute('role', 'listitem');
+        node.append(el('span', 'span-label', s.label));
+        this.describe(item);
+      }
+    } else {
+      node.className = `span ${item.predicted ? 'predicted' : 'measured'} dense`;
+      node.dataset.start = String(item.start);
+      node.append(this.drawing(item));
+      if (item.predicted) {
+        node.setAttribute('aria-hidden', 'true');
+        node.title = `predicted: ${this.summary(item)}`;
+      } else {
+        node.tabIndex = 0;
+        node.setAttribute('role', 'listitem');
+        const gil = this.lanes.find((l) => l.id === item.lane)?.kind === 'gil';
+        node.append(el('span', 'span-label', `${spans.length} ${gil ? 'hand-overs' : 'spans'}`));
+        this.describe(item);
+      }
+    }
+    if (lit) node.classList.add('highlight');
+  }
+
+  /**
+   * A dense block's spans as an SVG stretched over the block: busy kinds filled, waits faint. Spans of a
+   * class less than half a pixel apart are one rectangle, so a block of any length costs at most a
+   * rectangle or two per pixel to draw.
+   * @param {Placed} item
+   */
+  drawing(item) {
+    const spans = /** @type {Span[]} */ (item.spans);
+    const width = Math.max((item.end ?? item.start) - item.start, 1e-3);
+    const svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('viewBox', `0 0 ${width.toFixed(3)} 1`);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('aria-hidden', 'true');
+    const join = this.msPerPx() / 2;
+    /** Rectangles, [from, to] in ms from the block's start, by class. @type {Record<string, [number, number][]>} */
+    const rects = { wait: [], busy: [] };
+    for (const s of spans) {
+      const list = rects[FILLED.has(s.kind) ? 'busy' : 'wait'];
+      const from = s.start - item.start;
+      const to = (s.end ?? s.start) - item.start;
+      const last = list[list.length - 1];
+      if (last && from >= last[0] && from - last[1] <= join) last[1] = Math.max(last[1], to);
+      else list.push([from, to]);
+    }
+    for (const [cls, list] of Object.entries(rects)) {
+      if (!list.length) continue;
+      const path = document.createElementNS(SVG_NS, 'path');
+      path.setAttribute('class', cls);
+      path.setAttribute('d', list.map(([a, b]) => `M${a.toFixed(3)} 0H${b.toFixed(3)}V1H${a.toFixed(3)}Z`).join(''));
+      svg.append(path);
+    }
+    return svg;
+  }
+
+  /**
+   * What a dense block holds: how many spans, from when to when, then per kind how many and how long (on
+   * the GIL's lane: how many hand-overs, and who held it how often). Its line, when every span shares one.
+   * @param {Placed} item
+   */
+  summary(item) {
+    const spans = /** @type {Span[]} */ (item.spans);
+    const lane = this.lanes.find((l) => l.id === item.lane);
+    const gil = lane?.kind === 'gil';
+    /** @type {Map<string, Span[]>} */
+    const parts = new Map();
+    for (const s of spans) {
+      const key = gil ? s.label : s.kind;
+      const list = parts.get(key);
+      if (list) list.push(s);
+      else parts.set(key, [s]);
+    }
+    const each = [...parts].map(([key, list], i) =>
+      gil ? `${key} ${i ? '' : 'held it '}${list.length}× (${sum(list)})` : `${KIND_NAMES[/** @type {keyof KIND_NAMES} */ (key)] ?? key} ${list.length}× (${sum(list)})`,
+    );
+    const line = spans.every((s) => s.line != null && s.line === spans[0].line) ? `${spanText(spans[0].label, spans[0].line)}: ` : '';
+    const what = gil ? `${spans.length} hand-overs` : `${spans.length} spans`;
+    return `${line}${what}, ${fmtSeconds(item.start)} to ${fmtSeconds(item.end ?? item.start)}: ${each.join(', ')}`;
   }
 
   /** The row a lane is drawn in. @param {string} laneId */
@@ -173,7 +443,10 @@ export class Timeline {
     this.nextColour = this.lanes.length;
     this.live = false;
     this.open.clear();
-    this.placed = [];
+    this.tails.clear();
+    this.placed = new Set();
+    this.ghosts = [];
+    this.spans = [];
     this.depth = [];
     this.buildRows();
     this.predictedMs = predicted ? predicted.wallMs : null;
@@ -187,12 +460,10 @@ export class Timeline {
 
   /** The predicted spans, faint, each on the lane `laneOf` maps its lane to. @param {any[]} spans @param {(id: string) => string} laneOf */
   placeGhosts(spans, laneOf) {
-    for (const s of spans) {
-      const node = el('div', `span predicted kind-${s.kind}`);
-      node.setAttribute('aria-hidden', 'true');
-      node.title = `predicted: ${spanText(s.label, s.line)}, ${fmtSeconds(s.startMs)} to ${fmtSeconds(s.endMs)}`;
-      this.place(laneOf(s.lane), node, s.startMs, s.endMs);
-    }
+    /** @type {Span[]} */
+    const ghosts = spans.map((s) => ({ lane: laneOf(s.lane), kind: s.kind, label: s.label, line: s.line, start: s.startMs, end: s.endMs }));
+    this.ghosts.push(...ghosts);
+    for (const run of this.runs(ghosts)) this.put(run, true);
   }
 
   /** The next lane colour, in order of arrival. */
@@ -203,6 +474,8 @@ export class Timeline {
   /** Moves the placed items of lane `from` to lane `to` (ghosts of a pending lane its real lane claimed). @param {string} from @param {string} to */
   rehome(from, to) {
     const colour = this.colours.get(to) ?? '';
+    for (const s of this.ghosts) if (s.lane === from) s.lane = to;
+    for (const s of this.spans) if (s.lane === from) s.lane = to;
     for (const item of this.placed) {
       if (item.lane !== from) continue;
       item.lane = to;
@@ -264,14 +537,18 @@ export class Timeline {
     this.predictedMs = predicted.wallMs;
   }
 
-  /** @param {string} lane @param {HTMLElement} node @param {number} start @param {number | null} end */
-  place(lane, node, start, end) {
+  /** A mark at a moment of a lane. @param {string} lane @param {HTMLElement} node @param {number} at */
+  place(lane, node, at) {
     node.style.setProperty('--lane-colour', this.colours.get(lane) ?? '');
     node.dataset.lane = lane;
-    const item = { node, lane, start, end };
-    this.placed.push(item);
-    this.tracks.get(this.rowKey(lane))?.append(node);
-    this.lay(item, end ?? start);
+    return this.add({ node, lane, start: at, end: at });
+  }
+
+  /** Puts a drawn item in its row, where its times say. @param {Placed} item */
+  add(item) {
+    this.placed.add(item);
+    this.tracks.get(this.rowKey(item.lane))?.append(item.node);
+    this.lay(item, item.end ?? item.start);
     return item;
   }
 
@@ -285,8 +562,11 @@ export class Timeline {
 
   /** Shared by every timeline of the example so their times line up. @param {number} ms */
   setAxis(ms) {
+    const before = this.axisMs;
     this.axisMs = Math.max(ms, 1);
-    for (const item of this.placed) this.lay(item, item.end ?? item.start);
+    // A new scale regroups the spans (which are narrow depends on it); the marks only move.
+    if (this.axisMs !== before) this.drawSpans();
+    for (const item of this.placed) if (!item.spans) this.lay(item, item.start);
     const step = tickStep(this.axisMs);
     const ticks = [];
     for (let t = 0; t <= this.axisMs + 1e-9; t += step) {
@@ -348,12 +628,14 @@ export class Timeline {
     this.simulated = simulated;
     this.root.classList.toggle('simulated', simulated);
     this.open.clear();
+    this.tails.clear();
     this.depth = [];
-    this.placed = this.placed.filter((p) => {
-      if (p.node.classList.contains('predicted')) return true;
-      p.node.remove();
-      return false;
-    });
+    this.spans = [];
+    for (const item of this.placed) {
+      if (item.predicted) continue;
+      item.node.remove();
+      this.placed.delete(item);
+    }
     this.root.classList.add('running');
     delete this.root.dataset.status;
     if (live) this.buildRows();
@@ -368,24 +650,15 @@ export class Timeline {
     let depthChanged = false;
     for (const ev of events) {
       if (ev.e === 'begin') {
-        const node = el('div', `span measured kind-${ev.kind}`);
-        node.dataset.span = String(ev.span);
-        node.dataset.label = ev.label;
-        if (ev.line != null) node.dataset.line = String(ev.line);
-        node.dataset.start = String(ev.t);
-        node.tabIndex = 0;
-        node.setAttribute('role', 'listitem');
-        node.append(el('span', 'span-label', ev.label));
-        const item = this.place(ev.lane, node, ev.t, null);
-        this.open.set(ev.span, item);
-        this.describe(item);
+        /** @type {Span} */
+        const span = { id: ev.span, lane: ev.lane, kind: ev.kind, label: ev.label, line: ev.line, start: ev.t, end: null };
+        this.spans.push(span);
+        this.open.set(ev.span, this.put([span], false));
       } else if (ev.e === 'end') {
         const item = this.open.get(ev.span);
         if (item) {
           this.open.delete(ev.span);
-          item.end = ev.t;
-          this.lay(item, ev.t);
-          this.describe(item);
+          this.close(item, ev.t);
         }
       } else if (ev.e === 'lane') {
         this.addLane(ev.lane);
@@ -394,31 +667,75 @@ export class Timeline {
         mark.dataset.t = String(ev.t);
         mark.dataset.text = ev.text;
         mark.title = `${fmtSeconds(ev.t)}: ${ev.err ? 'wrote to stderr' : 'printed'} "${ev.text}"`;
-        this.place(ev.lane, mark, ev.t, ev.t);
+        this.place(ev.lane, mark, ev.t);
       } else if (ev.e === 'thread' && ev.life === 'raised') {
         // A task that failed: a red mark where it raised, on its lane.
         const mark = el('div', 'mark raised');
         mark.dataset.t = String(ev.t);
         mark.title = `${fmtSeconds(ev.t)}: raised an exception and ended`;
-        this.place(ev.lane, mark, ev.t, ev.t);
+        this.place(ev.lane, mark, ev.t);
       } else if (ev.e === 'depth') {
         this.depth.push({ atMs: ev.t, depth: ev.depth });
         depthChanged = true;
       }
     }
+    this.redrawGrown();
     if (depthChanged) this.drawDepth();
   }
 
-  /** The words a hover or focus shows: label, kind, start, end, duration. @param {Placed} item */
+  /**
+   * A measured span ends: it joins its lane's dense block (or the narrow span before it) when it is narrow
+   * and follows it, else it stays as it is and may take the next one.
+   * @param {Placed} item @param {number} end
+   */
+  close(item, end) {
+    /** @type {Span[]} */ (item.spans)[0].end = end;
+    item.end = end;
+    this.lay(item, end);
+    this.describe(item);
+    if (!this.follow(item)) return;
+    const tail = /** @type {Placed[]} */ (this.tails.get(item.lane));
+    const [first] = tail;
+    // A dense block takes the span; enough narrow spans in a row become one.
+    if (tail.length < DENSE_RUN && /** @type {Span[]} */ (first.spans).length === 1) return;
+    for (const other of tail.slice(1)) {
+      other.node.remove();
+      this.placed.delete(other);
+      first.spans?.push(...(other.spans ?? []));
+      // Drawn later, with the batch; its end counts now, for the next span to follow it.
+      first.end = Math.max(first.end ?? -Infinity, other.end ?? -Infinity);
+    }
+    this.tails.set(item.lane, [first]);
+    this.grown.add(first);
+  }
+
+  /** Draws the dense blocks that took spans, once for all the spans a batch of events closed. */
+  redrawGrown() {
+    for (const item of this.grown) {
+      if (!this.placed.has(item)) continue;
+      this.dress(item);
+      this.lay(item, item.end ?? item.start);
+    }
+    this.grown.clear();
+  }
+
+  /** The words a hover or focus shows: label, kind, start, end, duration; a dense block's summary. @param {Placed} item */
   describe(item) {
     const { node, start, end } = item;
-    const kind = KIND_NAMES[/** @type {keyof KIND_NAMES} */ (node.className.match(/kind-([\w-]+)/)?.[1] ?? '')] ?? '';
+    const spans = item.spans ?? [];
     const lane = this.lanes.find((l) => l.id === item.lane)?.name ?? item.lane;
-    const what = spanText(node.dataset.label ?? '', node.dataset.line);
-    const text =
-      end == null
-        ? `${lane}: ${what} (${kind}), from ${fmtSeconds(start)}, still going`
-        : `${lane}: ${what} (${kind}), ${fmtSeconds(start)} to ${fmtSeconds(end)}, ${fmtSeconds(end - start)}`;
+    let text;
+    if (spans.length > 1) {
+      text = `${lane}: ${this.summary(item)}`;
+    } else {
+      const [s] = spans;
+      const kind = KIND_NAMES[/** @type {keyof KIND_NAMES} */ (s.kind)] ?? '';
+      const what = spanText(s.label, s.line);
+      text =
+        end == null
+          ? `${lane}: ${what} (${kind}), from ${fmtSeconds(start)}, still going`
+          : `${lane}: ${what} (${kind}), ${fmtSeconds(start)} to ${fmtSeconds(end)}, ${fmtSeconds(end - start)}`;
+    }
     node.dataset.tip = text;
     if (end != null) node.dataset.end = String(end);
     node.setAttribute('aria-label', text);
@@ -436,12 +753,10 @@ export class Timeline {
   finish(record) {
     this.root.classList.remove('running');
     // Spans a cancelled run left open end where the run ended.
-    for (const item of this.open.values()) {
-      item.end = record.wallMs;
-      this.lay(item, record.wallMs);
-      this.describe(item);
-    }
+    const open = [...this.open.values()];
     this.open.clear();
+    for (const item of open) this.close(item, record.wallMs);
+    this.redrawGrown();
     this.lastNow = record.wallMs;
     // A Python run too long to predict first brings its prediction with its record.
     if (this.live && this.predictedMs == null && record.predicted) this.addPredicted(record.predicted);
