@@ -95,6 +95,8 @@ booted.then(
 const stopEarly = new Set();
 /** The newest run asked for: an older one still waiting to start never starts. */
 let newest = 0;
+/** The last run asked for (its program accepted or not yet known): an older one still predicting gives way. */
+let latest = 0;
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
@@ -184,6 +186,8 @@ const predictSource = async (json, budget) => {
  * @param {number} id @param {string} requestJson @param {any} meta
  */
 async function startSource(id, requestJson, meta) {
+  // The last request asked for wins, whichever quick prediction ends first.
+  latest = id;
   // Predictions charge what an instruction costs here: measured at start-up, before any run.
   await calibrated.catch(() => {});
   let predicted;
@@ -191,6 +195,10 @@ async function startSource(id, requestJson, meta) {
     predicted = stamp(await predictSource(requestJson, QUICK_PREDICTION), meta);
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
+    return;
+  }
+  if (latest !== id) {
+    send({ type: 'threadlab:done', id, record: { ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
     return;
   }
   if (simulated) {
