@@ -88,24 +88,35 @@ test('every example runs in every mode near its prediction, with the predicted l
   expect(failures, 'runs far off their predictions').toEqual([]);
 });
 
-// The prediction of CPU-bound examples is about twice the measured time once the machine is quiet (e.g.
-// cpu-vs-io sequential 1532 ms predicted, 719-908 ms measured; threads-gil 794-901 ms; concurrency-vs-
-// parallelism asyncio 776 ms): the calibration's cost per instruction doesn't fit these loops.
-// /work/notes/e2e-engine-issues.md, "CPU-bound predictions".
-test.fixme('CPU-bound examples run near their prediction', async ({ page }) => {
-  test.setTimeout(120_000);
+// CPU-bound examples: the prediction charges each instruction what its kind costs (`vm::interp::Work`:
+// a dispatch, plus a loop's next item, a global, an attribute, a call, a builtin, ...), at the cost per
+// unit the page measured at start-up. With one cost per instruction these were predicted at about twice
+// their time (cpu-vs-io sequential 1532 ms predicted, 719-908 ms measured).
+test('CPU-bound examples run near their prediction', async ({ page }) => {
+  test.setTimeout(180_000);
   await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02, params: { tasks: 2, iterations: 1_000_000 } });
   const modes = [
     ['concurrency-vs-parallelism', 'asyncio'], ['concurrency-vs-parallelism', 'threads'],
     ['cpu-vs-io', 'sequential'], ['cpu-vs-io', 'threads-gil'], ['cpu-vs-io', 'threads'], ['cpu-vs-io', 'processes'],
   ];
+  const table = [];
+  const failures = [];
   for (const [example, mode] of modes) {
     const request = { example, mode, timeScale: SCALE };
     const p = await page.evaluate((q) => window.threadlab.predict(q), request);
     // The best of three runs: noise only slows a run.
-    const best = Math.min(...[await run(page, request), await run(page, request), await run(page, request)].map((r) => r.wallMs));
-    expect(Math.abs(best - p.wallMs), `${example} ${mode}: ${best} ms against ${p.wallMs} ms`).toBeLessThanOrEqual(tolerance(p));
+    const runs = [await run(page, request), await run(page, request), await run(page, request)].map((r) => r.wallMs);
+    const best = Math.min(...runs);
+    table.push(`${`${example} ${mode}`.padEnd(40)} predicted ${p.wallMs.toFixed(0).padStart(5)} ms, measured ${runs.map((t) => t.toFixed(0)).join(' / ')} ms`);
+    if (Math.abs(best - p.wallMs) > tolerance(p)) {
+      failures.push(`${example} ${mode}: ${best.toFixed(1)} ms against ${p.wallMs.toFixed(1)} ms (± ${tolerance(p).toFixed(0)})`);
+    }
   }
+  const ns = await page.evaluate(() => window.threadlab.info().nsPerInstruction);
+  table.push(`ns per unit of work (start-up calibration): ${ns}`);
+  console.log(`\n${table.join('\n')}`);
+  test.info().annotations.push({ type: 'figures', description: table.join('\n') });
+  expect(failures, 'CPU-bound runs far off their predictions').toEqual([]);
 });
 
 // Threads start only as fast as workers come: 32 sleeping threads ran about 8 at a time (537 ms and 378 ms
@@ -115,7 +126,8 @@ test('32 sleeping threads all make progress at once on 2 cores', async ({ page }
     example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: { tasks: 32, work: 'io', seconds: 1 },
   });
   expect(r.status).toBe('completed');
-  expect(r.predictedMs).toBeCloseTo(100, 0);
+  // The sleep, plus the computing of starting 32 threads: about half a millisecond.
+  expect(Math.abs(r.predictedMs - 100)).toBeLessThan(2);
   expect(r.wallMs).toBeLessThan(200); // in turn it would take 3200 ms
   expect(sorted(texts(r))).toEqual(sorted(Array.from({ length: 32 }, (_, i) => `task ${i + 1} done`)));
   const sleeps = r.spans.filter((s) => s.kind === 'sleep');
