@@ -171,7 +171,7 @@ const predictSource = (json, budget) => {
  * @param {number} id @param {string} requestJson @param {any} meta
  */
 async function startSource(id, requestJson, meta) {
-  // Predictions charge what a unit of work costs here: measured at start-up, before any run.
+  // Predictions charge what an instruction costs here: measured at start-up, before any run.
   await calibrated.catch(() => {});
   let predicted;
   try {
