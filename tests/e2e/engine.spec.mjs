@@ -92,19 +92,14 @@ test('every example runs in every mode near its prediction, with the predicted l
 // a dispatch, plus a loop's next item, a global, an attribute, a call, a builtin, ...), at the cost per
 // unit the page measured at start-up. With one cost per instruction these were predicted at about twice
 // their time (cpu-vs-io sequential 1532 ms predicted, 719-908 ms measured).
-test('CPU-bound examples run near their prediction', async ({ page }) => {
-  test.setTimeout(180_000);
+/** Each mode's prediction against the best of three runs (noise only slows a run); the table printed. */
+const cpuBoundNearPrediction = async (page, modes) => {
   await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02, params: { tasks: 2, iterations: 1_000_000 } });
-  const modes = [
-    ['concurrency-vs-parallelism', 'asyncio'], ['concurrency-vs-parallelism', 'threads'],
-    ['cpu-vs-io', 'sequential'], ['cpu-vs-io', 'threads-gil'], ['cpu-vs-io', 'threads'], ['cpu-vs-io', 'processes'],
-  ];
   const table = [];
   const failures = [];
   for (const [example, mode] of modes) {
     const request = { example, mode, timeScale: SCALE };
     const p = await page.evaluate((q) => window.threadlab.predict(q), request);
-    // The best of three runs: noise only slows a run.
     const runs = [await run(page, request), await run(page, request), await run(page, request)].map((r) => r.wallMs);
     const best = Math.min(...runs);
     table.push(`${`${example} ${mode}`.padEnd(40)} predicted ${p.wallMs.toFixed(0).padStart(5)} ms, measured ${runs.map((t) => t.toFixed(0)).join(' / ')} ms`);
@@ -117,6 +112,41 @@ test('CPU-bound examples run near their prediction', async ({ page }) => {
   console.log(`\n${table.join('\n')}`);
   test.info().annotations.push({ type: 'figures', description: table.join('\n') });
   expect(failures, 'CPU-bound runs far off their predictions').toEqual([]);
+};
+
+test('CPU-bound examples on one core run near their prediction', async ({ page }) => {
+  test.setTimeout(120_000);
+  await cpuBoundNearPrediction(page, [
+    ['concurrency-vs-parallelism', 'asyncio'], ['cpu-vs-io', 'sequential'], ['cpu-vs-io', 'threads-gil'],
+  ]);
+});
+
+// The prediction gives a program all the cores the browser reports. This 2-core machine runs other
+// work besides the browser, and then lends a page less than two (natively too: two copies of a 0.58 s
+// program took 0.75 and 0.80 s side by side, 2026-12-02), so the test first measures what it gets: two
+// counts without a GIL against one, and runs only when that is close to two cores.
+test('CPU-bound examples on two cores run near their prediction', async ({ page }) => {
+  test.setTimeout(180_000);
+  const count = (threads) => [
+    'import threading',
+    'def count(n):',
+    '    while n > 0:',
+    '        n -= 1',
+    `ts = [threading.Thread(target=count, args=(3_000_000,)) for _ in range(${threads})]`,
+    'for t in ts:',
+    '    t.start()',
+    'for t in ts:',
+    '    t.join()',
+  ].join('\n');
+  await run(page, { source: count(2), gil: false }); // warm-up
+  const best = async (source) => Math.min(...[await run(page, { source, gil: false }), await run(page, { source, gil: false }), await run(page, { source, gil: false })].map((r) => r.wallMs));
+  const cores = (2 * (await best(count(1)))) / (await best(count(2)));
+  console.log(`the page got ${cores.toFixed(2)} cores of 2`);
+  test.info().annotations.push({ type: 'cores', description: `the page got ${cores.toFixed(2)} cores of 2` });
+  test.skip(cores < 1.8, `this machine lent the page ${cores.toFixed(2)} cores of 2: too busy to time parallel runs`);
+  await cpuBoundNearPrediction(page, [
+    ['concurrency-vs-parallelism', 'threads'], ['cpu-vs-io', 'threads'], ['cpu-vs-io', 'processes'],
+  ]);
 });
 
 // Threads start only as fast as workers come: 32 sleeping threads ran about 8 at a time (537 ms and 378 ms
