@@ -269,7 +269,7 @@ def count(n):
     while n > 0:
         n -= 1
 
-N = 300000
+N = 2000000
 threads = [threading.Thread(target=count, args=(N,)) for _ in range(THREADS)]
 for t in threads:
     t.start()

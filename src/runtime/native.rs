@@ -101,13 +101,14 @@ pub fn run(source: &str, opts: &RunOptions) -> Outcome {
     }
 }
 
-/// Nanoseconds per VM instruction on this machine: [`CALIBRATION_PROGRAM`] timed on one thread,
-/// measured once per process (the best of three runs).
+/// Nanoseconds per unit of cost (`vm::interp::Work::cost`: a simple instruction's dispatch) on this
+/// machine: [`CALIBRATION_PROGRAM`] timed on one thread, measured once per process (the best of three
+/// runs). The prediction's `ns_per_instruction`.
 ///
-/// Instructions don't all cost the same: a loop of int arithmetic on locals runs at about 2 ns per
-/// instruction (release build), calls, attributes, lists and strings at 10–40 ns. The program mixes
-/// both kinds, as the lessons' CPU-bound threads do, so the figure is a compromise: a prediction of a
-/// pure counting loop comes out slower than the real run, one of method calls faster.
+/// Instructions don't all cost the same: a fused `n -= 1` runs at about 1 ns per instruction (release
+/// build), a call and its return at 80 ns. The interpreter counts the kinds of work that cost more than
+/// a dispatch, and `Work::WEIGHTS` (measured by `cargo bench --bench cost`) weighs them, so this
+/// measures one figure, the time of a unit, on a program that mixes them as the lessons' programs do.
 pub fn calibrate() -> f64 {
     static MEASURED: OnceLock<f64> = OnceLock::new();
     *MEASURED.get_or_init(|| {

@@ -220,46 +220,72 @@ impl Run {
     }
 }
 
-/// The program the prediction's cost per instruction is measured with (`native::calibrate`, the
-/// page's start-up): counting loops (fast instructions), and objects, calls, lists and
-/// strings (slow ones).
+/// The program the prediction's cost per unit (`vm::interp::Work::cost`) is measured with
+/// (`native::calibrate`, the page's start-up): half its time in loops of int arithmetic on locals, as
+/// the lessons' CPU-bound tasks, half in calls, methods, attributes, lists and builtins, each in
+/// ordinary measure (no big list summed, no formatting: one instruction doing much work would weigh on
+/// the cost of all the others).
 pub const CALIBRATION_PROGRAM: &str = "\
-class Point:
-    def __init__(self, x):
-        self.x = x
+class Counter:
+    def __init__(self):
+        self.count = 0
 
-    def moved(self, d):
-        return Point(self.x + d)
+    def add(self, k):
+        self.count += k
 
-def count(n):
+
+def countdown(n):
     while n > 0:
         n -= 1
 
-def work(n):
-    p = Point(0)
+
+def loop(n):
+    total = 0
+    for k in range(n):
+        total += k % 7
+    return total
+
+
+def square(x):
+    return x * x
+
+
+def mixed(n):
+    c = Counter()
     out = []
     total = 0
     for i in range(n):
-        p = p.moved(i % 7)
-        out.append(i * i)
-        if len(out) > 50:
-            total += sum(out)
-            out = []
-        total += len(str(i))
-    return total + p.x
+        c.add(square(i % 10))
+        out.append(i)
+        total += len(out)
+    return total + c.count
+
 
 for _ in range(20):
-    count(20000)
-    work(2000)
+    countdown(15000)
+    loop(15000)
+    mixed(1000)
 ";
 
-/// Nanoseconds per VM instruction for `program` run on the calling thread, timed on `platform`'s
-/// clock (the prediction's cost per instruction: `native::calibrate`, and the page's at start-up).
+/// Nanoseconds per unit of cost (`vm::interp::Work::cost`, a simple instruction's) for `program` run on
+/// the calling thread, timed on `platform`'s clock: the prediction's `ns_per_instruction`
+/// (`native::calibrate`, and the page's at start-up).
 pub fn measure_ns_per_instruction(program: &str, platform: Arc<dyn Platform>) -> f64 {
-    let fallback = super::virtual_time::DEFAULT_NS_PER_INSTRUCTION;
-    let Ok(code) = crate::python::compile(program, "<calibration>") else {
-        return fallback;
-    };
+    match measure_work(program, platform) {
+        Some((seconds, _, work)) if work.cost() > 0 && seconds > 0.0 => {
+            seconds * 1e9 / work.cost() as f64
+        }
+        _ => super::virtual_time::DEFAULT_NS_PER_INSTRUCTION,
+    }
+}
+
+/// `program` run to its end on the calling thread (single-threaded, no GIL): the seconds it took on
+/// `platform`'s clock, its instructions and the work they did; `None` if it doesn't compile.
+pub fn measure_work(
+    program: &str,
+    platform: Arc<dyn Platform>,
+) -> Option<(f64, u64, crate::vm::interp::Work)> {
+    let code = crate::python::compile(program, "<calibration>").ok()?;
     let opts = RunOptions {
         gil: false,
         ..RunOptions::default()
@@ -271,11 +297,7 @@ pub fn measure_ns_per_instruction(program: &str, platform: Arc<dyn Platform>) ->
     let mut thread = vm_entry::start_main(&interp, code);
     let started = platform.now();
     while let Stop::Budget = vm_entry::run(&interp, &mut thread, 1_000_000) {}
-    let elapsed = platform.now() - started;
-    if thread.instructions == 0 || elapsed <= 0.0 {
-        return fallback;
-    }
-    elapsed * 1e9 / thread.instructions as f64
+    Some((platform.now() - started, thread.instructions, thread.work))
 }
 
 /// A per-process GIL: a baton handed over in FIFO order.

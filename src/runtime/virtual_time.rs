@@ -5,10 +5,11 @@
 //! (it runs next at its `resume_at`), blocked (on a [`Waitable`] and/or until a deadline) or done. The
 //! scheduler repeatedly takes the earliest event: a timer (a sleep or a timeout ends, a process finishes
 //! starting) or the next *chunk* of a thread on a core, which it runs for real with [`interp::run`] and
-//! charges `instructions × ns_per_instruction` of virtual time. Chunks are short (a quantum of about a
-//! thousand instructions, and never past the next timer, the GIL's switch deadline or the OS's time
-//! slice), so threads on different cores interleave finely and `time.perf_counter()` (the chunk's start
-//! time) is precise to a few tens of microseconds.
+//! charges its instructions' cost (`vm::interp::Work::cost`, in units of a simple instruction) ×
+//! `ns_per_instruction` of virtual time. Chunks are short (a quantum of about a thousand instructions,
+//! and never much past the next timer, the GIL's switch deadline or the OS's time slice), so threads on
+//! different cores interleave finely and `time.perf_counter()` (the chunk's start time) is precise to a
+//! few tens of microseconds.
 //!
 //! The GIL follows CPython's "new GIL": a thread that wants it while another holds it waits; the holder
 //! drops it at the switch interval (5 ms, `sys.setswitchinterval`), counted from the later of when it
@@ -42,10 +43,11 @@ pub(super) mod vm_entry {
     pub use crate::vm::interp::{run, run_free_threaded, start_main, start_process_main};
 }
 
-/// Virtual nanoseconds one VM instruction costs when the caller passes no calibration: what
-/// [`super::native::calibrate`] measured for the native VM in a release build on the development machine
-/// (2 cores, 2026-12), fixed so that tests and predictions repeat exactly.
-pub const DEFAULT_NS_PER_INSTRUCTION: f64 = 12.0;
+/// Virtual nanoseconds a unit of VM work (`vm::interp::Work::cost`) costs when the caller passes no
+/// calibration: about what [`super::native::calibrate`] measures for the native VM in a release build on
+/// the development machine (2 cores, 2026-12: 3.2 to 4 ns), fixed so that tests and predictions repeat
+/// exactly.
+pub const DEFAULT_NS_PER_INSTRUCTION: f64 = 3.5;
 
 /// The pid of the program's own process (`os.getpid()` in the main process).
 pub const MAIN_PID: u64 = 1;
@@ -59,7 +61,8 @@ pub const DEFAULT_SWITCH_INTERVAL: f64 = 0.005;
 /// Tuning of the prediction beyond [`RunOptions`].
 #[derive(Debug, Clone)]
 pub struct PredictOptions {
-    /// Virtual nanoseconds per VM instruction (calibrate with [`super::native::calibrate`]).
+    /// Virtual nanoseconds per unit of VM work, a simple instruction's (`vm::interp::Work::cost`;
+    /// calibrate with [`super::native::calibrate`]).
     pub ns_per_instruction: f64,
     /// Most instructions a thread runs before the scheduler looks at the other threads again.
     pub quantum: u64,
@@ -153,6 +156,13 @@ pub(super) trait SimThread: Send {
     fn run(&mut self, budget: u64) -> Stop;
     /// Instructions executed so far.
     fn instructions(&self) -> u64;
+    /// Their cost so far, in units of [`PredictOptions::ns_per_instruction`] ([`Work::cost`]): one per
+    /// instruction unless the thread knows better.
+    ///
+    /// [`Work::cost`]: crate::vm::interp::Work::cost
+    fn cost(&self) -> u64 {
+        self.instructions()
+    }
     /// The user's line it is at.
     fn line(&self) -> u32;
 }
@@ -206,6 +216,10 @@ impl SimThread for VmThread {
 
     fn instructions(&self) -> u64 {
         self.state.instructions
+    }
+
+    fn cost(&self) -> u64 {
+        self.state.work.cost()
     }
 
     fn line(&self) -> u32 {
@@ -1028,7 +1042,15 @@ impl Sim {
         }
         let mut budget = self.threads[tid].quantum.max(1);
         if until.is_finite() {
-            let fit = ((until - t) / spi).ceil();
+            // Instructions cost units at the thread's rate so far (a loop of fused instructions costs
+            // less than one unit each, calls more), so the chunk ends near `until`.
+            let rate = match &self.threads[tid].body {
+                Some(body) if body.instructions() > 0 => {
+                    (body.cost() as f64 / body.instructions() as f64).clamp(0.1, 100.0)
+                }
+                _ => 1.0,
+            };
+            let fit = ((until - t) / (spi * rate)).ceil();
             if fit < budget as f64 {
                 budget = fit.max(1.0) as u64;
             }
@@ -1063,11 +1085,14 @@ impl Sim {
             self.leave_core(tid, t);
             return;
         };
-        let before = body.instructions();
+        let (before, cost_before) = (body.instructions(), body.cost());
         let stop = body.run(budget);
         let mut used = body.instructions().saturating_sub(before);
-        if used == 0 && matches!(stop, Stop::Budget) {
-            used = 1; // time must pass, or a thread that makes no progress would spin forever
+        let mut cost = body.cost().saturating_sub(cost_before);
+        if matches!(stop, Stop::Budget) {
+            // Time must pass, or a thread that makes no progress would spin forever.
+            used = used.max(1);
+            cost = cost.max(1);
         }
         self.threads[tid].body = Some(body);
         self.instructions += used;
@@ -1079,7 +1104,7 @@ impl Sim {
         } else {
             quantum.saturating_mul(2).min(full)
         };
-        let te = t + used as f64 * self.spi();
+        let te = t + cost as f64 * self.spi();
         match stop {
             Stop::Budget => {
                 self.threads[tid].state = TState::OnCore {

@@ -60,6 +60,68 @@ const NESTED_SLICE: u64 = 1 << 20;
 const MAX_NESTED: u32 = 20;
 
 // ---------------------------------------------------------------------------------------------------------
+// What instructions cost.
+
+/// What a thread's instructions cost, counted by kind as the loop runs them: the prediction's measure of
+/// CPU work ([`Work::cost`]), shared by both runtimes (the prediction charges it, `runtime::real`'s
+/// calibration measures the time of one unit).
+///
+/// An instruction's cost is mostly its dispatch, except where it does work out of line. So the loop
+/// counts dispatches (an instruction the fast path fuses into the one before, as `LoadConst` and
+/// `Binary` into `LoadFast` in `n - 1`, costs nothing more) and, on top, the kinds that cost several
+/// dispatches: a loop's next item (a lock), a global's or an instance attribute's lookup (a lock and a
+/// hash lookup), a Python call and its return (a frame made and unmade), a call of a builtin, and any
+/// other instruction of the general path. [`Work::WEIGHTS`] are measured by `cargo bench --bench cost`.
+/// Budgets, switch points and the prediction's instruction limit still count instructions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Instructions dispatched (every instruction except those fused into the one before it).
+    pub dispatches: u64,
+    /// `ForIter`s on the fast path (the next item of a range or a list: a lock).
+    pub iterations: u64,
+    /// `LoadGlobal`s and `StoreGlobal`s on the fast path.
+    pub globals: u64,
+    /// `LoadAttr`s and `StoreAttr`s of an instance on the fast path.
+    pub attributes: u64,
+    /// Python calls: frames pushed by a call (a function, a method, a class's `__init__`).
+    pub calls: u64,
+    /// Returns.
+    pub returns: u64,
+    /// Calls that pushed no frame: builtin functions, methods and classes.
+    pub native_calls: u64,
+    /// Every other instruction of the general path (floats, strings, containers, subscripts, ...).
+    pub general: u64,
+}
+
+impl Work {
+    /// Cost units each kind adds to its dispatch (1 unit): measured natively by `cargo bench --bench
+    /// cost`, which fits them to the timings of small programs, one kind of work each; rounded.
+    pub const WEIGHTS: Work = Work {
+        dispatches: 1,
+        iterations: 5,
+        globals: 5,
+        attributes: 12,
+        calls: 10,
+        returns: 10,
+        native_calls: 16,
+        general: 6,
+    };
+
+    /// The work in cost units (one unit: a fast-path dispatch): what the prediction charges time for.
+    pub fn cost(&self) -> u64 {
+        let w = Work::WEIGHTS;
+        self.dispatches * w.dispatches
+            + self.iterations * w.iterations
+            + self.globals * w.globals
+            + self.attributes * w.attributes
+            + self.calls * w.calls
+            + self.returns * w.returns
+            + self.native_calls * w.native_calls
+            + self.general * w.general
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Entry points.
 
 /// Runs `thread` until it must wait, has ended, or has spent `budget` instructions and reached a switch
@@ -378,6 +440,7 @@ fn new_state(interp: &Arc<Interp>, name: String, daemon: bool, is_main: bool) ->
         is_main,
         retry: None,
         instructions: 0,
+        work: Work::default(),
         line: 0,
         exec: ExecState::default(),
     }
@@ -548,6 +611,8 @@ pub(crate) fn execute(
             // Checked before every instruction only when any instruction may be the last.
             let stop_any = if anywhere { limit } else { u64::MAX };
             let mut n: u64 = 0;
+            // Instructions fused into the one before (counted in `n`, not dispatched).
+            let mut fused_n: u64 = 0;
             loop {
                 if n >= stop_any {
                     if let Some((base, _, func, name)) = pending.take() {
@@ -555,6 +620,7 @@ pub(crate) fn execute(
                     }
                     frame.ip = ip;
                     thread.instructions += n;
+                    thread.work.dispatches += n - fused_n;
                     *budget = 0;
                     return Exit::Budget;
                 }
@@ -590,14 +656,17 @@ pub(crate) fn execute(
                                             match instrs.get(ip + 2) {
                                                 Some(&Instr::PopJumpIfFalse(t)) => {
                                                     n += 3;
+                                                    fused_n += 3;
                                                     ip = if r { ip + 3 } else { t as usize };
                                                 }
                                                 Some(&Instr::PopJumpIfTrue(t)) => {
                                                     n += 3;
+                                                    fused_n += 3;
                                                     ip = if r { t as usize } else { ip + 3 };
                                                 }
                                                 _ => {
                                                     n += 2;
+                                                    fused_n += 2;
                                                     ip += 2;
                                                     stack.push(Value::Bool(r));
                                                 }
@@ -612,6 +681,7 @@ pub(crate) fn execute(
                                                     if (j as usize) < locals.len() =>
                                                 {
                                                     n += 3;
+                                                    fused_n += 3;
                                                     ip += 3;
                                                     fast_drop(
                                                         locals[j as usize].replace(Value::Int(r)),
@@ -619,6 +689,7 @@ pub(crate) fn execute(
                                                 }
                                                 _ => {
                                                     n += 2;
+                                                    fused_n += 2;
                                                     ip += 2;
                                                     stack.push(Value::Int(r));
                                                 }
@@ -678,6 +749,7 @@ pub(crate) fn execute(
                         if back && n >= limit {
                             frame.ip = ip;
                             thread.instructions += n;
+                            thread.work.dispatches += n - fused_n;
                             *budget = 0;
                             return Exit::Budget;
                         }
@@ -720,10 +792,12 @@ pub(crate) fn execute(
                         match instrs.get(ip) {
                             Some(&Instr::PopJumpIfFalse(t)) => {
                                 n += 1;
+                                fused_n += 1;
                                 ip = if r { ip + 1 } else { t as usize };
                             }
                             Some(&Instr::PopJumpIfTrue(t)) => {
                                 n += 1;
+                                fused_n += 1;
                                 ip = if r { t as usize } else { ip + 1 };
                             }
                             _ => stack.push(Value::Bool(r)),
@@ -763,6 +837,7 @@ pub(crate) fn execute(
                         stack[len - 3..].rotate_right(1);
                     }
                     Instr::LoadGlobal(i) => {
+                        thread.work.globals += 1;
                         let name = &code.names[i as usize];
                         let found = frame
                             .func
@@ -784,6 +859,7 @@ pub(crate) fn execute(
                             slow = instr;
                             break;
                         };
+                        thread.work.globals += 1;
                         let name = &code.names[i as usize];
                         let mut globals = frame.func.module.globals.lock();
                         let old = match globals.get_mut(&Name(name)) {
@@ -797,6 +873,7 @@ pub(crate) fn execute(
                         fast_drop(Some(old));
                     }
                     Instr::ForIter(t) => {
+                        thread.work.iterations += 1;
                         let next = match stack.last() {
                             Some(Value::Iterator(it)) => fast_next(it),
                             _ => FastNext::Slow,
@@ -831,6 +908,7 @@ pub(crate) fn execute(
                                         (methods::value_method(v, name), builtin_call(instrs, ip))
                                     {
                                         pending = Some((stack.len() - 1, at, func, i));
+                                        thread.work.attributes += 1;
                                         continue;
                                     }
                                 }
@@ -842,6 +920,7 @@ pub(crate) fn execute(
                                 break;
                             }
                         };
+                        thread.work.attributes += 1;
                         let name = &code.names[i as usize];
                         let own = inst.dict.lock().get(&Name(name)).map(fast_clone);
                         if let Some(v) = own {
@@ -875,6 +954,7 @@ pub(crate) fn execute(
                                         }
                                         // The argument loads and the `Call` count as executed.
                                         n += argc as u64 + 1;
+                                        fused_n += argc as u64;
                                         ip += argc + 1;
                                         fused = Some((func, args));
                                         slow = Instr::Nop;
@@ -908,6 +988,7 @@ pub(crate) fn execute(
                             slow = instr;
                             break;
                         }
+                        thread.work.attributes += 1;
                         let inst = inst.clone();
                         fast_drop(stack.pop());
                         let v = stack.pop().unwrap_or_default();
@@ -943,9 +1024,11 @@ pub(crate) fn execute(
             }
             frame.ip = ip;
             thread.instructions += n;
+            thread.work.dispatches += n - fused_n;
             *budget = budget.saturating_sub(n);
         }
         if let Some((func, args)) = fused {
+            thread.work.calls += 1;
             if let Err(flow) = call::push_simple(interp, thread, func, args) {
                 if let Some(exit) = handle_flow(interp, thread, flow, Raising::Native) {
                     return exit;
@@ -964,6 +1047,12 @@ pub(crate) fn execute(
             slow,
             Instr::Call(_) | Instr::CallKw { .. } | Instr::CallEx { .. }
         );
+        match slow {
+            _ if native.is_some() => {}
+            Instr::Call(_) | Instr::CallKw { .. } | Instr::CallEx { .. } => {} // counted below
+            Instr::Return => thread.work.returns += 1,
+            _ => thread.work.general += 1,
+        }
         // Calls and returns skip the general path's big dispatch.
         let result = if let Some((base, func, name)) = native {
             call_pending(interp, thread, base, func, name)
@@ -996,6 +1085,13 @@ pub(crate) fn execute(
                 other => step::step(interp, thread, other),
             }
         };
+        if call || native.is_some() {
+            if thread.exec.frames.len() > depth {
+                thread.work.calls += 1;
+            } else {
+                thread.work.native_calls += 1;
+            }
+        }
         let exit = match result {
             Ok(None) => None,
             Ok(Some(exit)) => Some(exit),

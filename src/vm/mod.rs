@@ -190,6 +190,8 @@ pub struct ThreadState {
     pub retry: Option<Retry>,
     /// Instructions executed so far (the prediction charges time for them).
     pub instructions: u64,
+    /// What those instructions cost, by kind: the prediction charges time for [`interp::Work::cost`].
+    pub work: interp::Work,
     /// The 1-based line of the user's program the thread is at (0 before it starts), updated at every
     /// stop: for the editor's live marks and the timeline's labels.
     pub line: u32,

@@ -68,6 +68,7 @@ pub(crate) fn main_thread() -> ThreadState {
         is_main: true,
         retry: None,
         instructions: 0,
+        work: Default::default(),
         line: 0,
         exec: Default::default(),
     }

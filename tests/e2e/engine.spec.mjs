@@ -88,24 +88,65 @@ test('every example runs in every mode near its prediction, with the predicted l
   expect(failures, 'runs far off their predictions').toEqual([]);
 });
 
-// The prediction of CPU-bound examples is about twice the measured time once the machine is quiet (e.g.
-// cpu-vs-io sequential 1532 ms predicted, 719-908 ms measured; threads-gil 794-901 ms; concurrency-vs-
-// parallelism asyncio 776 ms): the calibration's cost per instruction doesn't fit these loops.
-// /work/notes/e2e-engine-issues.md, "CPU-bound predictions".
-test.fixme('CPU-bound examples run near their prediction', async ({ page }) => {
-  test.setTimeout(120_000);
+// CPU-bound examples: the prediction charges each instruction what its kind costs (`vm::interp::Work`:
+// a dispatch, plus a loop's next item, a global, an attribute, a call, a builtin, ...), at the cost per
+// unit the page measured at start-up. With one cost per instruction these were predicted at about twice
+// their time (cpu-vs-io sequential 1532 ms predicted, 719-908 ms measured).
+/** Each mode's prediction against the best of three runs (noise only slows a run); the table printed. */
+const cpuBoundNearPrediction = async (page, modes) => {
   await run(page, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02, params: { tasks: 2, iterations: 1_000_000 } });
-  const modes = [
-    ['concurrency-vs-parallelism', 'asyncio'], ['concurrency-vs-parallelism', 'threads'],
-    ['cpu-vs-io', 'sequential'], ['cpu-vs-io', 'threads-gil'], ['cpu-vs-io', 'threads'], ['cpu-vs-io', 'processes'],
-  ];
+  const table = [];
+  const failures = [];
   for (const [example, mode] of modes) {
     const request = { example, mode, timeScale: SCALE };
     const p = await page.evaluate((q) => window.threadlab.predict(q), request);
-    // The best of three runs: noise only slows a run.
-    const best = Math.min(...[await run(page, request), await run(page, request), await run(page, request)].map((r) => r.wallMs));
-    expect(Math.abs(best - p.wallMs), `${example} ${mode}: ${best} ms against ${p.wallMs} ms`).toBeLessThanOrEqual(tolerance(p));
+    const runs = [await run(page, request), await run(page, request), await run(page, request)].map((r) => r.wallMs);
+    const best = Math.min(...runs);
+    table.push(`${`${example} ${mode}`.padEnd(40)} predicted ${p.wallMs.toFixed(0).padStart(5)} ms, measured ${runs.map((t) => t.toFixed(0)).join(' / ')} ms`);
+    if (Math.abs(best - p.wallMs) > tolerance(p)) {
+      failures.push(`${example} ${mode}: ${best.toFixed(1)} ms against ${p.wallMs.toFixed(1)} ms (± ${tolerance(p).toFixed(0)})`);
+    }
   }
+  const ns = await page.evaluate(() => window.threadlab.info().nsPerInstruction);
+  table.push(`ns per unit of work (start-up calibration): ${ns}`);
+  console.log(`\n${table.join('\n')}`);
+  test.info().annotations.push({ type: 'figures', description: table.join('\n') });
+  expect(failures, 'CPU-bound runs far off their predictions').toEqual([]);
+};
+
+test('CPU-bound examples on one core run near their prediction', async ({ page }) => {
+  test.setTimeout(120_000);
+  await cpuBoundNearPrediction(page, [
+    ['concurrency-vs-parallelism', 'asyncio'], ['cpu-vs-io', 'sequential'], ['cpu-vs-io', 'threads-gil'],
+  ]);
+});
+
+// The prediction gives a program all the cores the browser reports. This 2-core machine runs other
+// work besides the browser, and then lends a page less than two (natively too: two copies of a 0.58 s
+// program took 0.75 and 0.80 s side by side, 2026-12-02), so the test first measures what it gets: two
+// counts without a GIL against one, and runs only when that is close to two cores.
+test('CPU-bound examples on two cores run near their prediction', async ({ page }) => {
+  test.setTimeout(180_000);
+  const count = (threads) => [
+    'import threading',
+    'def count(n):',
+    '    while n > 0:',
+    '        n -= 1',
+    `ts = [threading.Thread(target=count, args=(3_000_000,)) for _ in range(${threads})]`,
+    'for t in ts:',
+    '    t.start()',
+    'for t in ts:',
+    '    t.join()',
+  ].join('\n');
+  await run(page, { source: count(2), gil: false }); // warm-up
+  const best = async (source) => Math.min(...[await run(page, { source, gil: false }), await run(page, { source, gil: false }), await run(page, { source, gil: false })].map((r) => r.wallMs));
+  const cores = (2 * (await best(count(1)))) / (await best(count(2)));
+  console.log(`the page got ${cores.toFixed(2)} cores of 2`);
+  test.info().annotations.push({ type: 'cores', description: `the page got ${cores.toFixed(2)} cores of 2` });
+  test.skip(cores < 1.8, `this machine lent the page ${cores.toFixed(2)} cores of 2: too busy to time parallel runs`);
+  await cpuBoundNearPrediction(page, [
+    ['concurrency-vs-parallelism', 'threads'], ['cpu-vs-io', 'threads'], ['cpu-vs-io', 'processes'],
+  ]);
 });
 
 // Threads start only as fast as workers come: 32 sleeping threads ran about 8 at a time (537 ms and 378 ms
@@ -115,7 +156,8 @@ test('32 sleeping threads all make progress at once on 2 cores', async ({ page }
     example: 'cpu-vs-io', mode: 'threads', timeScale: SCALE, params: { tasks: 32, work: 'io', seconds: 1 },
   });
   expect(r.status).toBe('completed');
-  expect(r.predictedMs).toBeCloseTo(100, 0);
+  // The sleep, plus the computing of starting 32 threads: about half a millisecond.
+  expect(Math.abs(r.predictedMs - 100)).toBeLessThan(2);
   expect(r.wallMs).toBeLessThan(200); // in turn it would take 3200 ms
   expect(sorted(texts(r))).toEqual(sorted(Array.from({ length: 32 }, (_, i) => `task ${i + 1} done`)));
   const sleeps = r.spans.filter((s) => s.kind === 'sleep');
