@@ -181,13 +181,13 @@ function predictExample(requestJson) {
 const stamp = (record, meta) => (record && meta ? { ...record, ...meta } : record);
 
 /**
- * The prediction of a source request, or null if over `budget` instructions (on an elastic worker, as
- * above). @param {string} json @param {number} budget
+ * The prediction of a source request within `budget` instructions (on an elastic worker, as above):
+ * `{record, threads, processes}`, `record` null if it needs more; the threads and processes it started
+ * within the budget either way. @param {string} json @param {number} budget
+ * @returns {Promise<{record: any, threads: number, processes: number}>}
  */
-const predictSource = async (json, budget) => {
-  const record = simulated ? wasm.predict_source(json, budget) : await tracked(wasm.predict_source_async(json, budget));
-  return record == null ? null : JSON.parse(record);
-};
+const predictSource = async (json, budget) =>
+  JSON.parse(simulated ? wasm.predict_source(json, budget) : await tracked(wasm.predict_source_async(json, budget)));
 
 /**
  * Runs a program's source for real on elastic workers (src/web/python.rs). `meta` (an example's
@@ -200,8 +200,12 @@ async function startSource(id, requestJson, meta) {
   // Predictions charge what an instruction costs here: measured at start-up, before any run.
   await calibrated.catch(() => {});
   let predicted;
+  // Threads and processes the program starts early on (all of them when it fits the quick prediction).
+  let started = { threads: 2, processes: 0 };
   try {
-    predicted = stamp(await predictSource(requestJson, QUICK_PREDICTION), meta);
+    const quick = await predictSource(requestJson, QUICK_PREDICTION);
+    predicted = stamp(quick.record, meta);
+    started = quick;
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
@@ -213,7 +217,7 @@ async function startSource(id, requestJson, meta) {
   if (simulated) {
     try {
       // No real run waits for it here: the prediction's own limit (200 million instructions) applies.
-      predicted ??= stamp(await predictSource(requestJson, 0), meta);
+      predicted ??= stamp((await predictSource(requestJson, 0)).record, meta);
     } catch (e) {
       send({ type: 'threadlab:refused', id, message: messageOf(e) });
       return;
@@ -232,12 +236,10 @@ async function startSource(id, requestJson, meta) {
     // The main thread, the worker that awaits the run's end, and one per thread or process the prediction
     // saw start (spare ones when there is none yet): `Thread.start()` waits until its thread runs, so a
     // worker started only then would delay it by the tens of ms a worker takes to start.
-    const lanes = predicted ? predicted.lanes.filter((/** @type {any} */ l) => l.kind === 'thread' || l.kind === 'process').length : 2;
-    await ensureThreads(Math.min(2 + lanes + SPARE_WORKERS, MAX_WORKERS));
+    await ensureThreads(Math.min(2 + started.threads + SPARE_WORKERS, MAX_WORKERS));
     // Each process the prediction saw start gets a worker with its own instance, warmed up beforehand as
     // threads' workers are: a process then starts in about the time CPython's spawn takes.
-    const processes = predicted ? predicted.lanes.filter((/** @type {any} */ l) => l.kind === 'process').length : 0;
-    if (processes > 0) await wasm.warm_process_workers(processes);
+    if (started.processes > 0) await wasm.warm_process_workers(started.processes);
   } catch (e) {
     send({ type: 'threadlab:refused', id, message: messageOf(e) });
     return;
@@ -269,7 +271,7 @@ async function startSource(id, requestJson, meta) {
       // After the run, the full prediction (bounded: a program that never ends has none), unless the run
       // was stopped and nobody waits to compare.
       if (!predicted && record.status !== 'cancelled') {
-        predicted = await predictSource(requestJson, FULL_PREDICTION).then((p) => stamp(p, meta), () => null);
+        predicted = await predictSource(requestJson, FULL_PREDICTION).then((p) => stamp(p.record, meta), () => null);
       }
       send({ type: 'threadlab:done', id, record: { ...stamp(record, meta), predictedMs: predicted?.wallMs ?? null, predicted } });
     },

@@ -94,9 +94,10 @@ pub(crate) fn off_the_loop(
     })
 }
 
-/// The prediction of a source request as a run record (JSON), or undefined if it needs more than
-/// `max_instructions` (the caller then predicts it fully once the real run is over, so the prediction
-/// never delays a run's start nor competes with it for the cores).
+/// The prediction of a source request within `max_instructions` (0: the prediction's own cap), as JSON
+/// `{record, threads, processes}`: `record` is null if it needs more (the caller then predicts it fully
+/// once the real run is over, so the prediction never delays a run's start nor competes with it for the
+/// cores); `threads` and `processes` count the lanes it started within the budget either way.
 #[wasm_bindgen]
 pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
     predict_source_text(request, max_instructions).map_err(js)
@@ -116,7 +117,21 @@ fn predict_source_text(request: &str, max_instructions: f64) -> Result<Option<St
     } else {
         PredictOptions::default().max_instructions
     };
-    Ok(predicted(&r, budget, capped)?.map(|record| to_json(&record)))
+    let (record, over) = predict_within(&r, budget)?;
+    // Threads and processes it started within the budget, even when it needs more: the engine readies
+    // workers for them before the run.
+    let count = |kinds: &[&str]| {
+        record
+            .lanes
+            .iter()
+            .filter(|l| kinds.contains(&l.kind.as_str()))
+            .count()
+    };
+    Ok(Some(to_json(&serde_json::json!({
+        "record": if capped && over { None } else { Some(&record) },
+        "threads": count(&["thread", "process"]),
+        "processes": count(&["process"]),
+    }))))
 }
 
 /// The prediction of `r` as a run record, or `None` if it needs more than `max_instructions` and
@@ -126,6 +141,16 @@ pub(crate) fn predicted(
     max_instructions: u64,
     capped: bool,
 ) -> Result<Option<crate::trace::RunRecord>, String> {
+    let (record, over) = predict_within(r, max_instructions)?;
+    Ok((!(capped && over)).then_some(record))
+}
+
+/// The prediction of `r` within `max_instructions`, and whether it needed more; refused if it doesn't
+/// compile.
+fn predict_within(
+    r: &request::SourceRequest,
+    max_instructions: u64,
+) -> Result<(crate::trace::RunRecord, bool), String> {
     let predict = PredictOptions {
         max_instructions,
         ns_per_instruction: ns_per_instruction(),
@@ -135,16 +160,13 @@ pub(crate) fn predicted(
     if !out.syntax_errors.is_empty() {
         return Err(refused(&out.syntax_errors));
     }
-    if capped
-        && out
-            .stopped
-            .as_deref()
-            .is_some_and(|s| s.contains("instructions"))
-    {
-        return Ok(None);
-    }
-    Ok(Some(
+    let over = out
+        .stopped
+        .as_deref()
+        .is_some_and(|s| s.contains("instructions"));
+    Ok((
         out.record(r.options.time_scale, out.elapsed_s * 1000.0),
+        over,
     ))
 }
 
