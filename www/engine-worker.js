@@ -31,10 +31,28 @@ function reportPanic() {
 // creates the module's shared memory for this one worker; a browser that refuses lands in `fatal`.)
 const simulated = !self.crossOriginIsolated;
 
+// The compiled module, from the page: threadlab.js fetches and compiles the wasm (index.html preloads it)
+// while this worker's own scripts load, and posts it here; `null` if it couldn't, and this worker fetches it.
+const pageModule = new Promise((resolve) => {
+  addEventListener('message', function take({ data }) {
+    if (data?.type !== 'threadlab:module') return;
+    removeEventListener('message', take);
+    resolve(data.module);
+  });
+});
+
+/**
+ * The rayon pool (the calibration's threads) starting: `ready` doesn't wait for it, runs do (they wait for
+ * the calibration, which waits for the pool). Resolves to how long it took, counted from this worker's start.
+ */
+let poolStarted = Promise.resolve(0);
+
 const booted = (async () => {
   const started = performance.now();
+  performance.mark('threadlab:boot');
   try {
-    await init();
+    const module = await pageModule;
+    await init(module ? { module_or_path: module } : undefined);
   } catch (e) {
     if (!simulated) throw e;
     throw new Error(
@@ -43,24 +61,29 @@ const booted = (async () => {
         'Cross-Origin-Embedder-Policy: require-corp',
     );
   }
+  performance.mark('threadlab:instantiated');
   const cores = navigator.hardwareConcurrency || 2;
   if (simulated) {
     wasm.set_cores(cores);
-    return { threads: 0, simulated, poolMs: performance.now() - started, catalog: JSON.parse(wasm.catalog()) };
+    return { threads: 0, simulated, bootMs: performance.now() - started, poolMs: 0, catalog: JSON.parse(wasm.catalog()) };
   }
   // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
-  // work can go on at once.
+  // work can go on at once. Its workers start while the catalogue is read.
   const threads = Math.max(2, cores);
-  await wasm.initThreadPool(threads);
-  const poolMs = performance.now() - started;
+  poolStarted = wasm.initThreadPool(threads).then(() => {
+    performance.mark('threadlab:pool');
+    return performance.now() - started;
+  });
   wasm.set_base_url(self.location.href);
-  return { threads, simulated, poolMs, catalog: JSON.parse(wasm.catalog()) };
+  const catalog = JSON.parse(wasm.catalog());
+  performance.mark('threadlab:catalog');
+  return { threads, simulated, bootMs: performance.now() - started, poolMs: null, catalog };
 })();
 
 // How fast one core computes, measured on the pool threads in the background (about 200 ms), so that
 // "1 s of compute" takes 1 s here. Runs wait for it; nothing else does. (A simulated engine has no pool.)
 const calibrated = booted.then(({ simulated }) =>
-  simulated ? null : wasm.calibrate(navigator.hardwareConcurrency || 2),
+  simulated ? null : poolStarted.then(() => wasm.calibrate(navigator.hardwareConcurrency || 2)),
 );
 // Once more when the page has settled: the first measurement can catch the browser still optimising. (If
 // the engine can't start, `threadlab:fatal` has said why; no rejection may surface again unhandled.)
@@ -83,6 +106,13 @@ const ensureThreads = (/** @type {number} */ needed) => {
 booted.then(
   async (info) => {
     send({ type: 'threadlab:ready', ...info });
+    // The pool comes up after `ready`; if it can't, no run can start: the page says why.
+    if (!info.simulated) {
+      poolStarted.then(
+        (poolMs) => send({ type: 'threadlab:pool', poolMs }),
+        (e) => send({ type: 'threadlab:fatal', message: `the thread pool could not start: ${messageOf(e)}` }),
+      );
+    }
     // A few threads up front, after `ready` (starting them takes a few hundred ms on 2 cores), so that the
     // usual runs start at once; a run that comes sooner waits for them, as it waits for the calibration.
     if (!info.simulated) ensureThreads(4).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));
