@@ -67,16 +67,16 @@ const booted = (async () => {
     wasm.set_cores(cores);
     return { threads: 0, simulated, bootMs: performance.now() - started, poolMs: 0, catalog: JSON.parse(wasm.catalog()) };
   }
+  wasm.set_base_url(self.location.href);
+  const catalog = JSON.parse(wasm.catalog());
+  performance.mark('threadlab:catalog');
   // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
-  // work can go on at once. Its workers start while the catalogue is read.
+  // work can go on at once. Its workers start now, after what `ready` needs, not competing with it.
   const threads = Math.max(2, cores);
   poolStarted = wasm.initThreadPool(threads).then(() => {
     performance.mark('threadlab:pool');
     return performance.now() - started;
   });
-  wasm.set_base_url(self.location.href);
-  const catalog = JSON.parse(wasm.catalog());
-  performance.mark('threadlab:catalog');
   return { threads, simulated, bootMs: performance.now() - started, poolMs: null, catalog };
 })();
 
