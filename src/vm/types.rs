@@ -116,7 +116,6 @@ impl ExcType {
     ];
 
     /// The class name.
-    #[optimize(size)]
     pub fn name(self) -> &'static str {
         // Debug prints the variant name, which is the class name.
         match self {
@@ -173,7 +172,6 @@ impl ExcType {
     }
 
     /// The base class (`None` for `BaseException`, whose base is `object`).
-    #[optimize(size)]
     pub fn base(self) -> Option<ExcType> {
         use ExcType::*;
         Some(match self {
@@ -211,7 +209,6 @@ pub struct Types {
     pub exceptions: HashMap<ExcType, Arc<Class>>,
 }
 
-#[optimize(size)]
 fn new_class(name: &str, base: Option<Arc<Class>>, builtin: Option<BuiltinType>) -> Arc<Class> {
     Arc::new(Class {
         name: Arc::from(name),
@@ -226,7 +223,6 @@ fn new_class(name: &str, base: Option<Arc<Class>>, builtin: Option<BuiltinType>)
 
 impl Types {
     /// Makes the builtin classes.
-    #[optimize(size)]
     pub fn new() -> Types {
         use BuiltinType as B;
         let object = new_class("object", None, Some(B::Object));
@@ -276,34 +272,29 @@ impl Types {
     }
 
     /// The class of a builtin type.
-    #[optimize(size)]
     pub fn of(&self, kind: BuiltinType) -> &Arc<Class> {
         &self.builtin[&kind]
     }
 
     /// The class of an exception type.
-    #[optimize(size)]
     pub fn exc(&self, kind: ExcType) -> &Arc<Class> {
         &self.exceptions[&kind]
     }
 
     /// A new exception instance of `kind` with `args = (message,)` (or `()` if `message` is empty and
     /// the type is one CPython raises bare, like `StopIteration`).
-    #[optimize(size)]
     pub fn new_exception(&self, kind: ExcType, message: &str) -> Value {
         new_exception_of(self.exc(kind).clone(), message)
     }
 }
 
 impl Default for Types {
-    #[optimize(size)]
     fn default() -> Self {
         Types::new()
     }
 }
 
 /// A new instance of exception class `class` with `args = (message,)`, or `()` for an empty message.
-#[optimize(size)]
 pub fn new_exception_of(class: Arc<Class>, message: &str) -> Value {
     let args = if message.is_empty() {
         Value::tuple(vec![])
@@ -320,7 +311,6 @@ pub fn new_exception_of(class: Arc<Class>, message: &str) -> Value {
 }
 
 /// Is `class` `ancestor` or a subclass of it?
-#[optimize(size)]
 pub fn is_subclass(class: &Arc<Class>, ancestor: &Arc<Class>) -> bool {
     let mut c = Some(class);
     while let Some(k) = c {

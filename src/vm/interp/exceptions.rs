@@ -31,7 +31,6 @@ pub(crate) enum Raising {
 const SUGGESTION_KEY: &str = " suggestion";
 
 /// The class of an exception instance.
-#[optimize(size)]
 pub(crate) fn class_of_exception(exc: &Value) -> Option<Arc<Class>> {
     match exc {
         Value::Instance(inst) => Some(inst.class.clone()),
@@ -40,7 +39,6 @@ pub(crate) fn class_of_exception(exc: &Value) -> Option<Arc<Class>> {
 }
 
 /// Is `exc` an instance of the builtin exception `kind` (or a subclass)?
-#[optimize(size)]
 pub(crate) fn is_instance_of(interp: &Interp, exc: &Value, kind: ExcType) -> bool {
     match exc {
         Value::Instance(inst) => is_subclass(&inst.class, interp.types.exc(kind)),
@@ -49,7 +47,6 @@ pub(crate) fn is_instance_of(interp: &Interp, exc: &Value, kind: ExcType) -> boo
 }
 
 /// The exception being handled by the innermost running handler of the thread.
-#[optimize(size)]
 pub(crate) fn handled(exec: &ExecState) -> Option<Value> {
     exec.frames
         .iter()
