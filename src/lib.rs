@@ -11,6 +11,10 @@
 //! - wasm only: `engine` (what the browser gives the real runtime: elastic workers, the clock) and `web`
 //!   (the `#[wasm_bindgen]` surface the page's engine worker calls).
 
+// Code off the VM's hot path (the front end, the catalogue, the timeline and trace, the JSON surface) is
+// optimised for size with `#[optimize(size)]`; the rest of the crate keeps the release profile's speed.
+#![feature(optimize_attribute)]
+
 pub mod examples;
 pub mod python;
 pub mod runtime;

@@ -31,10 +31,28 @@ function reportPanic() {
 // creates the module's shared memory for this one worker; a browser that refuses lands in `fatal`.)
 const simulated = !self.crossOriginIsolated;
 
+// The compiled module, from the page: threadlab.js fetches and compiles the wasm (index.html preloads it)
+// while this worker's own scripts load, and posts it here; `null` if it couldn't, and this worker fetches it.
+const pageModule = new Promise((resolve) => {
+  addEventListener('message', function take({ data }) {
+    if (data?.type !== 'threadlab:module') return;
+    removeEventListener('message', take);
+    resolve(data.module);
+  });
+});
+
+/**
+ * The rayon pool (the calibration's threads) starting: `ready` doesn't wait for it, runs do (they wait for
+ * the calibration, which waits for the pool). Resolves to how long it took, counted from this worker's start.
+ */
+let poolStarted = Promise.resolve(0);
+
 const booted = (async () => {
   const started = performance.now();
+  performance.mark('threadlab:boot');
   try {
-    await init();
+    const module = await pageModule;
+    await init(module ? { module_or_path: module } : undefined);
   } catch (e) {
     if (!simulated) throw e;
     throw new Error(
@@ -43,25 +61,30 @@ const booted = (async () => {
         'Cross-Origin-Embedder-Policy: require-corp',
     );
   }
+  performance.mark('threadlab:instantiated');
   const cores = navigator.hardwareConcurrency || 2;
   if (simulated) {
     wasm.set_cores(cores);
-    return { threads: 0, simulated, poolMs: performance.now() - started, catalog: JSON.parse(wasm.catalog()) };
+    return { threads: 0, simulated, bootMs: performance.now() - started, poolMs: 0, catalog: JSON.parse(wasm.catalog()) };
   }
-  // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
-  // work can go on at once.
-  const threads = Math.max(2, cores);
-  await wasm.initThreadPool(threads);
-  const poolMs = performance.now() - started;
   wasm.set_base_url(self.location.href);
-  return { threads, simulated, poolMs, catalog: JSON.parse(wasm.catalog()) };
+  const catalog = JSON.parse(wasm.catalog());
+  performance.mark('threadlab:catalog');
+  // One pool thread per core, and never fewer than two, so that a blocking run and the pool's other
+  // work can go on at once. Its workers start now, after what `ready` needs, not competing with it.
+  const threads = Math.max(2, cores);
+  poolStarted = wasm.initThreadPool(threads).then(() => {
+    performance.mark('threadlab:pool');
+    return performance.now() - started;
+  });
+  return { threads, simulated, bootMs: performance.now() - started, poolMs: null, catalog };
 })();
 
 // How fast one core computes, measured on the pool threads in the background (0.5 to 2 s: until the
 // browser has optimised the VM's loop and the timings settle), so that "1 s of compute" takes 1 s here.
 // Runs wait for it; nothing else does. (A simulated engine has no pool.)
 const calibrate = (/** @type {number} */ minS, /** @type {number} */ maxS) => wasm.calibrate(navigator.hardwareConcurrency || 2, minS, maxS);
-let calibrated = booted.then(({ simulated }) => (simulated ? null : calibrate(0.5, 2)));
+let calibrated = booted.then(({ simulated }) => (simulated ? null : poolStarted.then(() => calibrate(0.5, 2))));
 // Once more, briefly, when the page has settled and nothing runs (the start-up's measurement shares the
 // cores with the workers starting); a run that comes meanwhile waits for it, and only the best
 // measurement counts. (If the engine can't start, `threadlab:fatal` has said why; no rejection may
@@ -92,6 +115,13 @@ const ensureThreads = (/** @type {number} */ needed) => {
 booted.then(
   async (info) => {
     send({ type: 'threadlab:ready', ...info });
+    // The pool comes up after `ready`; if it can't, no run can start: the page says why.
+    if (!info.simulated) {
+      poolStarted.then(
+        (poolMs) => send({ type: 'threadlab:pool', poolMs }),
+        (e) => send({ type: 'threadlab:fatal', message: `the thread pool could not start: ${messageOf(e)}` }),
+      );
+    }
     // A few threads up front, after `ready` (starting them takes a few hundred ms on 2 cores), so that the
     // usual runs start at once; a run that comes sooner waits for them, as it waits for the calibration.
     if (!info.simulated) ensureThreads(4).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));

@@ -32,6 +32,13 @@ function toJson(/** @type {unknown} */ value) {
 
 export function createThreadLab(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
   const worker = new Worker(workerUrl, { type: 'module', name: 'threadlab-engine' });
+  // The engine's wasm, fetched (index.html preloads it) and compiled here while the worker loads its own
+  // scripts, then handed to it: it instantiates the module instead of fetching it only once they have run.
+  // `null` if that fails here: the worker then fetches it itself and reports what goes wrong.
+  WebAssembly.compileStreaming(fetch(new URL('./pkg/threadlab_bg.wasm', workerUrl))).then(
+    (module) => worker.postMessage({ type: 'threadlab:module', module }),
+    () => worker.postMessage({ type: 'threadlab:module', module: null }),
+  );
   /** @type {Map<string, Set<Function>>} */
   const listeners = new Map();
   const emit = (/** @type {string} */ type, /** @type {any} */ detail) =>
@@ -45,7 +52,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, poolMs: number, nsPerInstruction: number | null, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, bootMs: number, poolMs: number | null, nsPerInstruction: number | null, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -58,17 +65,21 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   const ready = new Promise((resolve, reject) => {
     worker.addEventListener('message', ({ data }) => {
       if (data.type === 'threadlab:ready') {
+        performance.mark('threadlab:ready');
         catalog = data.catalog.examples;
         info = {
           threads: data.threads,
           crossOriginIsolated: self.crossOriginIsolated,
           simulated: data.simulated,
+          bootMs: data.bootMs,
           poolMs: data.poolMs,
           nsPerInstruction: null,
           timeScale: data.catalog.timeScale,
         };
         resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated });
         emit('ready', info);
+      } else if (data.type === 'threadlab:pool') {
+        if (info) info.poolMs = data.poolMs;
       } else if (data.type === 'threadlab:calibrated') {
         if (info) info.nsPerInstruction = data.nsPerInstruction;
       } else if (data.type === 'threadlab:fatal') {
@@ -162,7 +173,9 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   return {
     /**
-     * Resolves to `{threads, crossOriginIsolated, simulated}` once the wasm and its thread pool are up.
+     * Resolves to `{threads, crossOriginIsolated, simulated}` once the engine can take a run: the wasm
+     * instantiated in the engine worker and the catalogue read. The thread pool and the calibration (ns per
+     * instruction) come up after it; a run asked for sooner waits for them, then starts.
      * `simulated` is true where the page is not cross-origin isolated: no thread can share memory there,
      * so every run is the prediction played back in real time, and its record says `simulated: true`.
      */
@@ -174,7 +187,11 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
       return structuredClone(catalog);
     },
 
-    /** Pool size, its start-up time in ms, isolation, simulated, the time scale's schema (after `ready`), or null before. */
+    /**
+     * Pool size, isolation, simulated, the engine's start-up ms (`bootMs`: worker start to ready), the pool's
+     * (`poolMs`, `null` until it is up, after `ready`), ns per instruction (`null` until calibrated), the time
+     * scale's schema (after `ready`), or null before.
+     */
     info() {
       return info && { ...info };
     },

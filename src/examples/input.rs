@@ -23,6 +23,7 @@ pub struct InputError {
 
 impl InputError {
     /// A refusal of `value` in `field`.
+    #[optimize(size)]
     pub fn new(field: &str, value: &Value, problem: &str, allowed: String) -> Self {
         // A field is named as given (an unknown key, say), so it is shortened like a value, and a blank
         // name is said to be blank.
@@ -44,6 +45,7 @@ impl InputError {
 }
 
 impl fmt::Display for InputError {
+    #[optimize(size)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -54,6 +56,7 @@ impl fmt::Display for InputError {
 }
 
 /// Every refusal in one message, `; `-separated.
+#[optimize(size)]
 pub fn errors_message(errors: &[InputError]) -> String {
     errors
         .iter()
@@ -63,6 +66,7 @@ pub fn errors_message(errors: &[InputError]) -> String {
 }
 
 /// Keeps error messages readable when someone pastes a novel into a field.
+#[optimize(size)]
 fn shorten(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {
@@ -74,6 +78,7 @@ fn shorten(text: &str) -> String {
 }
 
 /// Formats a limit without a trailing `.0`.
+#[optimize(size)]
 pub fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
@@ -83,6 +88,7 @@ pub fn fmt_num(x: f64) -> String {
 }
 
 /// The time scale's schema, as the catalogue lists it beside the examples.
+#[optimize(size)]
 pub fn time_scale() -> Param {
     let (min, max) = TIME_SCALES;
     Param {
@@ -102,6 +108,7 @@ pub fn time_scale() -> Param {
 }
 
 /// Checks a time scale given in a request (field `timeScale`).
+#[optimize(size)]
 pub fn check_time_scale(value: &Value) -> Result<f64, InputError> {
     match time_scale().check(value) {
         Ok(ParamValue::Float(x)) => Ok(x),

@@ -156,10 +156,12 @@ pub struct Source {
 pub static EXAMPLES: LazyLock<Vec<Example>> = LazyLock::new(load);
 
 /// Finds an example by id.
+#[optimize(size)]
 pub fn example(id: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.id == id)
 }
 
+#[optimize(size)]
 fn load() -> Vec<Example> {
     let mut examples: Vec<Example> = RAW
         .iter()
@@ -193,6 +195,7 @@ fn load() -> Vec<Example> {
 
 /// The union of the modes' declarations, in order of first appearance; an error names a mode whose
 /// program or declarations don't parse, or a parameter declared differently by two modes.
+#[optimize(size)]
 fn union_of_params(example: &Example) -> Result<Vec<Param>, String> {
     let mut all: Vec<(Param, &str)> = Vec::new();
     for mode in &example.modes {
@@ -225,22 +228,26 @@ fn union_of_params(example: &Example) -> Result<Vec<Param>, String> {
 
 impl Example {
     /// A file of the folder by name.
+    #[optimize(size)]
     pub fn file(&self, name: &str) -> Option<&'static str> {
         self.files.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
     }
 
     /// A mode by id.
+    #[optimize(size)]
     pub fn mode(&self, id: &str) -> Option<&Mode> {
         self.modes.iter().find(|m| m.id == id)
     }
 
     /// A mode's Python program as written (the defaults).
+    #[optimize(size)]
     pub fn python(&self, mode: &Mode) -> &'static str {
         self.file(&mode.file).unwrap_or("")
     }
 
     /// A mode's Rust translation as written, if it has one: `<mode id>.rs`, or `<program's stem>.rs`
     /// (a program can't always be named by its mode: `asyncio.py` would shadow the module).
+    #[optimize(size)]
     pub fn rust(&self, mode: &Mode) -> Option<&'static str> {
         let stem = mode.file.strip_suffix(".py").unwrap_or(&mode.file);
         self.file(&format!("{}.rs", mode.id))
@@ -249,12 +256,14 @@ impl Example {
 
     /// The form's parameters: the union of the modes' declarations (an error says which declaration is
     /// malformed or which two differ).
+    #[optimize(size)]
     pub fn params(&self) -> Result<&[Param], &str> {
         self.params.as_deref().map_err(String::as_str)
     }
 
     /// Checks given values (JSON from the API, text from a form or a link) against the parameters;
     /// returns every value, defaults filled in, or every problem found.
+    #[optimize(size)]
     pub fn check(
         &self,
         given: &Map<String, Value>,
@@ -297,6 +306,7 @@ impl Example {
     }
 
     /// A mode's program (and translation) at the given values, after checking them.
+    #[optimize(size)]
     pub fn source(
         &self,
         mode: &str,
@@ -328,11 +338,13 @@ impl Example {
 }
 
 /// A free function form of [`Example::params`].
+#[optimize(size)]
 pub fn params(example: &Example) -> Result<&[Param], &str> {
     example.params()
 }
 
 /// A free function form of [`Example::source`].
+#[optimize(size)]
 pub fn source(
     example: &Example,
     mode: &str,
@@ -344,6 +356,7 @@ pub fn source(
 /// The catalogue as the page and `threadlab.examples()` read it: `{examples: [{id, title, group, lesson,
 /// modes: [{id, title, pattern, gil, order, file}], params: [...]}], timeScale}`; an example whose
 /// declarations are malformed lists no parameters and says why in `problem` (the tests refuse that).
+#[optimize(size)]
 pub fn catalogue_json() -> String {
     let examples: Vec<Value> = EXAMPLES
         .iter()

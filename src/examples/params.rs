@@ -124,6 +124,7 @@ pub struct Param {
 
 impl Param {
     /// What the field accepts, in words (as today's `ParamSpec::allowed`).
+    #[optimize(size)]
     pub fn allowed(&self) -> String {
         let unit = if self.unit.is_empty() {
             String::new()
@@ -154,6 +155,7 @@ impl Param {
 
     /// Checks a value given for this parameter (JSON from the API, or text from a form or a link); the
     /// field is named `params.NAME` in a refusal.
+    #[optimize(size)]
     pub fn check(&self, value: &Value) -> Result<ParamValue, InputError> {
         check(self, value)
     }
@@ -161,6 +163,7 @@ impl Param {
 
 /// Checks `value` against `param`: numbers as text accepted, lists as arrays or "2, 3 8", every refusal
 /// naming field, value, problem and what is allowed.
+#[optimize(size)]
 pub fn check(param: &Param, value: &Value) -> Result<ParamValue, InputError> {
     let field = format!("params.{}", param.name);
     let refuse = |problem: &str| InputError::new(&field, value, problem, param.allowed());
@@ -255,6 +258,7 @@ pub fn check(param: &Param, value: &Value) -> Result<ParamValue, InputError> {
 }
 
 /// A number, integer or list item: its problem in words, if any.
+#[optimize(size)]
 fn check_number(param: &Param, value: &Value, whole: bool) -> Result<f64, &'static str> {
     let x = match value {
         Value::Number(n) => n.as_f64().ok_or("is not a number")?,
@@ -277,6 +281,7 @@ fn check_number(param: &Param, value: &Value, whole: bool) -> Result<f64, &'stat
 }
 
 /// Keeps messages readable when someone pastes a novel into a field.
+#[optimize(size)]
 fn shorten(text: &str) -> String {
     const MAX: usize = 60;
     if text.chars().count() <= MAX {
@@ -294,6 +299,7 @@ fn shorten(text: &str) -> String {
 const FORM: &str = "`NAME = LITERAL  # param [LIMITS] Label: help`";
 
 /// Whether a comment's text is a `# param` declaration.
+#[optimize(size)]
 fn is_param_comment(comment: &str) -> bool {
     let Some(rest) = comment.strip_prefix('#') else {
         return false;
@@ -305,6 +311,7 @@ fn is_param_comment(comment: &str) -> bool {
 }
 
 /// The trailing comment of each line that has code before it: (line, 1-based column of `#`, text).
+#[optimize(size)]
 fn trailing_comments(source: &str) -> Vec<(u32, u32, String)> {
     let lexed = lexer::tokenize(source);
     // The last byte of code on each line (tokens that end there).
@@ -336,6 +343,7 @@ fn trailing_comments(source: &str) -> Vec<(u32, u32, String)> {
 }
 
 /// The value of a literal expression, if it is one a parameter may have.
+#[optimize(size)]
 fn literal_value(expr: &python::ast::Expr) -> Option<Lit> {
     match &expr.kind {
         ExprKind::Constant(Constant::Bool(b)) => Some(Lit::Bool(*b)),
@@ -387,6 +395,7 @@ struct Bracket {
 }
 
 /// Parses the declaration's comment into the bracket's contents, the label and the help.
+#[optimize(size)]
 fn parse_comment(comment: &str) -> Result<(Bracket, String, String), String> {
     let rest = comment[1..].trim_start()["param".len()..].trim_start();
     let mut bracket = Bracket::default();
@@ -415,6 +424,7 @@ fn parse_comment(comment: &str) -> Result<(Bracket, String, String), String> {
 }
 
 /// One comma-separated part of the brackets.
+#[optimize(size)]
 fn parse_part(part: &str, b: &mut Bracket) -> Result<(), String> {
     let what = "inside `[...]` write limits `LOW..HIGH` with an optional unit (`0..60 s`), `N items` \
                 (lists), `N chars` (texts), `url` (addresses) or choices `a|b|c`, separated by commas";
@@ -473,6 +483,7 @@ fn parse_part(part: &str, b: &mut Bracket) -> Result<(), String> {
     Ok(())
 }
 
+#[optimize(size)]
 fn count(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(n) if n > 0 => Ok(n),
@@ -484,6 +495,7 @@ fn count(text: &str) -> Result<usize, String> {
 
 /// The parameters declared in `source`, in source order; or every malformed declaration (and the
 /// source's syntax errors, if it doesn't parse), each saying what is allowed.
+#[optimize(size)]
 pub fn declared(source: &str) -> Result<Vec<Param>, Vec<SyntaxError>> {
     let module = python::parse(source)?;
     let comments = trailing_comments(source);
@@ -643,6 +655,7 @@ type Typed = (
 );
 
 /// Decides a declaration's type from its literal and brackets.
+#[optimize(size)]
 fn typed(name: &str, lit: Lit, b: Bracket) -> Result<Typed, String> {
     let no = |what: bool, text: &str, kind: &str| -> Result<(), String> {
         if what {
@@ -749,6 +762,7 @@ fn typed(name: &str, lit: Lit, b: Bracket) -> Result<Typed, String> {
 }
 
 /// A value as JSON (what [`check`] reads).
+#[optimize(size)]
 pub fn json_of(value: &ParamValue) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
@@ -757,6 +771,7 @@ pub fn json_of(value: &ParamValue) -> Value {
 // Rewriting
 
 /// The Python literal of `value` for `param` (the rule in the module's docs).
+#[optimize(size)]
 pub fn python_literal(param: &Param, value: &ParamValue) -> String {
     let float = |x: f64| crate::vm::ops::float_repr(x);
     match (param.ty, value) {
@@ -775,12 +790,14 @@ pub fn python_literal(param: &Param, value: &ParamValue) -> String {
     }
 }
 
+#[optimize(size)]
 fn list<T>(xs: &[T], one: impl Fn(&T) -> String) -> String {
     let items: Vec<String> = xs.iter().map(one).collect();
     format!("[{}]", items.join(", "))
 }
 
 /// A Python string literal as the rule writes it.
+#[optimize(size)]
 pub fn python_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
@@ -800,6 +817,7 @@ pub fn python_str(s: &str) -> String {
 }
 
 /// Whether `value` is the value `param`'s literal already has (then the literal is left as written).
+#[optimize(size)]
 fn same(param: &Param, value: &ParamValue) -> bool {
     let as_f = |v: &ParamValue| -> Option<Vec<f64>> {
         match v {
@@ -822,6 +840,7 @@ fn same(param: &Param, value: &ParamValue) -> bool {
 /// `source` with the literals of the given parameters replaced (the rule in the module's docs). Names
 /// the source doesn't declare are passed over (the parameter doesn't apply to this mode); a source whose
 /// declarations don't parse is returned as it is.
+#[optimize(size)]
 pub fn apply(source: &str, values: &[(&str, ParamValue)]) -> String {
     let Ok(params) = declared(source) else {
         return source.to_string();
@@ -852,6 +871,7 @@ pub fn apply(source: &str, values: &[(&str, ParamValue)]) -> String {
 /// values: `f64` literals always with a decimal point, integers in decimal, `true`/`false`, strings as
 /// Rust literals, lists as `[a, b]` or `&[a, b]` keeping the declared form (a `[T; N]` type gets the new
 /// length). Lines of other names are left as written.
+#[optimize(size)]
 pub fn rust(source_rs: &str, values: &[(&str, ParamValue)]) -> String {
     let mut out = String::with_capacity(source_rs.len());
     for line in source_rs.split_inclusive('\n') {
@@ -861,6 +881,7 @@ pub fn rust(source_rs: &str, values: &[(&str, ParamValue)]) -> String {
 }
 
 /// One `const` line rewritten, or None when it isn't one of the values' consts.
+#[optimize(size)]
 fn rust_line(line: &str, values: &[(&str, ParamValue)]) -> Option<String> {
     let indent = line.len() - line.trim_start().len();
     let body = &line[indent..];
@@ -918,6 +939,7 @@ fn rust_line(line: &str, values: &[(&str, ParamValue)]) -> Option<String> {
 }
 
 /// Where a Rust literal ends: the byte of the `;` that closes the statement.
+#[optimize(size)]
 fn literal_end(text: &str) -> Option<usize> {
     let mut in_str = false;
     let mut escaped = false;
@@ -939,6 +961,7 @@ fn literal_end(text: &str) -> Option<usize> {
 }
 
 /// An `f64` literal with a decimal point (`1.0`, `0.25`, `1.0e-7`).
+#[optimize(size)]
 pub fn rust_float(x: f64) -> String {
     let s = format!("{x:?}");
     if s.contains('.') || !s.chars().any(|c| c.is_ascii_digit()) {

@@ -26,11 +26,13 @@ pub struct ExampleRequest {
 }
 
 /// Whether a request names an example rather than giving a program's source.
+#[optimize(size)]
 pub fn is_example(request: &Value) -> bool {
     request.get("source").is_none()
 }
 
 /// Reads an example request: every problem found, each naming its field, the value and what is allowed.
+#[optimize(size)]
 pub fn parse(json: &str) -> Result<ExampleRequest, Vec<InputError>> {
     let value: Value = serde_json::from_str(json).map_err(|e| {
         vec![InputError::new(
@@ -44,6 +46,7 @@ pub fn parse(json: &str) -> Result<ExampleRequest, Vec<InputError>> {
 }
 
 /// As [`parse`], from a parsed value.
+#[optimize(size)]
 pub fn from_value(value: &Value) -> Result<ExampleRequest, Vec<InputError>> {
     let Some(obj) = value.as_object() else {
         return Err(vec![InputError::new(
@@ -155,6 +158,7 @@ pub fn from_value(value: &Value) -> Result<ExampleRequest, Vec<InputError>> {
 
 impl ExampleRequest {
     /// The source request the engine runs: `{source, timeScale, gil, seed}` as JSON.
+    #[optimize(size)]
     pub fn source_json(&self) -> String {
         let o = &self.run.options;
         serde_json::json!({

@@ -468,6 +468,7 @@ pub enum Operator {
 
 impl Operator {
     /// The operator's source spelling (`"+"`, `"//"`, ...), for messages.
+    #[optimize(size)]
     pub fn symbol(self) -> &'static str {
         match self {
             Operator::Add => "+",
@@ -527,6 +528,7 @@ pub enum CmpOp {
 
 impl CmpOp {
     /// The operator's source spelling (`"=="`, `"not in"`, ...), for messages.
+    #[optimize(size)]
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Eq => "==",
@@ -640,6 +642,7 @@ pub struct WithItem {
 
 impl Expr {
     /// An expression spanning `line:col` to `end_line:end_col`.
+    #[optimize(size)]
     pub fn new(kind: ExprKind, line: u32, col: u32, end_line: u32, end_col: u32) -> Expr {
         Expr {
             kind,
@@ -653,6 +656,7 @@ impl Expr {
 
 impl Stmt {
     /// A statement spanning `line:col` to `end_line:end_col`.
+    #[optimize(size)]
     pub fn new(kind: StmtKind, line: u32, col: u32, end_line: u32, end_col: u32) -> Stmt {
         Stmt {
             kind,

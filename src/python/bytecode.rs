@@ -415,6 +415,7 @@ pub enum Instr {
 
 impl Code {
     /// The location of instruction `ip` (the first line if `ip` is past the end).
+    #[optimize(size)]
     pub fn location(&self, ip: usize) -> Location {
         self.locations.get(ip).copied().unwrap_or(Location {
             line: self.first_line,
@@ -423,6 +424,7 @@ impl Code {
     }
 
     /// The text of 1-based `line` of the source, trimmed, or "" if there is none.
+    #[optimize(size)]
     pub fn line_text(&self, line: u32) -> &str {
         self.source
             .lines()

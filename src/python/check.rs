@@ -42,12 +42,14 @@ pub const SUPPORTED_MODULES: [&str; 13] = [
     "math",
 ];
 
+#[optimize(size)]
 fn supported_list() -> String {
     SUPPORTED_MODULES.join(", ")
 }
 
 /// The message refusing `import name`, with a suggestion when the name looks like a typo of a supported
 /// module (`import tme`).
+#[optimize(size)]
 fn unsupported_import(name: &str) -> String {
     let close = SUPPORTED_MODULES
         .iter()
@@ -67,6 +69,7 @@ fn unsupported_import(name: &str) -> String {
 }
 
 /// Levenshtein distance between two short names.
+#[optimize(size)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -90,26 +93,31 @@ enum Node<'a> {
     E(&'a Expr),
 }
 
+#[optimize(size)]
 fn opt<'a>(e: &'a Option<Expr>, out: &mut Vec<Node<'a>>) {
     if let Some(e) = e {
         out.push(Node::E(e));
     }
 }
 
+#[optimize(size)]
 fn opt_box<'a>(e: &'a Option<Box<Expr>>, out: &mut Vec<Node<'a>>) {
     if let Some(e) = e {
         out.push(Node::E(e));
     }
 }
 
+#[optimize(size)]
 fn exprs<'a>(es: &'a [Expr], out: &mut Vec<Node<'a>>) {
     out.extend(es.iter().map(Node::E));
 }
 
+#[optimize(size)]
 fn stmts<'a>(ss: &'a [Stmt], out: &mut Vec<Node<'a>>) {
     out.extend(ss.iter().map(Node::S));
 }
 
+#[optimize(size)]
 fn arguments<'a>(a: &'a Arguments, out: &mut Vec<Node<'a>>) {
     exprs(&a.defaults, out);
     for d in a.kw_defaults.iter().flatten() {
@@ -117,6 +125,7 @@ fn arguments<'a>(a: &'a Arguments, out: &mut Vec<Node<'a>>) {
     }
 }
 
+#[optimize(size)]
 fn generators<'a>(gens: &'a [Comprehension], out: &mut Vec<Node<'a>>) {
     for g in gens {
         out.push(Node::E(&g.target));
@@ -126,6 +135,7 @@ fn generators<'a>(gens: &'a [Comprehension], out: &mut Vec<Node<'a>>) {
 }
 
 /// The direct children of a node.
+#[optimize(size)]
 fn children<'a>(node: &Node<'a>, out: &mut Vec<Node<'a>>) {
     match node {
         Node::S(s) => match &s.kind {
@@ -313,6 +323,7 @@ fn children<'a>(node: &Node<'a>, out: &mut Vec<Node<'a>>) {
 
 /// The first node deeper than [`MAX_TREE_DEPTH`], as an error; found without recursion, so it is safe on
 /// any tree the parser can build.
+#[optimize(size)]
 pub fn depth_error(module: &Module) -> Option<SyntaxError> {
     let mut stack: Vec<(Node, u32)> = module.body.iter().map(|s| (Node::S(s), 1)).collect();
     let mut kids = Vec::new();
@@ -339,6 +350,7 @@ pub fn depth_error(module: &Module) -> Option<SyntaxError> {
 
 /// Runs the subset and context checks over a parsed module; returns the errors in source order (at most
 /// the parser's error cap).
+#[optimize(size)]
 pub fn check(module: &Module, source: &str, opts: &ParseOptions) -> Vec<SyntaxError> {
     let mut c = Checker {
         source,
@@ -378,6 +390,7 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    #[optimize(size)]
     fn error(&mut self, line: u32, column: u32, message: impl Into<String>) {
         self.errors.push(SyntaxError {
             line,
@@ -387,6 +400,7 @@ impl Checker<'_> {
     }
 
     /// The source text of an expression's first line (for messages naming it).
+    #[optimize(size)]
     fn text(&self, e: &Expr) -> String {
         let Some(line) = self.source.lines().nth(e.line.saturating_sub(1) as usize) else {
             return String::new();
@@ -402,12 +416,14 @@ impl Checker<'_> {
             .collect()
     }
 
+    #[optimize(size)]
     fn stmts(&mut self, body: &[Stmt], ctx: Ctx) {
         for s in body {
             self.stmt(s, ctx);
         }
     }
 
+    #[optimize(size)]
     fn stmt(&mut self, s: &Stmt, ctx: Ctx) {
         match &s.kind {
             StmtKind::FunctionDef {
@@ -635,6 +651,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn import_from(&mut self, s: &Stmt, module: Option<&str>, names: &[Alias], level: u32) {
         let shown = format!("{}{}", ".".repeat(level as usize), module.unwrap_or(""));
         if level > 0 {
@@ -672,6 +689,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn decorators(&mut self, decorators: &[Expr], ctx: Ctx) {
         for d in decorators {
             let text = self.text(d);
@@ -685,6 +703,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn matmult(&mut self, line: u32, col: u32) {
         self.error(
             line,
@@ -693,6 +712,7 @@ impl Checker<'_> {
         );
     }
 
+    #[optimize(size)]
     fn arguments(&mut self, a: &Arguments, ctx: Ctx) {
         self.exprs(&a.defaults, ctx);
         for d in a.kw_defaults.iter().flatten() {
@@ -700,12 +720,14 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn opt(&mut self, e: &Option<Expr>, ctx: Ctx) {
         if let Some(e) = e {
             self.expr(e, ctx);
         }
     }
 
+    #[optimize(size)]
     fn exprs(&mut self, es: &[Expr], ctx: Ctx) {
         for e in es {
             self.expr(e, ctx);
@@ -713,6 +735,7 @@ impl Checker<'_> {
     }
 
     /// Elements of a display, call or target list, where `*x` is allowed.
+    #[optimize(size)]
     fn elements(&mut self, es: &[Expr], ctx: Ctx) {
         for e in es {
             match &e.kind {
@@ -723,6 +746,7 @@ impl Checker<'_> {
     }
 
     /// An assignment target (the parser has checked its shape).
+    #[optimize(size)]
     fn target(&mut self, t: &Expr, ctx: Ctx) {
         match &t.kind {
             ExprKind::Tuple { elts } | ExprKind::List { elts } => {
@@ -737,6 +761,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn comprehension(&mut self, elts: &[&Expr], gens: &[Comprehension], ctx: Ctx) {
         // A comprehension is a function of its own: `yield` is not allowed in it, `await` is (inside async).
         let inner = Ctx {
@@ -763,6 +788,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn expr(&mut self, e: &Expr, ctx: Ctx) {
         match &e.kind {
             ExprKind::NamedExpr { value, .. } => {
@@ -856,6 +882,7 @@ impl Checker<'_> {
         }
     }
 
+    #[optimize(size)]
     fn yield_(&mut self, e: &Expr, ctx: Ctx) {
         if !self.opts.allow_yield {
             self.error(
@@ -871,6 +898,7 @@ impl Checker<'_> {
 
     /// CPython's symtable rules for `global`/`nonlocal` in one scope's body (not nested defs/classes):
     /// a declared name must not be used or assigned earlier in the scope, nor be a parameter.
+    #[optimize(size)]
     fn scope_declarations(&mut self, body: &[Stmt], params: &[String], module: bool) {
         let mut seen: HashMap<String, bool> = HashMap::new(); // name -> assigned (at its first mention)
         let mut global: Vec<String> = Vec::new();
@@ -926,6 +954,7 @@ impl Checker<'_> {
     }
 }
 
+#[optimize(size)]
 fn param_names(a: &Arguments) -> Vec<String> {
     a.posonlyargs
         .iter()
@@ -940,6 +969,7 @@ fn param_names(a: &Arguments) -> Vec<String> {
 /// Names a statement's own header uses or binds (not those of nested blocks, which are visited
 /// separately, and not inside nested functions, classes, lambdas or comprehensions beyond their first
 /// iterable).
+#[optimize(size)]
 fn names_in_stmt(s: &Stmt, seen: &mut HashMap<String, bool>) {
     let note = |name: &str, assigned: bool, seen: &mut HashMap<String, bool>| {
         if !seen.contains_key(name) {

@@ -31,6 +31,7 @@ type R<T> = Result<T, SyntaxError>;
 /// Compiles a parsed module: scope analysis, then one [`Code`] for the module with every nested function,
 /// class body, lambda and comprehension as `Const::Code` constants. `source` is the file's text (kept in
 /// every code object for tracebacks) and `filename` what tracebacks call it.
+#[optimize(size)]
 pub fn compile_module(
     module: &ast::Module,
     source: &str,
@@ -117,6 +118,7 @@ struct Unit<'a> {
 }
 
 impl<'a> Unit<'a> {
+    #[optimize(size)]
     fn new(
         scope: ScopeId,
         kind: CodeKind,
@@ -151,6 +153,7 @@ impl<'a> Unit<'a> {
     }
 }
 
+#[optimize(size)]
 fn err(line: u32, column: u32, message: impl Into<String>) -> SyntaxError {
     SyntaxError {
         line,
@@ -159,11 +162,13 @@ fn err(line: u32, column: u32, message: impl Into<String>) -> SyntaxError {
     }
 }
 
+#[optimize(size)]
 fn expr_err(e: &Expr, message: impl Into<String>) -> SyntaxError {
     err(e.line, e.col, message)
 }
 
 /// Points a jump instruction at `target`.
+#[optimize(size)]
 fn set_target(instr: &mut Instr, target: u32) {
     match instr {
         Instr::Jump(t)
@@ -180,6 +185,7 @@ fn set_target(instr: &mut Instr, target: u32) {
 
 /// Constants compare by value and kind (`1`, `1.0` and `True` stay distinct, so do `0.0` and `-0.0`);
 /// code objects are never shared.
+#[optimize(size)]
 fn same_const(a: &Const, b: &Const) -> bool {
     match (a, b) {
         (Const::Float(x), Const::Float(y)) => x.to_bits() == y.to_bits(),
@@ -191,6 +197,7 @@ fn same_const(a: &Const, b: &Const) -> bool {
     }
 }
 
+#[optimize(size)]
 fn to_const(c: &ast::Constant) -> Const {
     match c {
         ast::Constant::None => Const::None,
@@ -203,6 +210,7 @@ fn to_const(c: &ast::Constant) -> Const {
 }
 
 /// The value of a constant expression: literals, negated number literals, tuples of those.
+#[optimize(size)]
 fn const_value(e: &Expr) -> Option<Const> {
     match &e.kind {
         ExprKind::Constant(c) => Some(to_const(c)),
@@ -231,6 +239,7 @@ fn const_value(e: &Expr) -> Option<Const> {
 }
 
 /// Truthiness of a literal test (`while True:`), if it is one.
+#[optimize(size)]
 fn const_truth(e: &Expr) -> Option<bool> {
     match &e.kind {
         ExprKind::Constant(c) => Some(match c {
@@ -245,6 +254,7 @@ fn const_truth(e: &Expr) -> Option<bool> {
     }
 }
 
+#[optimize(size)]
 fn bin_op(op: ast::Operator, e: &Expr) -> R<BinOp> {
     Ok(match op {
         ast::Operator::Add => BinOp::Add,
@@ -268,6 +278,7 @@ fn bin_op(op: ast::Operator, e: &Expr) -> R<BinOp> {
     })
 }
 
+#[optimize(size)]
 fn cmp_op(op: ast::CmpOp) -> CmpOp {
     match op {
         ast::CmpOp::Eq => CmpOp::Eq,
@@ -284,6 +295,7 @@ fn cmp_op(op: ast::CmpOp) -> CmpOp {
 }
 
 /// How CPython names an expression that cannot be assigned to or deleted.
+#[optimize(size)]
 fn describe(e: &Expr) -> &'static str {
     match &e.kind {
         ExprKind::Call { .. } => "function call",
@@ -313,6 +325,7 @@ fn describe(e: &Expr) -> &'static str {
 }
 
 /// Does a statement list start with a docstring?
+#[optimize(size)]
 fn docstring(body: &[Stmt]) -> Option<&str> {
     match body.first().map(|s| &s.kind) {
         Some(StmtKind::Expr { value }) => match &value.kind {
@@ -337,26 +350,31 @@ struct Compiler<'a> {
 impl<'a> Compiler<'a> {
     // ----- emitting -----
 
+    #[optimize(size)]
     fn emit(&mut self, instr: Instr) -> usize {
         self.unit.instrs.push(instr);
         self.unit.locations.push(self.unit.loc);
         self.unit.instrs.len() - 1
     }
 
+    #[optimize(size)]
     fn new_label(&mut self) -> Label {
         self.unit.labels.push(None);
         Label(self.unit.labels.len() - 1)
     }
 
+    #[optimize(size)]
     fn bind(&mut self, label: Label) {
         self.unit.labels[label.0] = Some(self.unit.instrs.len() as u32);
     }
 
+    #[optimize(size)]
     fn emit_jump(&mut self, make: fn(u32) -> Instr, label: Label) {
         let at = self.emit(make(u32::MAX));
         self.unit.jumps.push((at, label));
     }
 
+    #[optimize(size)]
     fn add_const(&mut self, c: Const) -> u32 {
         if let Some(i) = self.unit.consts.iter().position(|x| same_const(x, &c)) {
             return i as u32;
@@ -365,16 +383,19 @@ impl<'a> Compiler<'a> {
         (self.unit.consts.len() - 1) as u32
     }
 
+    #[optimize(size)]
     fn load_const(&mut self, c: Const) {
         let i = self.add_const(c);
         self.emit(Instr::LoadConst(i));
     }
 
+    #[optimize(size)]
     fn load_none(&mut self) {
         self.load_const(Const::None);
     }
 
     /// The file's one shared `Arc<str>` for `name`.
+    #[optimize(size)]
     fn intern(&self, name: &str) -> Arc<str> {
         let mut set = self.interned.borrow_mut();
         if let Some(s) = set.get(name) {
@@ -385,6 +406,7 @@ impl<'a> Compiler<'a> {
         s
     }
 
+    #[optimize(size)]
     fn add_name(&mut self, name: &str) -> u32 {
         if let Some(i) = self.unit.names.get_index_of(name) {
             return i as u32;
@@ -394,16 +416,19 @@ impl<'a> Compiler<'a> {
         (self.unit.names.len() - 1) as u32
     }
 
+    #[optimize(size)]
     fn private(&self) -> Option<&'a str> {
         self.table.scope(self.unit.scope).private.as_deref()
     }
 
     /// An attribute name, mangled inside a class (`self.__x` → `self._C__x`).
+    #[optimize(size)]
     fn attr_name(&mut self, attr: &str) -> u32 {
         let mangled = mangle(self.private(), attr).into_owned();
         self.add_name(&mangled)
     }
 
+    #[optimize(size)]
     fn await_it(&mut self) {
         self.emit(Instr::GetAwaitable);
         self.load_none();
@@ -412,6 +437,7 @@ impl<'a> Compiler<'a> {
 
     // ----- units -----
 
+    #[optimize(size)]
     fn push_unit(
         &mut self,
         scope: ScopeId,
@@ -435,6 +461,7 @@ impl<'a> Compiler<'a> {
         self.outer.push(old);
     }
 
+    #[optimize(size)]
     fn pop_unit(&mut self) -> R<Code> {
         let parent = self
             .outer
@@ -444,6 +471,7 @@ impl<'a> Compiler<'a> {
         self.finish(unit)
     }
 
+    #[optimize(size)]
     fn finish(&self, mut unit: Unit<'a>) -> R<Code> {
         for &(at, label) in &unit.jumps {
             let target = unit.labels[label.0].ok_or_else(|| {
@@ -487,6 +515,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// The qualified name of a function, class, lambda or comprehension defined in the current unit.
+    #[optimize(size)]
     fn qualname_for(&self, name: &str, kind: ScopeKind) -> String {
         if self.unit.kind == CodeKind::Module {
             return name.to_string();
@@ -506,6 +535,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Does the current code end in a `Return` that nothing jumps past?
+    #[optimize(size)]
     fn ends_with_return(&self) -> bool {
         let end = self.unit.instrs.len() as u32;
         matches!(self.unit.instrs.last(), Some(Instr::Return))
@@ -513,6 +543,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// Is the innermost non-comprehension unit an `async def`?
+    #[optimize(size)]
     fn in_async_function(&self) -> bool {
         std::iter::once(&self.unit)
             .chain(self.outer.iter().rev())
@@ -522,6 +553,7 @@ impl<'a> Compiler<'a> {
 
     // ----- names -----
 
+    #[optimize(size)]
     fn varname(&mut self, name: &str) -> u32 {
         if let Some(i) = self.unit.varnames.get_index_of(name) {
             return i as u32;
@@ -531,6 +563,7 @@ impl<'a> Compiler<'a> {
         (self.unit.varnames.len() - 1) as u32
     }
 
+    #[optimize(size)]
     fn deref_index(&self, name: &str) -> R<u32> {
         if let Some(i) = self.unit.cellvars.iter().position(|c| c == name) {
             return Ok(i as u32);
@@ -545,6 +578,7 @@ impl<'a> Compiler<'a> {
         ))
     }
 
+    #[optimize(size)]
     fn name_op(&mut self, name: &str, ctx: Ctx) -> R<()> {
         let mangled = mangle(self.private(), name).into_owned();
         let scope = self.table.scope(self.unit.scope).lookup(&mangled);
@@ -593,6 +627,7 @@ impl<'a> Compiler<'a> {
 
     // ----- module, statements -----
 
+    #[optimize(size)]
     fn module(&mut self, module: &'a ast::Module) -> R<Code> {
         let mut body = &module.body[..];
         if let Some(doc) = docstring(body) {
@@ -617,6 +652,7 @@ impl<'a> Compiler<'a> {
 
     /// `LoadConst None; Return` at the end of a body that may fall off its end, located at its last
     /// statement.
+    #[optimize(size)]
     fn implicit_return(&mut self, body: &[Stmt]) {
         if self.ends_with_return() {
             return;
@@ -631,10 +667,12 @@ impl<'a> Compiler<'a> {
         self.emit(Instr::Return);
     }
 
+    #[optimize(size)]
     fn stmts(&mut self, body: &'a [Stmt]) -> R<()> {
         body.iter().try_for_each(|s| self.stmt(s))
     }
 
+    #[optimize(size)]
     fn stmt(&mut self, s: &'a Stmt) -> R<()> {
         let saved = self.unit.loc;
         self.unit.loc = Location {
@@ -646,6 +684,7 @@ impl<'a> Compiler<'a> {
         r
     }
 
+    #[optimize(size)]
     fn stmt_inner(&mut self, s: &'a Stmt) -> R<()> {
         match &s.kind {
             StmtKind::FunctionDef {
@@ -868,10 +907,12 @@ impl<'a> Compiler<'a> {
     }
 
     /// `async with` is allowed only directly in an `async def` (not in a lambda or comprehension).
+    #[optimize(size)]
     fn in_async_function_strict(&self) -> bool {
         self.unit.kind == CodeKind::Function && self.table.scope(self.unit.scope).is_async_def
     }
 
+    #[optimize(size)]
     fn return_stmt(&mut self, s: &'a Stmt, value: Option<&'a Expr>) -> R<()> {
         if !matches!(self.unit.kind, CodeKind::Function | CodeKind::Lambda) {
             return Err(err(s.line, s.col, "'return' outside function"));
@@ -899,6 +940,7 @@ impl<'a> Compiler<'a> {
     /// Undoes the frame blocks from the innermost out, stopping at the innermost loop when `to_loop`
     /// (which it returns, still on the stack). A block being undone is off the stack while its cleanup
     /// is compiled, so a `break` in an inlined finally body does not run that body again.
+    #[optimize(size)]
     fn unwind_fblock_stack(&mut self, preserve: bool, to_loop: bool) -> R<Option<FBlock<'a>>> {
         let Some(&top) = self.unit.fblocks.last() else {
             return Ok(None);
@@ -916,6 +958,7 @@ impl<'a> Compiler<'a> {
 
     /// Emits what leaving one frame block needs; with `preserve` a value on top of the stack (the return
     /// value) is kept on top.
+    #[optimize(size)]
     fn unwind_fblock(&mut self, fb: FBlock<'a>, preserve: bool) -> R<()> {
         match fb {
             FBlock::WhileLoop { .. } => {}
@@ -971,6 +1014,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// `[exit] → []`: `exit(None, None, None)`, awaited for `async with`, result dropped.
+    #[optimize(size)]
     fn call_exit_with_nones(&mut self, is_async: bool) {
         self.load_none();
         self.load_none();
@@ -983,12 +1027,14 @@ impl<'a> Compiler<'a> {
     }
 
     /// `name = None; del name`: what ends an `except ... as name:` clause.
+    #[optimize(size)]
     fn clear_name(&mut self, name: &str) -> R<()> {
         self.load_none();
         self.name_op(name, Ctx::Store)?;
         self.name_op(name, Ctx::Del)
     }
 
+    #[optimize(size)]
     fn for_stmt(
         &mut self,
         target: &'a Expr,
@@ -1014,6 +1060,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn while_stmt(&mut self, test: &'a Expr, body: &'a [Stmt], orelse: &'a [Stmt]) -> R<()> {
         let start = self.new_label();
         let anchor = self.new_label();
@@ -1036,6 +1083,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// `with a as x, b: body` is `with a as x: with b: body`.
+    #[optimize(size)]
     fn with_stmt(
         &mut self,
         s: &'a Stmt,
@@ -1101,6 +1149,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn try_except(
         &mut self,
         body: &'a [Stmt],
@@ -1180,6 +1229,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn try_finally(
         &mut self,
         body: &'a [Stmt],
@@ -1213,6 +1263,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn aug_assign(&mut self, target: &'a Expr, op: ast::Operator, value: &'a Expr) -> R<()> {
         let op = bin_op(op, target)?;
         let saved = self.unit.loc;
@@ -1263,6 +1314,7 @@ impl<'a> Compiler<'a> {
 
     // ----- targets -----
 
+    #[optimize(size)]
     fn store_target(&mut self, t: &'a Expr) -> R<()> {
         let saved = self.unit.loc;
         self.unit.loc = Location {
@@ -1274,6 +1326,7 @@ impl<'a> Compiler<'a> {
         r
     }
 
+    #[optimize(size)]
     fn store_target_inner(&mut self, t: &'a Expr) -> R<()> {
         match &t.kind {
             ExprKind::Name { id } => self.name_op(id, Ctx::Store),
@@ -1327,6 +1380,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    #[optimize(size)]
     fn delete_target(&mut self, t: &'a Expr) -> R<()> {
         let saved = self.unit.loc;
         self.unit.loc = Location {
@@ -1359,6 +1413,7 @@ impl<'a> Compiler<'a> {
     // ----- functions and classes -----
 
     /// Evaluates the defaults of a `def`/`lambda` in the enclosing scope; returns the `MakeFunction` flags.
+    #[optimize(size)]
     fn defaults(&mut self, args: &'a Arguments) -> R<u8> {
         let mut flags = 0;
         if !args.defaults.is_empty() {
@@ -1384,6 +1439,7 @@ impl<'a> Compiler<'a> {
         Ok(flags)
     }
 
+    #[optimize(size)]
     fn set_args(&mut self, args: &Arguments) {
         self.unit.posonlyargcount = args.posonlyargs.len() as u32;
         self.unit.argcount = (args.posonlyargs.len() + args.args.len()) as u32;
@@ -1394,6 +1450,7 @@ impl<'a> Compiler<'a> {
 
     /// `[defaults?, kwdefaults?] → [function]`: adds the closure (the cells of the new code's free
     /// variables, taken from this unit) and makes the function.
+    #[optimize(size)]
     fn make_closure(&mut self, code: Code, mut flags: u8) -> R<()> {
         if !code.freevars.is_empty() {
             for name in &code.freevars {
@@ -1438,6 +1495,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn scope_of_stmt(&self, s: &Stmt) -> R<ScopeId> {
         self.table.scope_of_stmt(s).ok_or_else(|| {
             err(
@@ -1448,12 +1506,14 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    #[optimize(size)]
     fn scope_of_expr(&self, e: &Expr) -> R<ScopeId> {
         self.table
             .scope_of_expr(e)
             .ok_or_else(|| expr_err(e, "internal compiler error: no scope for this expression"))
     }
 
+    #[optimize(size)]
     fn function_def(
         &mut self,
         s: &'a Stmt,
@@ -1499,11 +1559,13 @@ impl<'a> Compiler<'a> {
 
     /// Decorators are evaluated first, top to bottom (the parser's check refuses them in user code; the
     /// prelude may use them).
+    #[optimize(size)]
     fn decorators(&mut self, decorators: &'a [Expr]) -> R<()> {
         decorators.iter().try_for_each(|d| self.expr(d))
     }
 
     /// `[d1, .., dn, f] → [d1(..(dn(f)))]`: applied bottom to top.
+    #[optimize(size)]
     fn apply_decorators(&mut self, decorators: &[Expr]) {
         for d in decorators.iter().rev() {
             let saved = self.unit.loc;
@@ -1516,6 +1578,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    #[optimize(size)]
     fn class_def(
         &mut self,
         s: &'a Stmt,
@@ -1599,6 +1662,7 @@ impl<'a> Compiler<'a> {
         self.name_op(name, Ctx::Store)
     }
 
+    #[optimize(size)]
     fn lambda(&mut self, e: &'a Expr, args: &'a Arguments, body: &'a Expr) -> R<()> {
         let flags = self.defaults(args)?;
         let scope_id = self.scope_of_expr(e)?;
@@ -1622,6 +1686,7 @@ impl<'a> Compiler<'a> {
         self.make_closure(code, flags)
     }
 
+    #[optimize(size)]
     fn comprehension(
         &mut self,
         e: &'a Expr,
@@ -1699,6 +1764,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn comprehension_loop(
         &mut self,
         generators: &'a [Comprehension],
@@ -1758,6 +1824,7 @@ impl<'a> Compiler<'a> {
 
     // ----- expressions -----
 
+    #[optimize(size)]
     fn expr(&mut self, e: &'a Expr) -> R<()> {
         let saved = self.unit.loc;
         self.unit.loc = Location {
@@ -1769,6 +1836,7 @@ impl<'a> Compiler<'a> {
         r
     }
 
+    #[optimize(size)]
     fn expr_inner(&mut self, e: &'a Expr) -> R<()> {
         match &e.kind {
             ExprKind::BoolOp { op, values } => {
@@ -1962,6 +2030,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn check_yield(&self, e: &Expr, what: &str) -> R<()> {
         match self.unit.kind {
             CodeKind::Function | CodeKind::Lambda
@@ -1977,6 +2046,7 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    #[optimize(size)]
     fn compare(&mut self, left: &'a Expr, ops: &[ast::CmpOp], comparators: &'a [Expr]) -> R<()> {
         self.expr(left)?;
         let n = ops.len().min(comparators.len());
@@ -2012,6 +2082,7 @@ impl<'a> Compiler<'a> {
     /// Zero-argument `super()` in a method: `LoadDeref(__class__)`, the first parameter, `BuildSuper`.
     /// Elsewhere (`super` shadowed, no enclosing class, no parameter) it stays a plain call of the builtin,
     /// which raises CPython's error.
+    #[optimize(size)]
     fn try_zero_arg_super(&mut self, func: &Expr, args: &[Expr], keywords: &[Keyword]) -> R<bool> {
         let ExprKind::Name { id } = &func.kind else {
             return Ok(false);
@@ -2045,6 +2116,7 @@ impl<'a> Compiler<'a> {
         Ok(true)
     }
 
+    #[optimize(size)]
     fn call(&mut self, func: &'a Expr, args: &'a [Expr], keywords: &'a [Keyword]) -> R<()> {
         if self.try_zero_arg_super(func, args, keywords)? {
             return Ok(());
@@ -2160,6 +2232,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn sequence_display(&mut self, elts: &'a [Expr], kind: CodeSeq) -> R<()> {
         let Some(lead) = elts
             .iter()
@@ -2211,6 +2284,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn dict_display(&mut self, keys: &'a [Option<Expr>], values: &'a [Expr]) -> R<()> {
         let mut have_dict = false;
         let mut pending = 0;
@@ -2258,12 +2332,14 @@ enum CodeSeq {
 /// A readable listing of a code object and, after it, of every code object nested in it: a header per
 /// code object, then one instruction per line with its index, source line, and operands resolved
 /// (`LoadGlobal(3 print)`, `LoadConst(0 'hi')`, `Jump(12)`).
+#[optimize(size)]
 pub fn disassemble(code: &Code) -> String {
     let mut out = String::new();
     disassemble_into(code, &mut out);
     out
 }
 
+#[optimize(size)]
 fn disassemble_into(code: &Code, out: &mut String) {
     let _ = write!(out, "== {} ({:?}", code.qualname, code.kind);
     if code.kind != CodeKind::Module && code.kind != CodeKind::Class {
@@ -2313,6 +2389,7 @@ fn disassemble_into(code: &Code, out: &mut String) {
     }
 }
 
+#[optimize(size)]
 fn const_repr(c: &Const) -> String {
     match c {
         Const::None => "None".into(),
@@ -2363,6 +2440,7 @@ fn const_repr(c: &Const) -> String {
     }
 }
 
+#[optimize(size)]
 fn instr_text(code: &Code, instr: &Instr) -> String {
     let name = |i: &u32| {
         code.names

@@ -159,6 +159,7 @@ const KEYWORDS: [(&str, Kw); 35] = [
 
 impl Kw {
     /// The keyword spelled `word`, if it is one.
+    #[optimize(size)]
     pub fn from_word(word: &str) -> Option<Kw> {
         // Every identifier is looked up: a quick reject on the first byte (all keywords start with a
         // lowercase letter, or F/N/T) avoids scanning the table for most names.
@@ -170,6 +171,7 @@ impl Kw {
     }
 
     /// The keyword's spelling.
+    #[optimize(size)]
     pub fn as_str(self) -> &'static str {
         KEYWORDS
             .iter()
@@ -233,6 +235,7 @@ pub enum Op {
 
 impl Op {
     /// The operator's spelling.
+    #[optimize(size)]
     pub fn as_str(self) -> &'static str {
         match self {
             Op::LPar => "(",
@@ -324,6 +327,7 @@ pub struct Lexed {
 }
 
 /// Tokenizes a whole module.
+#[optimize(size)]
 pub fn tokenize(source: &str) -> Lexed {
     Lexer::new(source, 1, 1, false).run()
 }
@@ -331,14 +335,17 @@ pub fn tokenize(source: &str) -> Lexed {
 /// Tokenizes the expression of an f-string field that starts at `line`:`col` of the enclosing file: no
 /// indentation and no NEWLINE tokens (the text behaves as if inside brackets), just the tokens and
 /// [`Tok::Eof`].
+#[optimize(size)]
 pub fn tokenize_expression(text: &str, line: u32, col: u32) -> Lexed {
     Lexer::new(text, line, col, true).run()
 }
 
+#[optimize(size)]
 fn is_id_start(c: char) -> bool {
     c == '_' || c.is_ascii_alphabetic() || (!c.is_ascii() && c.is_alphabetic())
 }
 
+#[optimize(size)]
 fn is_id_continue(c: char) -> bool {
     c == '_' || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
 }
@@ -371,6 +378,7 @@ struct Lexer<'a> {
 type LexResult<T> = Result<T, LexError>;
 
 impl<'a> Lexer<'a> {
+    #[optimize(size)]
     fn new(src: &'a str, line: u32, col: u32, expr_mode: bool) -> Lexer<'a> {
         Lexer {
             src,
@@ -387,6 +395,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn peek(&self) -> Option<char> {
         let b = *self.bytes.get(self.pos)?;
         if b < 0x80 {
@@ -396,12 +405,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn peek_at(&self, ahead: usize) -> Option<char> {
         // Only ever used to look at ASCII punctuation right after the current character.
         self.bytes.get(self.pos + ahead).map(|&b| b as char)
     }
 
     /// Consumes one character, keeping line and column up to date (`\r\n` and `\r` end a line too).
+    #[optimize(size)]
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += c.len_utf8();
@@ -414,6 +425,7 @@ impl<'a> Lexer<'a> {
         Some(c)
     }
 
+    #[optimize(size)]
     fn err(&self, line: u32, col: u32, message: impl Into<String>, kind: LexErrorKind) -> LexError {
         LexError {
             error: SyntaxError {
@@ -425,6 +437,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn push(&mut self, kind: Tok, line: u32, col: u32, start: usize) {
         self.line_has_tokens = true;
         self.tokens.push(Token {
@@ -438,6 +451,7 @@ impl<'a> Lexer<'a> {
         });
     }
 
+    #[optimize(size)]
     fn push_marker(&mut self, kind: Tok) {
         self.tokens.push(Token {
             kind,
@@ -450,6 +464,7 @@ impl<'a> Lexer<'a> {
         });
     }
 
+    #[optimize(size)]
     fn run(mut self) -> Lexed {
         let error = match self.lex_all() {
             Ok(()) => None,
@@ -475,6 +490,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn lex_all(&mut self) -> LexResult<()> {
         let mut at_line_start = !self.expr_mode;
         loop {
@@ -585,6 +601,7 @@ impl<'a> Lexer<'a> {
     /// At the start of a physical line outside brackets: measures the indentation and emits INDENT/DEDENT
     /// for a line with a token on it (blank and comment-only lines do not count). Returns false at the end
     /// of the input.
+    #[optimize(size)]
     fn indentation(&mut self) -> LexResult<bool> {
         loop {
             let (mut col, mut alt) = (0u32, 0u32);
@@ -674,6 +691,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn name(&mut self, line: u32, col: u32, start: usize) -> LexResult<()> {
         while let Some(c) = self.peek() {
             if !is_id_continue(c) {
@@ -702,6 +720,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A string literal whose (lowercased) prefix has been consumed; the current character is the quote.
+    #[optimize(size)]
     fn string(&mut self, prefix: String, line: u32, col: u32, start: usize) -> LexResult<()> {
         let q = self.bump().unwrap_or('"');
         let triple = self.peek() == Some(q) && self.peek_at(1) == Some(q as u8 as char);
@@ -805,6 +824,7 @@ impl<'a> Lexer<'a> {
 
     /// Consumes digits of `radix` with single underscores between them; returns the digits without
     /// underscores. An underscore not followed by a digit is an error, reported at the underscore.
+    #[optimize(size)]
     fn digits(&mut self, radix: u32, what: &str) -> LexResult<String> {
         let mut out = String::new();
         loop {
@@ -830,6 +850,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[optimize(size)]
     fn number(&mut self, line: u32, col: u32, start: usize) -> LexResult<()> {
         let first = self.peek();
         let radix = match (first, self.peek_at(1)) {
@@ -947,6 +968,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// CPython 3.11 accepts `1if x else y` and friends (with a warning): a keyword may follow a number.
+    #[optimize(size)]
     fn keyword_follows(&self) -> bool {
         let rest = &self.src[self.pos..];
         ["and", "else", "for", "if", "in", "is", "not", "or"]
@@ -956,6 +978,7 @@ impl<'a> Lexer<'a> {
             })
     }
 
+    #[optimize(size)]
     fn int_value(&mut self, value: Option<i64>, line: u32, col: u32, start: usize) -> i64 {
         value.unwrap_or_else(|| {
             self.diagnostics.push(SyntaxError {
@@ -971,6 +994,7 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    #[optimize(size)]
     fn operator(&mut self, c: char, line: u32, col: u32, start: usize) -> LexResult<()> {
         let rest = &self.bytes[self.pos..];
         let three = |s: &[u8]| rest.starts_with(s);
@@ -1110,6 +1134,7 @@ impl<'a> Lexer<'a> {
         Ok(())
     }
 
+    #[optimize(size)]
     fn invalid_character(&self, c: char, line: u32, col: u32) -> LexError {
         let code = c as u32;
         let message = match c {
@@ -1136,6 +1161,7 @@ impl<'a> Lexer<'a> {
 
 /// Decodes the escapes of a non-raw string body. An unknown escape such as `\d` keeps its backslash, as
 /// CPython does (it only warns).
+#[optimize(size)]
 pub fn decode_escapes(body: &str) -> Result<String, String> {
     let mut out = String::with_capacity(body.len());
     let mut chars = body.chars().peekable();

@@ -27,6 +27,7 @@ pub struct SyntaxError {
 }
 
 impl fmt::Display for SyntaxError {
+    #[optimize(size)]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -42,6 +43,7 @@ pub use parser::parse;
 
 /// Parses, checks and compiles a user's program: the whole front end in one call. `filename` is what
 /// tracebacks name (`"<main>"` for the page's program).
+#[optimize(size)]
 pub fn compile(source: &str, filename: &str) -> Result<Arc<bytecode::Code>, Vec<SyntaxError>> {
     let module = parser::parse(source)?;
     compiler::compile_module(&module, source, filename)
@@ -49,6 +51,7 @@ pub fn compile(source: &str, filename: &str) -> Result<Arc<bytecode::Code>, Vec<
 
 /// Compiles one of ThreadLab's own modules (the prelude written in Python): generators and any import
 /// are allowed there, and an error is the product's bug, not the user's.
+#[optimize(size)]
 pub fn compile_prelude(
     source: &str,
     filename: &str,

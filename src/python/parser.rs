@@ -50,11 +50,13 @@ pub struct ParseOptions {
 }
 
 /// Parses and checks a user's program: lexing, parsing and the subset check.
+#[optimize(size)]
 pub fn parse(source: &str) -> Result<Module, Vec<SyntaxError>> {
     parse_with(source, ParseOptions::default())
 }
 
 /// Parses and checks with `opts` (the prelude's modules allow generators and any import).
+#[optimize(size)]
 pub fn parse_with(source: &str, opts: ParseOptions) -> Result<Module, Vec<SyntaxError>> {
     let lexed = lexer::tokenize(source);
     let mut p = Parser::new(source, lexed.tokens, opts, 0);
@@ -106,6 +108,7 @@ pub fn parse_with(source: &str, opts: ParseOptions) -> Result<Module, Vec<Syntax
 
 /// The Python exception class CPython would raise for `error`: `"IndentationError"`, `"TabError"` or
 /// `"SyntaxError"` (refusals of constructs outside the subset are `"SyntaxError"` too).
+#[optimize(size)]
 pub fn error_kind(error: &SyntaxError) -> &'static str {
     const INDENTATION: [&str; 5] = [
         "unexpected indent",
@@ -166,6 +169,7 @@ struct Parser<'s> {
     opts: ParseOptions,
 }
 
+#[optimize(size)]
 fn describe_tok(src: &str, t: &Token) -> String {
     match &t.kind {
         Tok::Newline => "end of line".to_string(),
@@ -188,6 +192,7 @@ fn describe_tok(src: &str, t: &Token) -> String {
 }
 
 /// What a non-target expression is, for "cannot assign to ..." messages.
+#[optimize(size)]
 fn describe_expr(e: &Expr) -> &'static str {
     match &e.kind {
         ExprKind::Call { .. } => "a function call",
@@ -223,6 +228,7 @@ fn describe_expr(e: &Expr) -> &'static str {
 }
 
 impl<'s> Parser<'s> {
+    #[optimize(size)]
     fn new(src: &'s str, toks: Vec<Token>, opts: ParseOptions, depth: u32) -> Parser<'s> {
         Parser {
             src,
@@ -240,24 +246,29 @@ impl<'s> Parser<'s> {
 
     // ----- token access -----
 
+    #[optimize(size)]
     fn tok(&self) -> &Token {
         // The lexer always ends the list with Eof or Error, and the parser never moves past it.
         &self.toks[self.pos.min(self.toks.len() - 1)]
     }
 
+    #[optimize(size)]
     fn kind(&self) -> &Tok {
         &self.tok().kind
     }
 
+    #[optimize(size)]
     fn peek_kind(&self, ahead: usize) -> &Tok {
         &self.toks[(self.pos + ahead).min(self.toks.len() - 1)].kind
     }
 
+    #[optimize(size)]
     fn here(&self) -> Pos {
         let t = self.tok();
         (t.line, t.col)
     }
 
+    #[optimize(size)]
     fn bump(&mut self) {
         let t = self.tok();
         match t.kind {
@@ -268,14 +279,17 @@ impl<'s> Parser<'s> {
         self.pos += 1;
     }
 
+    #[optimize(size)]
     fn at_op(&self, op: Op) -> bool {
         matches!(self.kind(), Tok::Op(o) if *o == op)
     }
 
+    #[optimize(size)]
     fn at_kw(&self, kw: Kw) -> bool {
         matches!(self.kind(), Tok::Kw(k) if *k == kw)
     }
 
+    #[optimize(size)]
     fn eat_op(&mut self, op: Op) -> bool {
         let at = self.at_op(op);
         if at {
@@ -284,6 +298,7 @@ impl<'s> Parser<'s> {
         at
     }
 
+    #[optimize(size)]
     fn eat_kw(&mut self, kw: Kw) -> bool {
         let at = self.at_kw(kw);
         if at {
@@ -292,11 +307,13 @@ impl<'s> Parser<'s> {
         at
     }
 
+    #[optimize(size)]
     fn at_line_end(&self) -> bool {
         matches!(self.kind(), Tok::Newline | Tok::Eof | Tok::Error) || self.at_op(Op::Semi)
     }
 
     /// Whether the current token can start an expression.
+    #[optimize(size)]
     fn starts_expr(&self) -> bool {
         match self.kind() {
             Tok::Name(_) | Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::FStr(_) => true,
@@ -319,12 +336,14 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn describe_current(&self) -> String {
         describe_tok(self.src, self.tok())
     }
 
     // ----- errors -----
 
+    #[optimize(size)]
     fn record(&mut self, pos: Pos, message: String) {
         if self.stopped {
             return;
@@ -342,6 +361,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Records an error at `pos`.
+    #[optimize(size)]
     fn error_at(&mut self, pos: Pos, message: impl Into<String>) -> Fail {
         self.record(pos, message.into());
         Fail
@@ -349,6 +369,7 @@ impl<'s> Parser<'s> {
 
     /// Records an error at the current token, unless it is the lexer's error token (whose own error the
     /// caller of the parser reports).
+    #[optimize(size)]
     fn error_here(&mut self, message: impl Into<String>) -> Fail {
         if matches!(self.kind(), Tok::Error) {
             self.stopped = true;
@@ -359,6 +380,7 @@ impl<'s> Parser<'s> {
     }
 
     /// "invalid syntax: unexpected X", with CPython's wording for an indent.
+    #[optimize(size)]
     fn unexpected(&mut self) -> Fail {
         let msg = match self.kind() {
             Tok::Indent => "unexpected indent".to_string(),
@@ -374,6 +396,7 @@ impl<'s> Parser<'s> {
         self.error_here(msg)
     }
 
+    #[optimize(size)]
     fn expect_op(&mut self, op: Op, message: &str) -> PResult<()> {
         if self.eat_op(op) {
             Ok(())
@@ -384,6 +407,7 @@ impl<'s> Parser<'s> {
 
     /// Goes one recursion level deeper, refusing to go past MAX_DEPTH; the caller decrements `depth`
     /// when it returns (a closure-taking helper would add a stack frame per level).
+    #[optimize(size)]
     fn enter(&mut self) -> PResult<()> {
         if self.depth >= MAX_DEPTH {
             self.error_here(format!(
@@ -398,6 +422,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Counts one operator built in a loop (see MAX_CHAIN).
+    #[optimize(size)]
     fn chained(&mut self, pos: Pos) -> PResult<()> {
         self.chain += 1;
         if self.chain > MAX_CHAIN {
@@ -414,14 +439,17 @@ impl<'s> Parser<'s> {
 
     // ----- node construction -----
 
+    #[optimize(size)]
     fn expr(&self, kind: ExprKind, start: Pos) -> Expr {
         Expr::new(kind, start.0, start.1, self.last_end.0, self.last_end.1)
     }
 
+    #[optimize(size)]
     fn stmt(&self, kind: StmtKind, start: Pos) -> Stmt {
         Stmt::new(kind, start.0, start.1, self.last_end.0, self.last_end.1)
     }
 
+    #[optimize(size)]
     fn name(&mut self, what: &str) -> PResult<(String, Pos)> {
         if let Tok::Name(n) = self.kind() {
             let n = n.clone();
@@ -442,6 +470,7 @@ impl<'s> Parser<'s> {
 
     // ----- statements -----
 
+    #[optimize(size)]
     fn module(&mut self) -> Vec<Stmt> {
         let mut body = Vec::new();
         while !self.stopped {
@@ -460,6 +489,7 @@ impl<'s> Parser<'s> {
     }
 
     /// An indented line where none was expected: report it, then parse the block (for its own errors).
+    #[optimize(size)]
     fn unexpected_indent(&mut self) {
         self.bump();
         let pos = self.here();
@@ -471,6 +501,7 @@ impl<'s> Parser<'s> {
     }
 
     /// The statements of an indented block, after its INDENT, through its DEDENT.
+    #[optimize(size)]
     fn block_body(&mut self) -> Vec<Stmt> {
         let mut body = Vec::new();
         while !self.stopped {
@@ -492,6 +523,7 @@ impl<'s> Parser<'s> {
         body
     }
 
+    #[optimize(size)]
     fn statement_or_recover(&mut self, body: &mut Vec<Stmt>) {
         self.chain = 0;
         if self.statement(body).is_err() {
@@ -502,6 +534,7 @@ impl<'s> Parser<'s> {
     /// After an error: skip the rest of the logical line and any block indented under it (and the
     /// `elif`/`else`/`except`/`finally` clauses that continue a failed compound statement), so parsing
     /// resumes at the next line at the same or a lower indentation.
+    #[optimize(size)]
     fn recover(&mut self) {
         loop {
             if self.stopped {
@@ -544,6 +577,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.here();
         let stmt = match self.kind() {
@@ -568,6 +602,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `match x:` followed by an indented block (a call `match(x)` does not end with a colon).
+    #[optimize(size)]
     fn looks_like_match(&self) -> bool {
         if !matches!(
             self.peek_kind(1),
@@ -594,6 +629,7 @@ impl<'s> Parser<'s> {
         false
     }
 
+    #[optimize(size)]
     fn simple_stmts(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         loop {
             let s = self.simple_stmt()?;
@@ -616,6 +652,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn simple_stmt(&mut self) -> PResult<Stmt> {
         let start = self.here();
         let kind = match self.kind().clone() {
@@ -744,6 +781,7 @@ impl<'s> Parser<'s> {
         Ok(self.stmt(kind, start))
     }
 
+    #[optimize(size)]
     fn dotted_name(&mut self, what: &str) -> PResult<(String, Pos)> {
         let (mut name, pos) = self.name(what)?;
         while self.eat_op(Op::Dot) {
@@ -753,6 +791,7 @@ impl<'s> Parser<'s> {
         Ok((name, pos))
     }
 
+    #[optimize(size)]
     fn as_name(&mut self) -> PResult<Option<String>> {
         if self.eat_kw(Kw::As) {
             Ok(Some(self.name("a name after 'as'")?.0))
@@ -761,6 +800,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn import_from(&mut self) -> PResult<StmtKind> {
         self.bump(); // from
         let mut level = 0u32;
@@ -827,6 +867,7 @@ impl<'s> Parser<'s> {
         })
     }
 
+    #[optimize(size)]
     fn expr_stmt(&mut self, start: Pos) -> PResult<Stmt> {
         let starts_with_paren = matches!(self.kind(), Tok::Op(Op::LPar));
         let first = if self.at_kw(Kw::Yield) {
@@ -924,6 +965,7 @@ impl<'s> Parser<'s> {
 
     /// Just after the last non-blank character of the source (comments included): where CPython reports
     /// an error found at the end of the file.
+    #[optimize(size)]
     fn last_content_pos(&self) -> Pos {
         let trimmed = self.src.trim_end();
         let line = trimmed.matches('\n').count() as u32 + 1;
@@ -933,6 +975,7 @@ impl<'s> Parser<'s> {
     }
 
     /// The source text from the current token to the end of the logical line (for the print hint).
+    #[optimize(size)]
     fn rest_of_line(&self) -> String {
         let from = self.tok().start;
         let mut i = self.pos;
@@ -946,6 +989,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Checks that `e` can be assigned to (or deleted) in `ctx`, with CPython's rules and plain messages.
+    #[optimize(size)]
     fn check_target(&mut self, e: &Expr, ctx: TargetCtx) -> PResult<()> {
         match &e.kind {
             ExprKind::Name { .. } | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
@@ -1010,6 +1054,7 @@ impl<'s> Parser<'s> {
     // ----- compound statements -----
 
     /// `':' block` after a compound statement's header; `what` names the statement for messages.
+    #[optimize(size)]
     fn colon_block(&mut self, what: &str, header: Pos, colon_msg: &str) -> PResult<Vec<Stmt>> {
         if !self.eat_op(Op::Colon) {
             return Err(self.error_here(colon_msg));
@@ -1017,6 +1062,7 @@ impl<'s> Parser<'s> {
         self.block(what, header)
     }
 
+    #[optimize(size)]
     fn block(&mut self, what: &str, header: Pos) -> PResult<Vec<Stmt>> {
         if matches!(self.kind(), Tok::Newline) {
             self.bump();
@@ -1052,6 +1098,7 @@ impl<'s> Parser<'s> {
         Ok(body)
     }
 
+    #[optimize(size)]
     fn if_stmt(&mut self, start: Pos) -> PResult<Stmt> {
         // Each `elif` nests one level deeper in the tree (it is an If inside the previous orelse), so it
         // spends the recursion budget like a block does; the budget is given back here.
@@ -1061,6 +1108,7 @@ impl<'s> Parser<'s> {
         r
     }
 
+    #[optimize(size)]
     fn if_chain(&mut self, start: Pos) -> PResult<Stmt> {
         // `if/elif/elif/...` is parsed in a loop and folded, so a long chain does not recurse.
         let mut clauses: Vec<(Expr, Vec<Stmt>, Pos)> = Vec::new();
@@ -1107,6 +1155,7 @@ impl<'s> Parser<'s> {
         result.ok_or(Fail)
     }
 
+    #[optimize(size)]
     fn else_block(&mut self) -> PResult<Vec<Stmt>> {
         let pos = self.here();
         self.bump(); // else
@@ -1118,6 +1167,7 @@ impl<'s> Parser<'s> {
         self.colon_block("'else' statement", pos, msg)
     }
 
+    #[optimize(size)]
     fn while_stmt(&mut self, start: Pos) -> PResult<Stmt> {
         self.bump();
         let test = self.named_expression()?;
@@ -1135,6 +1185,7 @@ impl<'s> Parser<'s> {
         Ok(self.stmt(StmtKind::While { test, body, orelse }, start))
     }
 
+    #[optimize(size)]
     fn for_stmt(&mut self, start: Pos, is_async: bool) -> PResult<Stmt> {
         self.bump(); // for
         let target = self.star_targets()?;
@@ -1165,6 +1216,7 @@ impl<'s> Parser<'s> {
         ))
     }
 
+    #[optimize(size)]
     fn try_stmt(&mut self, start: Pos) -> PResult<Stmt> {
         self.bump();
         let body = self.colon_block("'try' statement", start, "expected ':' after 'try'")?;
@@ -1240,6 +1292,7 @@ impl<'s> Parser<'s> {
         ))
     }
 
+    #[optimize(size)]
     fn with_stmt(&mut self, start: Pos, is_async: bool) -> PResult<Stmt> {
         self.bump(); // with
         let mut items = None;
@@ -1288,6 +1341,7 @@ impl<'s> Parser<'s> {
         ))
     }
 
+    #[optimize(size)]
     fn with_items(&mut self, in_parens: bool) -> PResult<Vec<WithItem>> {
         let mut items = Vec::new();
         loop {
@@ -1313,6 +1367,7 @@ impl<'s> Parser<'s> {
         Ok(items)
     }
 
+    #[optimize(size)]
     fn decorated(&mut self) -> PResult<Stmt> {
         let mut decorators = Vec::new();
         while self.at_op(Op::At) {
@@ -1335,6 +1390,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn async_stmt(&mut self, start: Pos, decorators: Vec<Expr>) -> PResult<Stmt> {
         self.bump(); // async
         match self.kind() {
@@ -1347,6 +1403,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn funcdef(&mut self, start: Pos, decorator_list: Vec<Expr>, is_async: bool) -> PResult<Stmt> {
         self.bump(); // def
         let (name, _) = self.name("a function name after 'def'")?;
@@ -1373,6 +1430,7 @@ impl<'s> Parser<'s> {
         ))
     }
 
+    #[optimize(size)]
     fn classdef(&mut self, start: Pos, decorator_list: Vec<Expr>) -> PResult<Stmt> {
         self.bump(); // class
         let (name, _) = self.name("a class name after 'class'")?;
@@ -1398,6 +1456,7 @@ impl<'s> Parser<'s> {
     }
 
     /// The parameter list of a `def` (after `(`, up to `)`) or a `lambda` (up to `:`).
+    #[optimize(size)]
     fn parameters(&mut self, is_lambda: bool) -> PResult<Arguments> {
         let close = if is_lambda { Op::Colon } else { Op::RPar };
         let mut a = Arguments::default();
@@ -1512,6 +1571,7 @@ impl<'s> Parser<'s> {
         Ok(a)
     }
 
+    #[optimize(size)]
     fn param(&mut self, is_lambda: bool) -> PResult<Arg> {
         let (name, pos) = self.name("a parameter name")?;
         if !is_lambda && self.eat_op(Op::Colon) {
@@ -1527,6 +1587,7 @@ impl<'s> Parser<'s> {
     // ----- expressions -----
 
     /// `a, *b, c` (a tuple when there is a comma), as on the right of `=` or after `return`.
+    #[optimize(size)]
     fn star_expressions(&mut self) -> PResult<Expr> {
         let start = self.here();
         let first = self.star_expression()?;
@@ -1543,6 +1604,7 @@ impl<'s> Parser<'s> {
         Ok(self.expr(ExprKind::Tuple { elts }, start))
     }
 
+    #[optimize(size)]
     fn star_expression(&mut self) -> PResult<Expr> {
         if self.at_op(Op::Star) {
             let start = self.here();
@@ -1558,6 +1620,7 @@ impl<'s> Parser<'s> {
         self.expression()
     }
 
+    #[optimize(size)]
     fn star_named_expression(&mut self) -> PResult<Expr> {
         if self.at_op(Op::Star) {
             return self.star_expression();
@@ -1566,6 +1629,7 @@ impl<'s> Parser<'s> {
     }
 
     /// A loop target: `x`, `a, b`, `(a, b)`, `a, *rest` (parsed below comparisons so `in` ends it).
+    #[optimize(size)]
     fn star_targets(&mut self) -> PResult<Expr> {
         let start = self.here();
         let first = self.star_target()?;
@@ -1582,6 +1646,7 @@ impl<'s> Parser<'s> {
         Ok(self.expr(ExprKind::Tuple { elts }, start))
     }
 
+    #[optimize(size)]
     fn star_target(&mut self) -> PResult<Expr> {
         if self.at_op(Op::Star) {
             let start = self.here();
@@ -1597,6 +1662,7 @@ impl<'s> Parser<'s> {
         self.bitwise_or()
     }
 
+    #[optimize(size)]
     fn named_expression(&mut self) -> PResult<Expr> {
         if let Tok::Name(id) = self.kind() {
             if matches!(self.peek_kind(1), Tok::Op(Op::ColonEqual)) {
@@ -1630,6 +1696,7 @@ impl<'s> Parser<'s> {
 
     /// A full expression: conditional expressions and lambdas included, tuples not. Every level of
     /// brackets passes through here once, so this is where the recursion budget is spent.
+    #[optimize(size)]
     fn expression(&mut self) -> PResult<Expr> {
         self.enter()?;
         let r = self.expression_inner();
@@ -1637,6 +1704,7 @@ impl<'s> Parser<'s> {
         r
     }
 
+    #[optimize(size)]
     fn expression_inner(&mut self) -> PResult<Expr> {
         if self.at_kw(Kw::Lambda) {
             return self.lambda();
@@ -1650,6 +1718,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn if_exp(&mut self, start: Pos, body: Expr) -> PResult<Expr> {
         self.bump(); // if
         let test = self.disjunction()?;
@@ -1670,6 +1739,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn lambda(&mut self) -> PResult<Expr> {
         let start = self.here();
         self.bump(); // lambda
@@ -1685,6 +1755,7 @@ impl<'s> Parser<'s> {
         ))
     }
 
+    #[optimize(size)]
     fn yield_expr(&mut self) -> PResult<Expr> {
         let start = self.here();
         self.bump(); // yield
@@ -1705,16 +1776,19 @@ impl<'s> Parser<'s> {
         Ok(self.expr(ExprKind::Yield { value }, start))
     }
 
+    #[optimize(size)]
     fn disjunction(&mut self) -> PResult<Expr> {
         self.binop_expr(PREC_OR)
     }
 
+    #[optimize(size)]
     fn bitwise_or(&mut self) -> PResult<Expr> {
         self.binop_expr(PREC_BITOR)
     }
 
     /// Everything from `or` down to `*`, by precedence climbing: one frame per precedence step instead of
     /// one per grammar level, which keeps each bracket level's stack use small.
+    #[optimize(size)]
     fn binop_expr(&mut self, min: u8) -> PResult<Expr> {
         let start = self.here();
         let mut left = if min <= PREC_NOT && self.at_kw(Kw::Not) {
@@ -1784,6 +1858,7 @@ impl<'s> Parser<'s> {
 
     /// `a or b or c` / `a and b`: one flat BoolOp, as CPython builds it.
     #[inline(never)]
+    #[optimize(size)]
     fn bool_op(&mut self, start: Pos, first: Expr, prec: u8) -> PResult<Expr> {
         let kw = if prec == PREC_OR { Kw::Or } else { Kw::And };
         let mut values = vec![first];
@@ -1802,6 +1877,7 @@ impl<'s> Parser<'s> {
 
     /// `not not x`: the operators are collected in a loop, so a long run of them does not recurse.
     #[inline(never)]
+    #[optimize(size)]
     fn not_expr(&mut self) -> PResult<Expr> {
         let mut nots = Vec::new();
         while self.at_kw(Kw::Not) {
@@ -1824,6 +1900,7 @@ impl<'s> Parser<'s> {
 
     /// A chained comparison `a < b <= c` after its first operand.
     #[inline(never)]
+    #[optimize(size)]
     fn compare(&mut self, start: Pos, left: Expr) -> PResult<Expr> {
         let mut ops = Vec::new();
         let mut comparators = Vec::new();
@@ -1867,6 +1944,7 @@ impl<'s> Parser<'s> {
 
     /// Unary `+ - ~`, `await`, an atom with its trailers (`.name`, `(...)`, `[...]`), and `**`: one
     /// function, so a bracket level costs one frame here.
+    #[optimize(size)]
     fn factor(&mut self) -> PResult<Expr> {
         let mut unary: Vec<(UnaryOp, Pos)> = Vec::new();
         loop {
@@ -1907,6 +1985,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn power_rest(&mut self, start: Pos, base: Expr) -> PResult<Expr> {
         self.bump(); // **
         self.enter()?;
@@ -1924,6 +2003,7 @@ impl<'s> Parser<'s> {
 
     /// One `.name`, `(args)` or `[index]` after a primary.
     #[inline(never)]
+    #[optimize(size)]
     fn trailer(&mut self, start: Pos, e: Expr) -> PResult<Expr> {
         match self.kind() {
             Tok::Op(Op::Dot) => {
@@ -1966,6 +2046,7 @@ impl<'s> Parser<'s> {
 
     /// A call's arguments after `(`, through `)`.
     #[inline(never)]
+    #[optimize(size)]
     fn call_args(&mut self) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
         let mut args: Vec<Expr> = Vec::new();
         let mut keywords: Vec<Keyword> = Vec::new();
@@ -2078,6 +2159,7 @@ impl<'s> Parser<'s> {
 
     /// A subscript's contents: one slice or index, or a tuple of them.
     #[inline(never)]
+    #[optimize(size)]
     fn slices(&mut self) -> PResult<Expr> {
         let start = self.here();
         let first = self.slice()?;
@@ -2094,6 +2176,7 @@ impl<'s> Parser<'s> {
         Ok(self.expr(ExprKind::Tuple { elts }, start))
     }
 
+    #[optimize(size)]
     fn slice(&mut self) -> PResult<Expr> {
         let start = self.here();
         let lower = if self.at_op(Op::Colon) {
@@ -2125,6 +2208,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn comprehension_clauses(&mut self) -> PResult<Vec<Comprehension>> {
         let mut gens = Vec::new();
         while self.at_kw(Kw::For)
@@ -2157,6 +2241,7 @@ impl<'s> Parser<'s> {
     /// After an element inside brackets: anything but `,` or the closing bracket is an error. When the
     /// next token could start another element, a comma is probably missing: like CPython, the error
     /// then points at the element before (`prev`).
+    #[optimize(size)]
     fn bracket_error(&mut self, close: char, prev: Option<Pos>) -> Fail {
         match prev {
             Some(prev) if self.starts_expr() => {
@@ -2173,6 +2258,7 @@ impl<'s> Parser<'s> {
         }
     }
 
+    #[optimize(size)]
     fn atom(&mut self) -> PResult<Expr> {
         let start = self.here();
         let kind = match self.kind() {
@@ -2234,6 +2320,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn paren_atom(&mut self) -> PResult<Expr> {
         let start = self.here();
         self.bump(); // (
@@ -2285,6 +2372,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn list_atom(&mut self) -> PResult<Expr> {
         let start = self.here();
         self.bump(); // [
@@ -2318,6 +2406,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn brace_atom(&mut self) -> PResult<Expr> {
         let start = self.here();
         self.bump(); // {
@@ -2395,6 +2484,7 @@ impl<'s> Parser<'s> {
     }
 
     #[inline(never)]
+    #[optimize(size)]
     fn set_rest(&mut self, start: Pos, first: Expr) -> PResult<Expr> {
         if self.at_kw(Kw::For) || self.at_kw(Kw::Async) {
             let generators = self.comprehension_clauses()?;
@@ -2425,6 +2515,7 @@ impl<'s> Parser<'s> {
 
     /// One or more adjacent string literals, concatenated (a JoinedStr if any is an f-string).
     #[inline(never)]
+    #[optimize(size)]
     fn strings(&mut self) -> PResult<Expr> {
         let start = self.here();
         let mut parts: Vec<Expr> = Vec::new();
@@ -2464,6 +2555,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Splits an f-string's body into literal text and `{...}` fields, appending them to `parts`.
+    #[optimize(size)]
     fn fstring(&mut self, f: &FStr, pos: Pos, end: Pos, parts: &mut Vec<Expr>) -> PResult<()> {
         let mut cur = FCursor {
             body: &f.body,
@@ -2485,6 +2577,7 @@ impl<'s> Parser<'s> {
 
     /// Literal text and fields until the end of the body, or (inside a format spec, `nesting > 0`) until
     /// the `}` that closes the field.
+    #[optimize(size)]
     fn fstring_parts(
         &mut self,
         cur: &mut FCursor,
@@ -2563,6 +2656,7 @@ impl<'s> Parser<'s> {
 
     /// One `{expr=!c:spec}` field; the cursor is on the `{`. Returns the debug text (for `=`) and the
     /// FormattedValue.
+    #[optimize(size)]
     fn fstring_field(
         &mut self,
         cur: &mut FCursor,
@@ -2723,6 +2817,7 @@ impl<'s> Parser<'s> {
     }
 
     /// Parses the expression of an f-string field (as if in parentheses, so it may span lines).
+    #[optimize(size)]
     fn fstring_expression(&mut self, text: &str, at: Pos) -> PResult<Expr> {
         let lexed = lexer::tokenize_expression(text, at.0, at.1);
         if let Some(e) = lexed.error {
@@ -2765,16 +2860,19 @@ struct FCursor<'b> {
 }
 
 impl FCursor<'_> {
+    #[optimize(size)]
     fn peek(&self) -> Option<char> {
         self.body[self.i..].chars().next()
     }
 
+    #[optimize(size)]
     fn peek2(&self) -> Option<char> {
         let mut it = self.body[self.i..].chars();
         it.next();
         it.next()
     }
 
+    #[optimize(size)]
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.i += c.len_utf8();
@@ -2789,6 +2887,7 @@ impl FCursor<'_> {
 }
 
 /// Appends literal text to a JoinedStr's parts, merging with a preceding literal and dropping empty text.
+#[optimize(size)]
 fn push_literal(parts: &mut Vec<Expr>, text: String, pos: Pos, end: Pos) {
     if text.is_empty() {
         return;
@@ -2815,10 +2914,12 @@ fn push_literal(parts: &mut Vec<Expr>, text: String, pos: Pos, end: Pos) {
 }
 
 /// A dict display that began with `**d` has one value and no key yet.
+#[optimize(size)]
 fn first_key_was_unpack(keys: &[Option<Expr>], values: &[Expr]) -> bool {
     keys.len() < values.len()
 }
 
+#[optimize(size)]
 fn aug_op(op: Op) -> Option<Operator> {
     Some(match op {
         Op::PlusEqual => Operator::Add,

@@ -44,6 +44,7 @@ pub enum ScopeKind {
 
 impl ScopeKind {
     /// Functions, lambdas and comprehensions: scopes with fast locals (CPython's `FunctionBlock`).
+    #[optimize(size)]
     pub fn is_function_like(self) -> bool {
         matches!(
             self,
@@ -77,22 +78,26 @@ pub struct Symbol {
 
 impl Symbol {
     /// The name is a parameter of this scope.
+    #[optimize(size)]
     pub fn is_param(&self) -> bool {
         self.flags & DEF_PARAM != 0
     }
 
     /// The name is bound in this scope (assigned, imported, a parameter, a `def`/`class` name, ...).
+    #[optimize(size)]
     pub fn is_bound(&self) -> bool {
         self.flags & DEF_BOUND != 0
     }
 
     /// The name is read in this scope.
+    #[optimize(size)]
     pub fn is_used(&self) -> bool {
         self.flags & USE != 0
     }
 
     /// A class-body name that is also a free variable of one of its methods: the class keeps it both in
     /// its namespace and in its closure (to pass the enclosing function's cell on to the method).
+    #[optimize(size)]
     pub fn is_free_class(&self) -> bool {
         self.flags & DEF_FREE_CLASS != 0
     }
@@ -140,6 +145,7 @@ pub struct Scope {
 }
 
 impl Scope {
+    #[optimize(size)]
     fn new(
         kind: ScopeKind,
         name: &str,
@@ -170,6 +176,7 @@ impl Scope {
     }
 
     /// Where the (already mangled) `name` lives in this scope; a name the scope never mentions is global.
+    #[optimize(size)]
     pub fn lookup(&self, name: &str) -> NameScope {
         self.symbols
             .get(name)
@@ -177,12 +184,14 @@ impl Scope {
     }
 
     /// The symbol of the (already mangled) `name`, if the scope mentions it.
+    #[optimize(size)]
     pub fn symbol(&self, name: &str) -> Option<&Symbol> {
         self.symbols.get(name)
     }
 
     /// The cell variables, sorted as CPython sorts them: for a class body only `__class__` (when a method
     /// needs it); for a function, its locals captured by inner scopes.
+    #[optimize(size)]
     pub fn cellvars(&self) -> Vec<String> {
         if self.kind == ScopeKind::Class {
             return if self.needs_class_closure {
@@ -203,6 +212,7 @@ impl Scope {
 
     /// The free variables, sorted: names taken from enclosing functions' cells (for a class body, also
     /// the names it binds itself that a method captures from outside).
+    #[optimize(size)]
     pub fn freevars(&self) -> Vec<String> {
         let mut free: Vec<String> = self
             .symbols
@@ -218,6 +228,7 @@ impl Scope {
 
     /// Names that resolved `Local` (fast locals of a function, namespace names of a class), parameters
     /// first, then in order of first mention.
+    #[optimize(size)]
     pub fn locals(&self) -> Vec<String> {
         let mut out: Vec<String> = self
             .params
@@ -245,6 +256,7 @@ pub struct SymbolTable {
 
 /// Mangles a private name as CPython does: inside class `_Ham`, `__spam` becomes `_Ham__spam`. Dunder
 /// names (`__init__`) and dotted names (imports) are left alone, and so is everything outside a class.
+#[optimize(size)]
 pub fn mangle<'n>(private: Option<&str>, name: &'n str) -> std::borrow::Cow<'n, str> {
     use std::borrow::Cow;
     let Some(class) = private else {
@@ -260,6 +272,7 @@ pub fn mangle<'n>(private: Option<&str>, name: &'n str) -> std::borrow::Cow<'n, 
     Cow::Owned(format!("_{stripped}{name}"))
 }
 
+#[optimize(size)]
 fn node_key<T>(node: &T) -> usize {
     node as *const T as usize
 }
@@ -267,6 +280,7 @@ fn node_key<T>(node: &T) -> usize {
 impl SymbolTable {
     /// Analyses a module: every scope with every name resolved, or the first scope error (a
     /// `nonlocal` without a binding, a name used before its `global` declaration, ...).
+    #[optimize(size)]
     pub fn build(module: &ast::Module) -> Result<SymbolTable, SyntaxError> {
         let mut b = Builder {
             table: SymbolTable {
@@ -284,21 +298,25 @@ impl SymbolTable {
     }
 
     /// The module's scope.
+    #[optimize(size)]
     pub fn top(&self) -> &Scope {
         &self.scopes[0]
     }
 
     /// The scope with this id.
+    #[optimize(size)]
     pub fn scope(&self, id: ScopeId) -> &Scope {
         &self.scopes[id]
     }
 
     /// The scope opened by this `def` or `class` statement (the very node the table was built from).
+    #[optimize(size)]
     pub fn scope_of_stmt(&self, s: &Stmt) -> Option<ScopeId> {
         self.nodes.get(&node_key(s)).copied()
     }
 
     /// The scope opened by this lambda or comprehension expression (the very node the table was built from).
+    #[optimize(size)]
     pub fn scope_of_expr(&self, e: &Expr) -> Option<ScopeId> {
         self.nodes.get(&node_key(e)).copied()
     }
@@ -306,6 +324,7 @@ impl SymbolTable {
     /// The second pass (CPython's `analyze_block`): resolves the names of scope `id` given the names
     /// `bound` by enclosing functions (`None` at module level) and those declared `global` above; returns
     /// the free variables of this scope and its children that enclosing scopes must provide.
+    #[optimize(size)]
     fn analyze_block(
         &mut self,
         id: ScopeId,
@@ -450,6 +469,7 @@ impl SymbolTable {
         Ok(free)
     }
 
+    #[optimize(size)]
     fn directive_error(&self, id: ScopeId, name: &str, message: String) -> SyntaxError {
         let scope = &self.scopes[id];
         let (line, column) = scope
@@ -471,6 +491,7 @@ struct Builder {
     cur: ScopeId,
 }
 
+#[optimize(size)]
 fn err(line: u32, column: u32, message: impl Into<String>) -> SyntaxError {
     SyntaxError {
         line,
@@ -480,10 +501,12 @@ fn err(line: u32, column: u32, message: impl Into<String>) -> SyntaxError {
 }
 
 impl Builder {
+    #[optimize(size)]
     fn scope(&mut self) -> &mut Scope {
         &mut self.table.scopes[self.cur]
     }
 
+    #[optimize(size)]
     fn enter(&mut self, kind: ScopeKind, name: &str, key: usize, line: u32, col: u32) -> ScopeId {
         let private = self.table.scopes[self.cur].private.clone();
         let id = self.table.scopes.len();
@@ -496,15 +519,18 @@ impl Builder {
         id
     }
 
+    #[optimize(size)]
     fn exit(&mut self) {
         self.cur = self.table.scopes[self.cur].parent.unwrap_or(0);
     }
 
+    #[optimize(size)]
     fn mangled(&self, name: &str) -> String {
         mangle(self.table.scopes[self.cur].private.as_deref(), name).into_owned()
     }
 
     /// Records a use of `name` with `flag`; `(line, col)` locates errors.
+    #[optimize(size)]
     fn add_def(&mut self, name: &str, flag: u16, line: u32, col: u32) -> Result<(), SyntaxError> {
         let name = self.mangled(name);
         let scope = self.scope();
@@ -528,14 +554,17 @@ impl Builder {
         Ok(())
     }
 
+    #[optimize(size)]
     fn visit_stmts(&mut self, body: &[Stmt]) -> Result<(), SyntaxError> {
         body.iter().try_for_each(|s| self.visit_stmt(s))
     }
 
+    #[optimize(size)]
     fn visit_exprs(&mut self, exprs: &[Expr]) -> Result<(), SyntaxError> {
         exprs.iter().try_for_each(|e| self.visit_expr(e))
     }
 
+    #[optimize(size)]
     fn visit_stmt(&mut self, s: &Stmt) -> Result<(), SyntaxError> {
         match &s.kind {
             StmtKind::FunctionDef {
@@ -718,6 +747,7 @@ impl Builder {
     }
 
     /// `global` / `nonlocal`: refused after a use or binding of the name in the same scope, as CPython does.
+    #[optimize(size)]
     fn visit_directive(
         &mut self,
         s: &Stmt,
@@ -769,6 +799,7 @@ impl Builder {
         Ok(())
     }
 
+    #[optimize(size)]
     fn visit_defaults(&mut self, args: &Arguments) -> Result<(), SyntaxError> {
         self.visit_exprs(&args.defaults)?;
         for d in args.kw_defaults.iter().flatten() {
@@ -777,6 +808,7 @@ impl Builder {
         Ok(())
     }
 
+    #[optimize(size)]
     fn visit_params(&mut self, args: &Arguments) -> Result<(), SyntaxError> {
         for a in args
             .posonlyargs
@@ -793,6 +825,7 @@ impl Builder {
     }
 
     /// An assignment (or `del`) target: names are bound, the rest is evaluated.
+    #[optimize(size)]
     fn visit_target(&mut self, e: &Expr) -> Result<(), SyntaxError> {
         match &e.kind {
             ExprKind::Name { id } => self.add_def(id, DEF_LOCAL, e.line, e.col),
@@ -810,6 +843,7 @@ impl Builder {
         }
     }
 
+    #[optimize(size)]
     fn visit_expr(&mut self, e: &Expr) -> Result<(), SyntaxError> {
         match &e.kind {
             ExprKind::Name { id } => {
@@ -926,6 +960,7 @@ impl Builder {
         Ok(())
     }
 
+    #[optimize(size)]
     fn mark_generator(&mut self, e: &Expr, what: &str) -> Result<(), SyntaxError> {
         let scope = self.scope();
         match scope.kind {
@@ -950,6 +985,7 @@ impl Builder {
 
     /// A comprehension: its outermost iterable is evaluated in the enclosing scope and passed in as the
     /// parameter `.0`; everything else runs in the comprehension's own scope.
+    #[optimize(size)]
     fn visit_comprehension(
         &mut self,
         e: &Expr,

@@ -27,6 +27,7 @@ pub struct SourceRequest {
 const FIELDS: [&str; 5] = ["source", "timeScale", "gil", "network", "seed"];
 
 /// Reads a request; the error names the field, the value and what is allowed.
+#[optimize(size)]
 pub fn parse(json: &str) -> Result<SourceRequest, String> {
     let value: Value =
         serde_json::from_str(json).map_err(|e| format!("the request is not JSON: {e}"))?;
@@ -107,15 +108,18 @@ pub fn parse(json: &str) -> Result<SourceRequest, String> {
 }
 
 /// A seed: a whole number from 0 to 2^53 (what a JSON number holds exactly), for both kinds of request.
+#[optimize(size)]
 pub fn seed(v: &Value) -> Option<u64> {
     v.as_u64().filter(|s| *s <= 1 << 53)
 }
 
 /// A value as a message shows it: JSON, cut at 60 characters.
+#[optimize(size)]
 fn shown(v: &Value) -> String {
     short(&v.to_string())
 }
 
+#[optimize(size)]
 fn short(s: &str) -> String {
     if s.chars().count() <= 60 {
         s.to_string()

@@ -15,12 +15,14 @@ use crate::trace::{self, Event, EventLog, Life};
 use crate::vm::host::WaitKind;
 
 /// How the events name lane `id`.
+#[optimize(size)]
 pub fn lane_id(id: u32) -> String {
     format!("l{id}")
 }
 
 impl LaneKind {
     /// Its name in the run record (`thread`, `task`, `process`, `gil`).
+    #[optimize(size)]
     pub fn name(self) -> &'static str {
         match self {
             LaneKind::Thread => "thread",
@@ -33,6 +35,7 @@ impl LaneKind {
 
 impl SpanKind {
     /// The span of a wait of `kind` (a sleep is a sleep, a transfer I/O).
+    #[optimize(size)]
     pub fn of_wait(kind: WaitKind) -> SpanKind {
         match kind {
             WaitKind::Sleep => SpanKind::Sleep,
@@ -42,6 +45,7 @@ impl SpanKind {
     }
 
     /// The run record's kind for this state.
+    #[optimize(size)]
     pub fn trace(self) -> trace::SpanKind {
         use trace::SpanKind as T;
         match self {
@@ -64,6 +68,7 @@ impl SpanKind {
     }
 
     /// Words for a span with no source line to show.
+    #[optimize(size)]
     pub fn words(self) -> &'static str {
         match self {
             SpanKind::Running => "running",
@@ -139,6 +144,7 @@ mod wait_kind_name {
 
     use crate::vm::host::WaitKind;
 
+    #[optimize(size)]
     pub fn serialize<S: Serializer>(kind: &WaitKind, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(super::wait_kind_label(*kind))
     }
@@ -147,6 +153,7 @@ mod wait_kind_name {
 /// The label and kind of the lane of thread `name` of process `pid` (`process` is its name): a thread
 /// of the main program is a thread lane under its own name; the first thread of a child process is the
 /// process's lane; its other threads are `Process-1/name`.
+#[optimize(size)]
 pub fn thread_lane(pid: u64, first: bool, process: &str, name: &str) -> (String, LaneKind) {
     match (pid == MAIN_PID, first) {
         (true, _) => (name.to_string(), LaneKind::Thread),
@@ -156,6 +163,7 @@ pub fn thread_lane(pid: u64, first: bool, process: &str, name: &str) -> (String,
 }
 
 /// The lowercase name of a wait kind (`lock`, `join`, ...), for JSON and messages.
+#[optimize(size)]
 pub fn wait_kind_label(kind: WaitKind) -> &'static str {
     match kind {
         WaitKind::Sleep => "sleep",
@@ -213,6 +221,7 @@ pub struct State {
 
 impl State {
     /// A state of `kind` at `line`.
+    #[optimize(size)]
     pub fn new(kind: SpanKind, line: u32) -> State {
         State {
             kind,
@@ -251,11 +260,13 @@ pub struct TimelineBuilder {
 
 impl TimelineBuilder {
     /// An empty timeline.
+    #[optimize(size)]
     pub fn new() -> TimelineBuilder {
         TimelineBuilder::default()
     }
 
     /// An empty timeline whose spans are labelled with the lines of `source`.
+    #[optimize(size)]
     pub fn with_source(source: &str) -> TimelineBuilder {
         TimelineBuilder {
             lines: source.lines().map(|l| l.trim().to_string()).collect(),
@@ -264,11 +275,13 @@ impl TimelineBuilder {
     }
 
     /// Adds a lane; returns its id.
+    #[optimize(size)]
     pub fn lane(&mut self, name: &str, kind: LaneKind) -> u32 {
         self.add_lane(name, kind, name.to_string())
     }
 
     /// Adds the lane of an asyncio task that runs on the thread of lane `on`; returns its id.
+    #[optimize(size)]
     pub fn task_lane(&mut self, name: &str, on: u32) -> u32 {
         let thread = self
             .meta
@@ -278,6 +291,7 @@ impl TimelineBuilder {
         self.add_lane(name, LaneKind::Task, thread)
     }
 
+    #[optimize(size)]
     fn add_lane(&mut self, name: &str, kind: LaneKind, thread: String) -> u32 {
         let id = self.timeline.lanes.len() as u32;
         self.timeline.lanes.push(Lane {
@@ -304,12 +318,14 @@ impl TimelineBuilder {
     }
 
     /// Records a thread's (or task's) life event on `lane` at `t`.
+    #[optimize(size)]
     pub fn life(&mut self, lane: u32, life: Life, daemon: bool, t: f64) {
         self.last_t = self.last_t.max(t);
         self.log.life(&lane_id(lane), life, daemon, t * 1000.0);
     }
 
     /// Queue `queue` (an identity) holds `depth` items from `t` on.
+    #[optimize(size)]
     pub fn depth(&mut self, queue: u64, depth: usize, t: f64) {
         self.last_t = self.last_t.max(t);
         let index = match self.queues.iter().position(|&q| q == queue) {
@@ -323,21 +339,25 @@ impl TimelineBuilder {
     }
 
     /// The events recorded so far.
+    #[optimize(size)]
     pub fn events(&self) -> &[Event] {
         &self.log.events
     }
 
     /// The lanes as the events name them.
+    #[optimize(size)]
     pub fn event_lanes(&self) -> &[trace::Lane] {
         &self.meta
     }
 
     /// The lanes so far.
+    #[optimize(size)]
     pub fn lanes(&self) -> &[Lane] {
         &self.timeline.lanes
     }
 
     /// A thread's lane for the thread `name` of process `pid` (see [`thread_lane`]); returns its id.
+    #[optimize(size)]
     pub fn thread_lane(&mut self, pid: u64, first: bool, process: &str, name: &str) -> u32 {
         let (label, kind) = thread_lane(pid, first, process, name);
         self.lane(&label, kind)
@@ -345,6 +365,7 @@ impl TimelineBuilder {
 
     /// The thread of `lane` is now called `name` (`t.name = ...` after it started). A process's own lane
     /// keeps the process's name; another thread of a process becomes `Process-1/name`.
+    #[optimize(size)]
     pub fn rename_thread(&mut self, lane: u32, pid: u64, process: &str, name: &str) {
         let Some(l) = self.timeline.lanes.get_mut(lane as usize) else {
             return;
@@ -360,6 +381,7 @@ impl TimelineBuilder {
 
     /// Lane `lane` is in `state` from `t` on (`None`: nothing to draw). The same kind (and holder) as the
     /// open span keeps that span going, so callers may repeat a state freely.
+    #[optimize(size)]
     pub fn set(&mut self, lane: u32, t: f64, state: Option<State>) {
         let i = lane as usize;
         let Some(slot) = self.open.get_mut(i) else {
@@ -390,6 +412,7 @@ impl TimelineBuilder {
     }
 
     /// What a span in `state` says: the holder's name on a GIL lane, else the source text of its line.
+    #[optimize(size)]
     fn label(&self, state: &State) -> String {
         if let Some(holder) = state.holder {
             return self
@@ -413,6 +436,7 @@ impl TimelineBuilder {
     /// `target` takes its state, and `old` shows `parting` (what its task awaits) or nothing. A task that
     /// resumes runs from the line it awaited at, so its running span is labelled with that line (not the
     /// line of the thread's event loop, `asyncio.run(main())`).
+    #[optimize(size)]
     pub fn switch(&mut self, old: u32, target: u32, t: f64, parting: Option<State>) {
         if old == target {
             return;
@@ -428,6 +452,7 @@ impl TimelineBuilder {
     }
 
     /// The state lane `lane` is in.
+    #[optimize(size)]
     pub fn state(&self, lane: u32) -> Option<State> {
         self.open
             .get(lane as usize)
@@ -437,12 +462,14 @@ impl TimelineBuilder {
     }
 
     /// Records what `lane` wrote to stderr at `t` (a traceback): events only, a line each.
+    #[optimize(size)]
     pub fn mark_err(&mut self, lane: u32, t: f64, text: &str) {
         self.write(lane, t, text, true);
     }
 
     /// Output lines are events once they are whole: `print(x, end="")` waits on its lane for the rest of
     /// its line (the line's time is when it began), as a terminal shows it.
+    #[optimize(size)]
     fn write(&mut self, lane: u32, t: f64, text: &str, err: bool) {
         self.last_t = self.last_t.max(t);
         let i = lane as usize;
@@ -471,6 +498,7 @@ impl TimelineBuilder {
     }
 
     /// Writes out the lines still waiting for their end (the program ended without one).
+    #[optimize(size)]
     fn flush_partial(&mut self) {
         for i in 0..self.partial.len() {
             if let Some((line, since)) = self.partial[i].take() {
@@ -481,6 +509,7 @@ impl TimelineBuilder {
     }
 
     /// Records a print on `lane` at `t`.
+    #[optimize(size)]
     pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
         self.write(lane, t, text, false);
         self.timeline.marks.push(Mark {
@@ -490,6 +519,7 @@ impl TimelineBuilder {
         });
     }
 
+    #[optimize(size)]
     fn close(lane: &mut Lane, state: State, start: f64, end: f64) {
         if let Some(last) = lane.spans.last_mut() {
             if last.kind == state.kind
@@ -515,6 +545,7 @@ impl TimelineBuilder {
     /// Closes every open span at `end` and returns the timeline and the events. GIL lanes that only ever
     /// had one holder (a process with one thread) are left out of the timeline: they would only repeat
     /// that thread's lane.
+    #[optimize(size)]
     pub fn finish(mut self, end: f64) -> (Timeline, Vec<Event>) {
         for i in 0..self.open.len() {
             self.set(i as u32, end, None);
@@ -524,6 +555,7 @@ impl TimelineBuilder {
         (Self::trim(self.timeline, end), events)
     }
 
+    #[optimize(size)]
     fn trim(mut timeline: Timeline, end: f64) -> Timeline {
         timeline.end_s = end;
         timeline.marks.sort_by(|a, b| a.t_s.total_cmp(&b.t_s));
@@ -563,6 +595,7 @@ impl TimelineBuilder {
 
 impl Timeline {
     /// The lane named `name`, if any.
+    #[optimize(size)]
     pub fn lane(&self, name: &str) -> Option<&Lane> {
         self.lanes.iter().find(|l| l.name == name)
     }
@@ -570,6 +603,7 @@ impl Timeline {
 
 impl Lane {
     /// Total seconds this lane spent in spans matching `pred`.
+    #[optimize(size)]
     pub fn total(&self, pred: impl Fn(SpanKind) -> bool) -> f64 {
         self.spans
             .iter()
@@ -580,6 +614,7 @@ impl Lane {
 }
 
 /// The character drawing a span kind in [`render_text`].
+#[optimize(size)]
 fn glyph(kind: SpanKind) -> char {
     match kind {
         SpanKind::Running => '#',
@@ -594,6 +629,7 @@ fn glyph(kind: SpanKind) -> char {
 /// A text drawing of `timeline`, `width` columns for the time axis: one row per lane (`#` running,
 /// `~` waiting for the GIL, `-` waiting for a core, `.` sleeping, `_` blocked, `=` I/O; a GIL lane shows
 /// the holder's lane number), then the spans and the print marks with their times.
+#[optimize(size)]
 pub fn render_text(timeline: &Timeline, width: usize) -> String {
     let width = width.max(10);
     let end = timeline

@@ -75,6 +75,7 @@ pub struct PredictOptions {
 }
 
 impl Default for PredictOptions {
+    #[optimize(size)]
     fn default() -> Self {
         PredictOptions {
             ns_per_instruction: DEFAULT_NS_PER_INSTRUCTION,
@@ -88,11 +89,13 @@ impl Default for PredictOptions {
 
 /// Predicts a run of `source`: its output, exceptions, elapsed virtual time and timeline, with the
 /// default cost per instruction.
+#[optimize(size)]
 pub fn run(source: &str, opts: &RunOptions) -> Outcome {
     run_with(source, opts, &PredictOptions::default())
 }
 
 /// [`run`] with explicit tuning (a calibrated cost per instruction, caps).
+#[optimize(size)]
 pub fn run_with(source: &str, opts: &RunOptions, predict: &PredictOptions) -> Outcome {
     let code = match crate::python::compile(source, "<main>") {
         Ok(code) => code,
@@ -141,6 +144,7 @@ pub fn run_with(source: &str, opts: &RunOptions, predict: &PredictOptions) -> Ou
     sim.run()
 }
 
+#[optimize(size)]
 fn start_main_thread(
     interp: &Arc<Interp>,
     code: Arc<Code>,
@@ -176,6 +180,7 @@ pub(super) struct Meta {
 }
 
 impl Meta {
+    #[optimize(size)]
     pub(super) fn of(state: &ThreadState) -> Meta {
         Meta {
             ident: state.ident,
@@ -193,6 +198,7 @@ struct VmThread {
 }
 
 impl VmThread {
+    #[optimize(size)]
     fn boxed(interp: Arc<Interp>, state: ThreadState, gil: bool) -> (Meta, Box<dyn SimThread>) {
         (
             Meta::of(&state),
@@ -206,6 +212,7 @@ impl VmThread {
 }
 
 impl SimThread for VmThread {
+    #[optimize(size)]
     fn run(&mut self, budget: u64) -> Stop {
         if self.gil {
             vm_entry::run(&self.interp, &mut self.state, budget)
@@ -214,6 +221,7 @@ impl SimThread for VmThread {
         }
     }
 
+    #[optimize(size)]
     fn instructions(&self) -> u64 {
         self.state.instructions
     }
@@ -222,6 +230,7 @@ impl SimThread for VmThread {
         self.state.work.cost()
     }
 
+    #[optimize(size)]
     fn line(&self) -> u32 {
         self.state.line
     }
@@ -276,6 +285,7 @@ struct World {
 }
 
 impl Shared {
+    #[optimize(size)]
     fn new(cores: usize, gil: bool, scale: f64) -> Arc<Shared> {
         Arc::new(Shared {
             gil,
@@ -311,15 +321,18 @@ impl Shared {
         })
     }
 
+    #[optimize(size)]
     fn lock(&self) -> MutexGuard<'_, World> {
         self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A new thread of process `pid`, ready now (`Thread.start()`).
+    #[optimize(size)]
     pub(super) fn spawn(&self, pid: u64, meta: Meta, body: Box<dyn SimThread>) {
         self.lock().spawned.push((pid, meta, body));
     }
 
+    #[optimize(size)]
     fn output(&self, pid: u64, ident: u64, stream: Stream, text: &str) {
         let mut w = self.lock();
         if w.over_cap.is_some() {
@@ -343,6 +356,7 @@ impl Shared {
         }
     }
 
+    #[optimize(size)]
     fn uncaught(&self, pid: u64, ident: u64, main: bool, report: ExceptionReport) {
         let mut w = self.lock();
         w.raised.push((pid, ident));
@@ -358,6 +372,7 @@ impl Shared {
         }
     }
 
+    #[optimize(size)]
     fn task_switch(&self, pid: u64, ident: u64, task: Option<&str>) {
         let mut w = self.lock();
         let Some(&base) = w.lanes.get(&(pid, ident)) else {
@@ -384,11 +399,13 @@ impl Shared {
         w.timeline.switch(old, target, now, parting);
     }
 
+    #[optimize(size)]
     fn task_wait(&self, pid: u64, ident: u64, kind: WaitKind, line: u32) {
         let state = State::new(SpanKind::of_wait(kind), line);
         self.lock().task_waits.insert((pid, ident), state);
     }
 
+    #[optimize(size)]
     fn thread_renamed(&self, pid: u64, ident: u64, name: &str) {
         let mut w = self.lock();
         let process = w
@@ -401,6 +418,7 @@ impl Shared {
         }
     }
 
+    #[optimize(size)]
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
         let mut w = self.lock();
         // The main program is a process too.
@@ -424,6 +442,7 @@ struct VHost {
 }
 
 impl VHost {
+    #[optimize(size)]
     fn new(shared: Arc<Shared>, pid: u64) -> Arc<VHost> {
         Arc::new(VHost {
             shared,
@@ -433,24 +452,29 @@ impl VHost {
     }
 
     /// Ties the host to its interpreter, which threads spawned through it run on.
+    #[optimize(size)]
     fn bind(&self, interp: &Arc<Interp>) {
         let _ = self.interp.set(Arc::downgrade(interp));
     }
 }
 
 impl Host for VHost {
+    #[optimize(size)]
     fn now(&self) -> f64 {
         self.shared.lock().now / self.shared.scale
     }
 
+    #[optimize(size)]
     fn epoch(&self) -> f64 {
         PREDICTED_EPOCH
     }
 
+    #[optimize(size)]
     fn cpu_count(&self) -> usize {
         self.shared.lock().cores
     }
 
+    #[optimize(size)]
     fn spawn(&self, thread: Box<ThreadState>) {
         let Some(interp) = self.interp.get().and_then(Weak::upgrade) else {
             return;
@@ -467,19 +491,23 @@ impl Host for VHost {
         );
     }
 
+    #[optimize(size)]
     fn notify(&self, _w: &Arc<Waitable>) {
         // The scheduler compares every blocked thread's generation with the one it saw after each chunk,
         // so a notify needs no bookkeeping here.
     }
 
+    #[optimize(size)]
     fn output(&self, thread: u64, stream: Stream, text: &str) {
         self.shared.output(self.pid, thread, stream, text);
     }
 
+    #[optimize(size)]
     fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport) {
         self.shared.uncaught(self.pid, thread, main, report);
     }
 
+    #[optimize(size)]
     fn set_switch_interval(&self, seconds: f64) {
         self.shared
             .lock()
@@ -487,34 +515,41 @@ impl Host for VHost {
             .push((self.pid, seconds));
     }
 
+    #[optimize(size)]
     fn task_switch(&self, thread: u64, task: Option<&str>) {
         self.shared.task_switch(self.pid, thread, task);
     }
 
+    #[optimize(size)]
     fn task_wait(&self, thread: u64, kind: WaitKind, line: u32) {
         self.shared.task_wait(self.pid, thread, kind, line);
     }
 
+    #[optimize(size)]
     fn queue_depth(&self, queue: u64, depth: usize) {
         let mut w = self.shared.lock();
         let now = w.now;
         w.timeline.depth(queue, depth, now);
     }
 
+    #[optimize(size)]
     fn thread_renamed(&self, thread: u64, name: &str) {
         self.shared.thread_renamed(self.pid, thread, name);
     }
 
+    #[optimize(size)]
     fn exit_status(&self, code: i32) {
         if let Some(p) = self.shared.lock().processes.get_mut(&self.pid) {
             p.status = Some(code);
         }
     }
 
+    #[optimize(size)]
     fn process_start(&self, spec: ProcessSpec) -> Result<u64, String> {
         self.shared.process_start(spec)
     }
 
+    #[optimize(size)]
     fn process_exitcode(&self, pid: u64) -> Option<i32> {
         self.shared
             .lock()
@@ -523,6 +558,7 @@ impl Host for VHost {
             .and_then(|p| p.exitcode)
     }
 
+    #[optimize(size)]
     fn process_waitable(&self, pid: u64) -> Arc<Waitable> {
         let w = self.shared.lock();
         w.processes
@@ -531,26 +567,32 @@ impl Host for VHost {
             .unwrap_or_else(Waitable::new)
     }
 
+    #[optimize(size)]
     fn process_terminate(&self, pid: u64) {
         self.shared.lock().terminations.push(pid);
     }
 
+    #[optimize(size)]
     fn channel_new(&self) -> u64 {
         self.shared.lock().channels.open()
     }
 
+    #[optimize(size)]
     fn channel_put(&self, channel: u64, item: Portable) {
         self.shared.lock().channels.put(channel, item);
     }
 
+    #[optimize(size)]
     fn channel_get(&self, channel: u64) -> Option<Portable> {
         self.shared.lock().channels.get(channel)
     }
 
+    #[optimize(size)]
     fn channel_len(&self, channel: u64) -> usize {
         self.shared.lock().channels.len(channel)
     }
 
+    #[optimize(size)]
     fn channel_waitable(&self, channel: u64) -> Arc<Waitable> {
         self.shared.lock().channels.waitable(channel)
     }
@@ -638,6 +680,7 @@ const EPS: f64 = 1e-12;
 const TASK_QUANTUM: u64 = 32;
 
 impl Sim {
+    #[optimize(size)]
     pub(super) fn new(opts: &RunOptions, predict: &PredictOptions) -> Sim {
         let cores = opts.cores.max(1);
         Sim {
@@ -661,11 +704,13 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn spi(&self) -> f64 {
         self.predict.ns_per_instruction.max(1e-3) * 1e-9
     }
 
     /// Starts process `pid` with its first thread at `t`.
+    #[optimize(size)]
     pub(super) fn start_process(
         &mut self,
         pid: u64,
@@ -711,6 +756,7 @@ impl Sim {
         self.make_ready(tid, t);
     }
 
+    #[optimize(size)]
     fn add_thread(&mut self, pid: u64, meta: Meta, body: Box<dyn SimThread>, t: f64) -> usize {
         let tid = self.threads.len();
         let proc_name = self
@@ -739,6 +785,7 @@ impl Sim {
     }
 
     /// Shows thread `tid`'s lane in `state` from `t` (clamped to the lane's last change).
+    #[optimize(size)]
     fn show(&mut self, tid: usize, t: f64, state: Option<State>) -> f64 {
         let th = &mut self.threads[tid];
         let t = t.max(th.last);
@@ -751,10 +798,12 @@ impl Sim {
         t
     }
 
+    #[optimize(size)]
     fn line(&self, tid: usize) -> u32 {
         self.threads[tid].body.as_ref().map_or(0, |b| b.line())
     }
 
+    #[optimize(size)]
     fn show_gil(&mut self, pid: u64, t: f64) {
         let Some(gil) = self.procs.get(&pid).and_then(|p| p.gil.as_ref()) else {
             return;
@@ -775,6 +824,7 @@ impl Sim {
     }
 
     /// Thread `tid` can run from `t`: it asks for the GIL (if any), then for a core.
+    #[optimize(size)]
     fn make_ready(&mut self, tid: usize, t: f64) {
         let t = t.max(self.threads[tid].last);
         self.threads[tid].block = None;
@@ -801,6 +851,7 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn want_core(&mut self, tid: usize, t: f64) {
         let line = self.line(tid);
         if self.on_cores < self.opts.cores {
@@ -818,6 +869,7 @@ impl Sim {
     }
 
     /// Thread `tid` leaves its core at `t`; the next thread queued for a core takes it.
+    #[optimize(size)]
     fn leave_core(&mut self, tid: usize, t: f64) {
         if matches!(self.threads[tid].state, TState::OnCore { .. }) {
             self.on_cores -= 1;
@@ -829,6 +881,7 @@ impl Sim {
     }
 
     /// Thread `tid` lets go of its process's GIL at `t`; the first waiter takes it.
+    #[optimize(size)]
     fn release_gil(&mut self, tid: usize, t: f64) {
         let pid = self.threads[tid].pid;
         let Some(gil) = self.procs.get_mut(&pid).and_then(|p| p.gil.as_mut()) else {
@@ -851,6 +904,7 @@ impl Sim {
     }
 
     /// When the GIL holder `tid` must drop the GIL for a waiter (CPython's drop request), if anyone waits.
+    #[optimize(size)]
     fn gil_drop_at(&self, tid: usize) -> Option<f64> {
         let p = self.procs.get(&self.threads[tid].pid)?;
         let gil = p.gil.as_ref()?;
@@ -862,6 +916,7 @@ impl Sim {
     }
 
     /// The earliest pending timer: a blocked thread's deadline or a process finishing its start.
+    #[optimize(size)]
     fn next_timer(&self) -> Option<f64> {
         let waits = self
             .blocked
@@ -872,6 +927,7 @@ impl Sim {
     }
 
     /// The thread on a core that runs next: earliest `resume_at`, then lowest id.
+    #[optimize(size)]
     fn next_chunk(&self) -> Option<(usize, f64, f64)> {
         let mut best: Option<(usize, f64, f64)> = None;
         for (tid, th) in self.threads.iter().enumerate() {
@@ -889,6 +945,7 @@ impl Sim {
     }
 
     /// Runs the world until the main process ends, the run deadlocks, or a cap stops it.
+    #[optimize(size)]
     pub(super) fn run(mut self) -> Outcome {
         loop {
             self.absorb(self.now);
@@ -939,6 +996,7 @@ impl Sim {
     }
 
     /// Every thread still waiting, for a deadlock message.
+    #[optimize(size)]
     fn deadlock_message(&self) -> String {
         let mut parts = Vec::new();
         // By process and thread identity, as the native runtime lists them.
@@ -973,6 +1031,7 @@ impl Sim {
         format!("deadlock: {}", parts.join(", "))
     }
 
+    #[optimize(size)]
     fn fire_timers(&mut self, t: f64) {
         self.now = self.now.max(t);
         self.shared.lock().now = self.now;
@@ -1000,6 +1059,7 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn begin_process(&mut self, pid: u64, spec: ProcessSpec, t: f64) {
         let shared = self.shared.clone();
         let made = match self.starter.as_mut() {
@@ -1020,6 +1080,7 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn wake(&mut self, tid: usize, t: f64) {
         self.blocked.retain(|&b| b != tid);
         let since = self.threads[tid].block.as_ref().map_or(t, |b| b.since);
@@ -1028,6 +1089,7 @@ impl Sim {
 
     /// Budget for the next chunk of `tid` at `t`: the quantum, but never past the GIL's drop deadline,
     /// the OS slice (if threads wait for a core) or the next timer.
+    #[optimize(size)]
     fn budget(&self, tid: usize, t: f64, core_since: f64) -> u64 {
         let spi = self.spi();
         let mut until = f64::INFINITY;
@@ -1059,6 +1121,7 @@ impl Sim {
     }
 
     /// Whether `tid` (on a core at `t`) must give way: to a GIL waiter or to a thread waiting for a core.
+    #[optimize(size)]
     fn preempt(&mut self, tid: usize, t: f64, core_since: f64) -> bool {
         if self.gil_drop_at(tid).is_some_and(|d| t + EPS >= d) {
             self.leave_core(tid, t);
@@ -1074,6 +1137,7 @@ impl Sim {
         false
     }
 
+    #[optimize(size)]
     fn step(&mut self, tid: usize, t: f64, core_since: f64) {
         self.now = self.now.max(t);
         self.shared.lock().now = t;
@@ -1132,6 +1196,7 @@ impl Sim {
     }
 
     /// Thread `tid` blocks at `t`, at the end of a chunk that started at `start`.
+    #[optimize(size)]
     fn block(&mut self, tid: usize, block: Block, start: f64, t: f64) {
         let line = if block.site.line > 0 {
             block.site.line
@@ -1170,6 +1235,7 @@ impl Sim {
     }
 
     /// Records thread `tid`'s end on its lane.
+    #[optimize(size)]
     fn life(&mut self, tid: usize, life: Life, t: f64) {
         let th = &self.threads[tid];
         let key = (th.pid, th.meta.ident);
@@ -1179,6 +1245,7 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn thread_done(&mut self, tid: usize, t: f64) {
         self.threads[tid].state = TState::Done;
         self.threads[tid].block = None;
@@ -1196,6 +1263,7 @@ impl Sim {
 
     /// Process `pid` ends at `t` (its main thread finished, or it was terminated): its other threads
     /// are dropped.
+    #[optimize(size)]
     fn process_done(&mut self, pid: u64, t: f64, terminated: bool) {
         let Some(p) = self.procs.get_mut(&pid) else {
             return;
@@ -1243,6 +1311,7 @@ impl Sim {
     }
 
     /// Process `pid` is terminated at `t` (`terminate()`: exit code -15), running or still starting.
+    #[optimize(size)]
     fn terminate(&mut self, pid: u64, t: f64) {
         if self.procs.contains_key(&pid) {
             self.process_done(pid, t, true);
@@ -1257,6 +1326,7 @@ impl Sim {
 
     /// The main program has ended: its daemonic child processes are terminated, as multiprocessing's
     /// atexit handler does (the others are waited for).
+    #[optimize(size)]
     fn terminate_daemons(&mut self, t: f64) {
         let daemons: Vec<u64> = self
             .shared
@@ -1273,6 +1343,7 @@ impl Sim {
 
     /// Takes in what threads did through their hosts during a chunk that ended at `t`, and wakes the
     /// threads whose waitables changed.
+    #[optimize(size)]
     fn absorb(&mut self, t: f64) {
         let (spawned, requests, terminations, intervals) = {
             let mut w = self.shared.lock();
@@ -1328,6 +1399,7 @@ impl Sim {
         }
     }
 
+    #[optimize(size)]
     fn finish(mut self) -> Outcome {
         let end = self.end.unwrap_or(self.now);
         let stopped = self.stopped.take();

@@ -270,6 +270,7 @@ pub struct Digest {
 
 /// Digests events: spans, output, thread lives, queue depths. Spans still open (a cancelled run) end at
 /// `end_ms`.
+#[optimize(size)]
 pub fn digest(events: &[Event], end_ms: f64) -> Digest {
     let (spans, output) = spans_and_output(events, end_ms);
     let mut threads: Vec<ThreadLife> = Vec::new();
@@ -324,6 +325,7 @@ pub struct EventLog {
 
 impl Event {
     /// When it happened, in ms from the run's start.
+    #[optimize(size)]
     pub fn t(&self) -> f64 {
         match self {
             Event::Begin { t, .. }
@@ -338,11 +340,13 @@ impl Event {
 
 impl EventLog {
     /// Opens a span on `lane` at `t`; returns its id.
+    #[optimize(size)]
     pub fn begin(&mut self, lane: &str, label: String, kind: SpanKind, t: f64) -> u32 {
         self.begin_at(lane, label, kind, t, None)
     }
 
     /// Opens a span on `lane` at `t` made by the program's `line`; returns its id.
+    #[optimize(size)]
     pub fn begin_at(
         &mut self,
         lane: &str,
@@ -365,21 +369,25 @@ impl EventLog {
     }
 
     /// Announces `lane` (again, with a new name) at `t`.
+    #[optimize(size)]
     pub fn lane(&mut self, lane: Lane, t: f64) {
         self.events.push(Event::Lane { lane, t });
     }
 
     /// Closes a span at `t`.
+    #[optimize(size)]
     pub fn end(&mut self, span: u32, t: f64) {
         self.events.push(Event::End { span, t });
     }
 
     /// A printed line at `t`.
+    #[optimize(size)]
     pub fn print(&mut self, lane: &str, text: &str, t: f64) {
         self.write(lane, text, t, false);
     }
 
     /// A line printed (`err` false) or written to stderr at `t`.
+    #[optimize(size)]
     pub fn write(&mut self, lane: &str, text: &str, t: f64, err: bool) {
         self.events.push(Event::Print {
             lane: lane.into(),
@@ -390,6 +398,7 @@ impl EventLog {
     }
 
     /// A thread's or task's life event at `t`.
+    #[optimize(size)]
     pub fn life(&mut self, lane: &str, life: Life, daemon: bool, t: f64) {
         self.events.push(Event::Thread {
             lane: lane.into(),
@@ -400,12 +409,14 @@ impl EventLog {
     }
 
     /// A queue's new depth at `t`.
+    #[optimize(size)]
     pub fn depth(&mut self, queue: usize, depth: usize, t: f64) {
         self.events.push(Event::Depth { queue, depth, t });
     }
 }
 
 /// Spans and output lines from a list of events. A span still open (a cancelled run) ends at `end_ms`.
+#[optimize(size)]
 pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<OutputLine>) {
     let mut spans: Vec<Span> = Vec::new();
     // Span ids are dense and in opening order, so a span's index in `spans` is found through `index`.
@@ -463,6 +474,7 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
 /// process 1 and each `process` lane a process of its own; every lane is a thread (asyncio tasks get a
 /// track each, though they share one thread); spans are complete events, printed lines instant events;
 /// metadata events name every process and thread.
+#[optimize(size)]
 pub fn chrome_trace(record: &RunRecord) -> Value {
     use serde_json::json;
     let mut events = Vec::new();

@@ -16,6 +16,7 @@ pub const SUPPORTED: &[&str] = &crate::python::check::SUPPORTED_MODULES;
 
 /// Builds a module written in Rust (`time`, `math`, `random`, `sys`, `os`, and the prelude's private
 /// `_threadlab`); `None` if `name` isn't one.
+#[optimize(size)]
 pub fn native_module(ctx: &mut Ctx<'_>, name: &str) -> Option<Result<Arc<Module>, Flow>> {
     super::natives::build_module(ctx, name)
 }
@@ -23,6 +24,7 @@ pub fn native_module(ctx: &mut Ctx<'_>, name: &str) -> Option<Result<Arc<Module>
 /// The Python source of a prelude module (`threading`, `queue`, ..., the package `concurrent` and its
 /// `concurrent.futures`, `network`, the simulated (or real) downloads, and the package `urllib` and its
 /// `urllib.request`, real downloads by address); `None` if `name` isn't one.
+#[optimize(size)]
 pub fn prelude_source(name: &str) -> Option<&'static str> {
     Some(match name {
         "threading" => include_str!("prelude/threading.py"),
@@ -41,11 +43,13 @@ pub fn prelude_source(name: &str) -> Option<&'static str> {
 
 /// The file name tracebacks show for a prelude module's frames (`threading.py`,
 /// `concurrent/futures.py`).
+#[optimize(size)]
 pub fn prelude_filename(name: &str) -> String {
     format!("{}.py", name.replace('.', "/"))
 }
 
 /// The message of `ModuleNotFoundError` for a module ThreadLab doesn't have.
+#[optimize(size)]
 pub fn not_found_message(name: &str) -> String {
     let (last, rest) = SUPPORTED.split_last().expect("the list is not empty");
     format!(

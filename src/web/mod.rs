@@ -16,6 +16,7 @@ static PANIC: Mutex<Option<String>> = Mutex::new(None);
 /// Installs the panic hook: a panic on any thread is logged and kept for [`take_panic`], so the page can
 /// show it instead of leaving a run hanging. (The release build aborts on panic: the thread stops there.)
 #[wasm_bindgen(start)]
+#[optimize(size)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
@@ -27,6 +28,7 @@ pub fn start() {
 
 /// The first panic since the last call, if any.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn take_panic() -> Option<String> {
     PANIC.lock().unwrap_or_else(|e| e.into_inner()).take()
 }
@@ -42,6 +44,7 @@ pub fn take_panic() -> Option<String> {
 /// least `min_s` seconds and at most `max_s`. Other load only ever slows a run, hence the best. The
 /// engine worker calls it at start-up, and once more, briefly, when the page has settled.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn calibrate(cores: usize, min_s: f64, max_s: f64) -> js_sys::Promise {
     use crate::runtime::real::Platform;
     python::set_cores(cores);
@@ -72,6 +75,7 @@ pub fn calibrate(cores: usize, min_s: f64, max_s: f64) -> js_sys::Promise {
 
 /// Sets the address real downloads resolve against (the engine worker's own).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn set_base_url(url: &str) {
     crate::engine::net::set_base(url);
 }
@@ -79,6 +83,7 @@ pub fn set_base_url(url: &str) {
 /// The catalogue: examples with modes and parameter schemas (declared in their programs), and the time
 /// scale's limits.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn catalog() -> String {
     crate::examples::catalogue_json()
 }
@@ -86,6 +91,7 @@ pub fn catalog() -> String {
 /// Every problem of an example request, as a JSON array of `{field, value, problem, allowed}` (empty when
 /// valid).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn validate(request: &str) -> String {
     let errors = crate::examples::request::parse(request)
         .err()
@@ -95,6 +101,7 @@ pub fn validate(request: &str) -> String {
 
 /// The predicted run record of an example request, as JSON.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn predict(request: &str) -> Result<String, JsError> {
     python::predict_example(request)
         .map(|record| to_json(&record))
@@ -109,6 +116,7 @@ pub fn predict_async(request: String) -> js_sys::Promise {
 
 /// A run record (JSON) as a Chrome trace (JSON) that Perfetto and `chrome://tracing` open.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn chrome_trace(record: &str) -> Result<String, JsError> {
     let record: crate::trace::RunRecord = serde_json::from_str(record)
         .map_err(|e| JsError::new(&format!("not a run record: {e}")))?;
@@ -118,6 +126,7 @@ pub fn chrome_trace(record: &str) -> Result<String, JsError> {
 /// An example request's program, the Python that runs and its Rust translation: `{python, rust}` as
 /// JSON (`rust` is null for a mode without one).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn code(request: &str) -> Result<String, JsError> {
     let r = python::example_request(request).map_err(|e| JsError::new(&e))?;
     let empty = serde_json::Map::new();
@@ -131,6 +140,7 @@ pub fn code(request: &str) -> Result<String, JsError> {
 
 /// Starts elastic thread workers until `needed` are idle (see `engine::threads`).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn ensure_threads(needed: usize) -> js_sys::Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         threads::ensure(needed).await?;
@@ -156,12 +166,14 @@ pub fn end_warm_process_workers() {
 
 /// The body of an elastic thread worker: serves jobs forever.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn thread_worker_main() {
     threads::worker_main();
 }
 
 /// Now on the shared clock (ms since the Unix epoch).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn now_ms() -> f64 {
     clock::now_ms()
 }
@@ -169,6 +181,7 @@ pub fn now_ms() -> f64 {
 /// What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, wasmMemoryBytes}` as
 /// JSON, for `threadlab.stats()` and the soak (a run's process workers end with it).
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn stats() -> String {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     let bytes = memory
@@ -186,10 +199,12 @@ pub fn stats() -> String {
 /// Sets the core count predictions assume (`navigator.hardwareConcurrency`) without calibrating: for a page
 /// that has no thread pool to calibrate on.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn set_cores(cores: usize) {
     python::set_cores(cores);
 }
 
+#[optimize(size)]
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("run data serialises")
 }

@@ -20,11 +20,13 @@ static CORES: AtomicUsize = AtomicUsize::new(0);
 static NS_PER_INSTRUCTION: AtomicU64 = AtomicU64::new(0);
 
 /// Sets the cores predictions assume.
+#[optimize(size)]
 pub(crate) fn set_cores(cores: usize) {
     CORES.store(cores.clamp(1, 64), Ordering::Relaxed);
 }
 
 /// Keeps `ns` if it is the best measurement so far; returns the best.
+#[optimize(size)]
 pub(crate) fn set_ns_per_instruction(ns: f64) -> f64 {
     let best = match f64::from_bits(NS_PER_INSTRUCTION.load(Ordering::Relaxed)) {
         known if known > 0.0 && known <= ns => known,
@@ -36,6 +38,7 @@ pub(crate) fn set_ns_per_instruction(ns: f64) -> f64 {
 }
 
 /// What predictions charge per instruction: the measurement, or the default before there is one.
+#[optimize(size)]
 fn ns_per_instruction() -> f64 {
     match f64::from_bits(NS_PER_INSTRUCTION.load(Ordering::Relaxed)) {
         ns if ns > 0.0 => ns,
@@ -46,6 +49,7 @@ fn ns_per_instruction() -> f64 {
 /// The problems that keep `source` from running, as a JSON array of `{line, column, message}` (empty
 /// when it compiles): syntax errors, and what the subset leaves out, with what it supports.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn check(source: &str) -> String {
     let errors = match crate::python::compile(source, "<main>") {
         Ok(_) => Vec::new(),
@@ -61,6 +65,7 @@ pub fn check(source: &str) -> String {
 
 /// Reads a source request, or says which field is wrong. (Its program is compiled once, by the runtime
 /// that runs it.)
+#[optimize(size)]
 fn parse(request: &str) -> Result<request::SourceRequest, String> {
     let mut r = request::parse(request)?;
     apply_cores(&mut r);
@@ -68,6 +73,7 @@ fn parse(request: &str) -> Result<request::SourceRequest, String> {
 }
 
 /// A program that doesn't compile, refused with its first error: `line L, column C: message`.
+#[optimize(size)]
 fn refused(errors: &[crate::python::SyntaxError]) -> String {
     errors.first().map(ToString::to_string).unwrap_or_default()
 }
@@ -99,6 +105,7 @@ pub(crate) fn off_the_loop(
 /// once the real run is over, so the prediction never delays a run's start nor competes with it for the
 /// cores); `threads` and `processes` count the lanes it started within the budget either way.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
     predict_source_text(request, max_instructions).map_err(js)
 }
@@ -136,6 +143,7 @@ fn predict_source_text(request: &str, max_instructions: f64) -> Result<Option<St
 
 /// The prediction of `r` as a run record, or `None` if it needs more than `max_instructions` and
 /// `capped` says to give up then (rather than record the stop); refused if it doesn't compile.
+#[optimize(size)]
 pub(crate) fn predicted(
     r: &request::SourceRequest,
     max_instructions: u64,
@@ -173,6 +181,7 @@ fn predict_within(
 /// Starts a program for real. The caller has made a few workers idle (`ensure_threads`); threads the
 /// program starts beyond them are asked for through [`PythonRun::next_thread_request`].
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn start_source(request: &str) -> Result<PythonRun, JsError> {
     let r = parse(request).map_err(js)?;
     let platform = Arc::new(WebPlatform::default());
@@ -228,12 +237,14 @@ pub struct PythonRun {
 impl PythonRun {
     /// Resolves to `{events, record}` (JSON text) when the run has ended: the events not drained yet,
     /// then the run record.
+    #[optimize(size)]
     pub fn promise(&self) -> js_sys::Promise {
         self.promise.clone()
     }
 
     /// `{t0, lanes, timeScale}` as JSON: the run's zero on the shared clock (ms since the Unix epoch);
     /// lanes come as the program makes them, in the events.
+    #[optimize(size)]
     pub fn info(&self) -> String {
         to_json(&serde_json::json!({
             "t0": self.run.t0() * 1000.0,
@@ -243,6 +254,7 @@ impl PythonRun {
     }
 
     /// The events recorded since the last call, as a JSON array.
+    #[optimize(size)]
     pub fn drain(&self) -> String {
         let mut cursor = self.cursor.load(Ordering::SeqCst);
         let events = self.run.events_since(&mut cursor);
@@ -254,6 +266,7 @@ impl PythonRun {
 
     /// Where every live thread is now, `[{lane, line}]` as JSON (the lane of the task running, for an
     /// asyncio thread), for marking the running lines in the program.
+    #[optimize(size)]
     pub fn lines(&self) -> String {
         let lines: Vec<_> = self
             .run
@@ -266,6 +279,7 @@ impl PythonRun {
 
     /// Stops the run: every thread stops at its next check (within a thousand instructions) or wakes
     /// from its wait; the promise resolves with status `cancelled`.
+    #[optimize(size)]
     pub fn cancel(&self) {
         self.run.stop();
         // Its downloads end with it: the engine worker aborts the requests still going.
@@ -275,6 +289,7 @@ impl PythonRun {
     /// Resolves to the next real download to make (`network: "real"`), `{id, url, offset, len}` as JSON
     /// (an absolute http(s) address and a byte range), or to null once the run has ended or was stopped
     /// (then abort the requests still going). Answer each with [`PythonRun::fetch_done`].
+    #[optimize(size)]
     pub fn next_fetch_request(&self) -> js_sys::Promise {
         let fetches = self.platform.fetches.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -289,6 +304,7 @@ impl PythonRun {
 
     /// The answer to download `id`: the bytes received, or (a non-empty `error`) why none came. Wakes
     /// the Python thread waiting for it.
+    #[optimize(size)]
     pub fn fetch_done(&self, id: u32, bytes: f64, error: String) {
         let answer = if error.is_empty() {
             Ok(bytes.max(0.0) as u64)
@@ -299,6 +315,7 @@ impl PythonRun {
     }
 
     /// Resolves to how many more elastic workers the run needs now, or to null once it has ended.
+    #[optimize(size)]
     pub fn next_thread_request(&self) -> js_sys::Promise {
         let wants = self.wants.clone();
         wasm_bindgen_futures::future_to_promise(async move {
@@ -314,6 +331,7 @@ impl PythonRun {
 /// `request` is the source request (`{source, timeScale, gil, seed}`) to start, or the refusal naming
 /// every bad field.
 #[wasm_bindgen]
+#[optimize(size)]
 pub fn example_source(request: &str) -> Result<String, JsError> {
     let r = example_request(request).map_err(js)?;
     Ok(to_json(&serde_json::json!({
@@ -326,6 +344,7 @@ pub fn example_source(request: &str) -> Result<String, JsError> {
 }
 
 /// Reads an example request, or refuses it with every problem in one message.
+#[optimize(size)]
 pub(crate) fn example_request(request: &str) -> Result<ExampleRequest, String> {
     let mut r = examples::request::parse(request).map_err(|e| examples::errors_message(&e))?;
     apply_cores(&mut r.run);
@@ -333,6 +352,7 @@ pub(crate) fn example_request(request: &str) -> Result<ExampleRequest, String> {
 }
 
 /// The page's core count into a request's options.
+#[optimize(size)]
 fn apply_cores(r: &mut request::SourceRequest) {
     let cores = CORES.load(Ordering::Relaxed);
     if cores > 0 {
@@ -342,6 +362,7 @@ fn apply_cores(r: &mut request::SourceRequest) {
 
 /// The predicted run record of an example request (the whole prediction, up to its cap), with the
 /// example, mode and parameters filled in.
+#[optimize(size)]
 pub(crate) fn predict_example(request: &str) -> Result<crate::trace::RunRecord, String> {
     let r = example_request(request)?;
     let mut record = predicted(&r.run, PredictOptions::default().max_instructions, false)?

@@ -58,6 +58,7 @@ pub(crate) fn handled(exec: &ExecState) -> Option<Value> {
         })
 }
 
+#[optimize(size)]
 fn context_of(v: &Value) -> Option<Value> {
     match v {
         Value::Instance(inst) => inst.exc.lock().context.clone(),
@@ -66,6 +67,7 @@ fn context_of(v: &Value) -> Option<Value> {
 }
 
 /// Chains `exc` to the exception being handled (`__context__`), as CPython does when raising.
+#[optimize(size)]
 fn set_context(exec: &ExecState, exc: &Value, overwrite: bool) {
     let Value::Instance(inst) = exc else { return };
     let Some(handled) = handled(exec) else { return };
@@ -94,6 +96,7 @@ fn set_context(exec: &ExecState, exc: &Value, overwrite: bool) {
 
 /// Adds the frame on top of the stack to `exc`'s traceback (at the front: tracebacks list outermost
 /// first and an exception travels outwards).
+#[optimize(size)]
 fn add_traceback(exec: &mut ExecState, exc: &Value) {
     let Value::Instance(inst) = exc else { return };
     let ExecState {
@@ -121,6 +124,7 @@ fn add_traceback(exec: &mut ExecState, exc: &Value) {
 
 /// Raises `exc` in the thread's top frame: unwinds block stacks and frames until a handler takes it
 /// (`None`: the loop carries on there) or it leaves the barrier frame (`Some(Exit::Raised)`).
+#[optimize(size)]
 pub(crate) fn raise(
     interp: &Arc<Interp>,
     thread: &mut ThreadState,
@@ -226,6 +230,7 @@ pub(crate) fn raise(
 }
 
 /// The exception a `raise` operand names: an instance, or a class instantiated without arguments.
+#[optimize(size)]
 fn make_exception(interp: &Arc<Interp>, thread: &mut ThreadState, v: Value) -> Result<Value, Flow> {
     let base = interp.types.exc(ExcType::BaseException).clone();
     let mut ctx = Ctx { interp, thread };
@@ -252,6 +257,7 @@ fn make_exception(interp: &Arc<Interp>, thread: &mut ThreadState, v: Value) -> R
 }
 
 /// `Raise(n)`.
+#[optimize(size)]
 pub(crate) fn exec_raise(interp: &Arc<Interp>, thread: &mut ThreadState, n: u32) -> Step {
     match n {
         0 => match handled(&thread.exec) {
@@ -285,6 +291,7 @@ pub(crate) fn exec_raise(interp: &Arc<Interp>, thread: &mut ThreadState, n: u32)
 }
 
 /// `CheckExcMatch`: does `exc` match `class` (a class or a tuple of them)?
+#[optimize(size)]
 pub(crate) fn exc_matches(ctx: &mut Ctx<'_>, exc: &Value, class: &Value) -> Result<bool, Flow> {
     match class {
         Value::Class(c) => {
@@ -315,6 +322,7 @@ pub(crate) fn exc_matches(ctx: &mut Ctx<'_>, exc: &Value, class: &Value) -> Resu
 // Printing.
 
 /// The name a traceback shows for an exception's class: `ValueError`, `MyError`, `threading.BrokenBarrierError`.
+#[optimize(size)]
 fn printed_type_name(class: &Class) -> String {
     if &*class.module == "builtins" || &*class.module == "__main__" {
         class.qualname.to_string()
@@ -324,6 +332,7 @@ fn printed_type_name(class: &Class) -> String {
 }
 
 /// `str(exc)`, or CPython's stand-in when that fails.
+#[optimize(size)]
 fn message_of(ctx: &mut Ctx<'_>, exc: &Value) -> String {
     let has_own_str = match exc {
         Value::Instance(inst) => super::attr::class_lookup(&inst.class, "__str__").is_some(),
@@ -338,6 +347,7 @@ fn message_of(ctx: &mut Ctx<'_>, exc: &Value) -> String {
 }
 
 /// The "Did you mean" CPython's traceback adds for a `NameError` or `AttributeError`.
+#[optimize(size)]
 fn suggestion_of(ctx: &Ctx<'_>, exc: &Value) -> Option<String> {
     let Value::Instance(inst) = exc else {
         return None;
@@ -360,6 +370,7 @@ fn suggestion_of(ctx: &Ctx<'_>, exc: &Value) -> Option<String> {
 }
 
 /// The last line of a printed exception: `ValueError: bad`, with a suggestion if there is one.
+#[optimize(size)]
 fn exception_line(ctx: &mut Ctx<'_>, exc: &Value) -> (String, String) {
     let type_name = match exc {
         Value::Instance(inst) => printed_type_name(&inst.class),
@@ -372,6 +383,7 @@ fn exception_line(ctx: &mut Ctx<'_>, exc: &Value) -> (String, String) {
     (type_name, message)
 }
 
+#[optimize(size)]
 fn format_one(ctx: &mut Ctx<'_>, exc: &Value, out: &mut String, seen: &mut Vec<u64>) {
     let Value::Instance(inst) = exc else {
         let (t, m) = exception_line(ctx, exc);
@@ -419,6 +431,7 @@ fn format_one(ctx: &mut Ctx<'_>, exc: &Value, out: &mut String, seen: &mut Vec<u
 }
 
 /// The frames of a traceback, with CPython's collapsing of a line repeated more than 3 times.
+#[optimize(size)]
 fn format_entries(entries: &[TracebackEntry], out: &mut String) {
     const CUTOFF: usize = 3;
     let mut last: Option<(&str, u32, &str)> = None;
@@ -456,6 +469,7 @@ fn format_entries(entries: &[TracebackEntry], out: &mut String) {
 
 /// An exception as CPython prints it when uncaught: its cause or context chain first, then
 /// `Traceback (most recent call last):`, the frames, and `Type: message`.
+#[optimize(size)]
 pub fn format_exception(ctx: &mut Ctx<'_>, exc: &Value) -> String {
     let mut out = String::new();
     format_one(ctx, exc, &mut out, &mut Vec::new());
@@ -464,6 +478,7 @@ pub fn format_exception(ctx: &mut Ctx<'_>, exc: &Value) -> String {
 
 /// What the host records of an uncaught exception: the printed type name, the message as printed (with a
 /// suggestion), and the innermost line of the user's program in its traceback.
+#[optimize(size)]
 pub fn report_of(ctx: &mut Ctx<'_>, exc: &Value) -> ExceptionReport {
     let (type_name, message) = exception_line(ctx, exc);
     let line = match exc {
@@ -486,6 +501,7 @@ pub fn report_of(ctx: &mut Ctx<'_>, exc: &Value) -> ExceptionReport {
 
 /// Records on a new `NameError` its `name` and the suggestion CPython would print (from the names of the
 /// raising frame's locals, then its globals, then the builtins).
+#[optimize(size)]
 pub(crate) fn note_name_error(interp: &Interp, exec: &ExecState, exc: &Value, name: &str) {
     let Value::Instance(inst) = exc else { return };
     inst.dict.lock().insert(Arc::from("name"), Value::str(name));
@@ -512,6 +528,7 @@ const CASE_COST: usize = 1;
 const MAX_STRING_SIZE: usize = 40;
 const MAX_CANDIDATE_ITEMS: usize = 750;
 
+#[optimize(size)]
 fn substitution_cost(a: u8, b: u8) -> usize {
     if (a & 31) != (b & 31) {
         return MOVE_COST;
@@ -527,6 +544,7 @@ fn substitution_cost(a: u8, b: u8) -> usize {
 }
 
 /// CPython 3.11's `levenshtein_distance` (Python/suggestions.c), on bytes.
+#[optimize(size)]
 fn levenshtein(a: &[u8], b: &[u8], max_cost: usize) -> usize {
     if a == b {
         return 0;
@@ -580,6 +598,7 @@ fn levenshtein(a: &[u8], b: &[u8], max_cost: usize) -> usize {
 }
 
 /// CPython 3.11's `calculate_suggestions`: the closest candidate within a third of the characters.
+#[optimize(size)]
 pub(crate) fn best_suggestion<'a>(
     candidates: impl Iterator<Item = &'a str>,
     name: &str,

@@ -13,21 +13,25 @@ use crate::vm::value::{Flow, Lock, Module, Namespace, Value};
 use crate::vm::{Ctx, Interp, ThreadState};
 
 /// A native module by name (built for this interpreter), if it is one.
+#[optimize(size)]
 fn native_module(ctx: &mut Ctx<'_>, name: &str) -> Option<Result<Arc<Module>, Flow>> {
     crate::vm::modules::native_module(ctx, name)
 }
 
 /// The Python source of a prelude module, if it is one.
+#[optimize(size)]
 fn prelude_source(name: &str) -> Option<&'static str> {
     crate::vm::modules::prelude_source(name)
 }
 
 /// The file name tracebacks show for a prelude module: `threading.py`, `concurrent/futures.py`.
+#[optimize(size)]
 fn prelude_filename(name: &str) -> String {
     crate::vm::modules::prelude_filename(name)
 }
 
 /// The compiled prelude modules, shared by every interpreter of the process.
+#[optimize(size)]
 fn prelude_code(interp: &Interp, name: &str, source: &'static str) -> Result<Arc<Code>, Flow> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Code>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -55,15 +59,18 @@ fn prelude_code(interp: &Interp, name: &str, source: &'static str) -> Result<Arc
     }
 }
 
+#[optimize(size)]
 fn register(interp: &Interp, name: &Arc<str>, module: &Arc<Module>) {
     interp.modules.lock().insert(name.clone(), module.clone());
 }
 
+#[optimize(size)]
 fn cached(interp: &Interp, name: &str) -> Option<Arc<Module>> {
     interp.modules.lock().get(name).cloned()
 }
 
 /// Whether `name` names a module we could import (without importing it).
+#[optimize(size)]
 fn exists(name: &str) -> bool {
     prelude_source(name).is_some()
         || matches!(
@@ -74,6 +81,7 @@ fn exists(name: &str) -> bool {
 
 /// Loads one module not in `interp.modules`: `Some` when it is ready, `None` when its body was pushed as a
 /// frame (the importing instruction runs again when it returns).
+#[optimize(size)]
 fn load(
     interp: &Arc<Interp>,
     thread: &mut ThreadState,
@@ -131,6 +139,7 @@ fn load(
 }
 
 /// `ImportName`: the module (the leaf of a dotted name), or `None` when a module body was pushed.
+#[optimize(size)]
 pub(crate) fn import_name(
     interp: &Arc<Interp>,
     thread: &mut ThreadState,
@@ -168,6 +177,7 @@ pub(crate) fn import_name(
 
 /// `ImportFrom`: `[module] → [module, module.name]`, importing a submodule if need be (`None` when its
 /// body was pushed).
+#[optimize(size)]
 pub(crate) fn import_from(
     interp: &Arc<Interp>,
     thread: &mut ThreadState,
@@ -216,6 +226,7 @@ pub(crate) fn import_from(
 impl Ctx<'_> {
     /// `import name` from a native: the module, its body run in a nested run if it is a prelude module
     /// not imported yet.
+    #[optimize(size)]
     pub fn import(&mut self, name: &str) -> Result<Arc<Module>, Flow> {
         let interp = self.interp;
         let name: Arc<str> = Arc::from(name);

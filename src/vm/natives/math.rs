@@ -11,6 +11,7 @@ use crate::vm::{ops, Ctx};
 type Kwargs<'a> = &'a [(Arc<str>, Value)];
 type Native = Result<Value, Flow>;
 
+#[optimize(size)]
 pub(super) fn module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     let mut entries = functions(&[
         ("sqrt", sqrt),
@@ -73,10 +74,12 @@ pub(super) fn module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     new_module("math", entries)
 }
 
+#[optimize(size)]
 fn domain(ctx: &Ctx<'_>) -> Flow {
     ctx.raise(ExcType::ValueError, "math domain error")
 }
 
+#[optimize(size)]
 fn range(ctx: &Ctx<'_>) -> Flow {
     ctx.raise(ExcType::OverflowError, "math range error")
 }
@@ -84,6 +87,7 @@ fn range(ctx: &Ctx<'_>) -> Flow {
 /// CPython's `math_1`: a NaN out of a non-NaN is a domain error; an infinity out of a finite number is a
 /// range error for functions that can overflow (`exp`, `cosh`) and a domain error for the rest
 /// (`log(0)`).
+#[optimize(size)]
 fn math_1(
     ctx: &Ctx<'_>,
     name: &str,
@@ -139,6 +143,7 @@ unary! {
 }
 
 /// CPython's `m_log`: the natural log, with a domain error at and below zero.
+#[optimize(size)]
 fn m_log(ctx: &Ctx<'_>, v: &Value, f: fn(f64) -> f64) -> Result<f64, Flow> {
     let x = as_float(ctx, v)?;
     if x.is_nan() || x == f64::INFINITY {
@@ -150,6 +155,7 @@ fn m_log(ctx: &Ctx<'_>, v: &Value, f: fn(f64) -> f64) -> Result<f64, Flow> {
     Ok(f(x))
 }
 
+#[optimize(size)]
 fn log(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     if !kwargs.is_empty() {
         return Err(ctx.raise(ExcType::TypeError, "log() takes no keyword arguments"));
@@ -171,16 +177,19 @@ fn log(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     }
 }
 
+#[optimize(size)]
 fn log2(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "log2", args, kwargs, 1)?;
     Ok(Value::Float(m_log(ctx, &args[0], f64::log2)?))
 }
 
+#[optimize(size)]
 fn log10(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "log10", args, kwargs, 1)?;
     Ok(Value::Float(m_log(ctx, &args[0], f64::log10)?))
 }
 
+#[optimize(size)]
 fn two_floats(
     ctx: &Ctx<'_>,
     name: &str,
@@ -191,16 +200,19 @@ fn two_floats(
     Ok((as_float(ctx, &args[0])?, as_float(ctx, &args[1])?))
 }
 
+#[optimize(size)]
 fn atan2(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let (y, x) = two_floats(ctx, "atan2", args, kwargs)?;
     Ok(Value::Float(y.atan2(x)))
 }
 
+#[optimize(size)]
 fn copysign(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let (x, y) = two_floats(ctx, "copysign", args, kwargs)?;
     Ok(Value::Float(x.copysign(y)))
 }
 
+#[optimize(size)]
 fn fmod(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let (x, y) = two_floats(ctx, "fmod", args, kwargs)?;
     if y.is_infinite() && x.is_finite() {
@@ -214,6 +226,7 @@ fn fmod(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 }
 
 /// CPython's `m_remainder`: the IEEE 754 remainder, rounding the quotient half to even.
+#[optimize(size)]
 fn remainder(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let (x, y) = two_floats(ctx, "remainder", args, kwargs)?;
     let r = if x.is_finite() && y.is_finite() {
@@ -244,6 +257,7 @@ fn remainder(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 }
 
 /// `math.pow`, CPython's special cases first (the C library's are not all Python's).
+#[optimize(size)]
 fn pow(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let (x, y) = two_floats(ctx, "pow", args, kwargs)?;
     let r = if !x.is_finite() || !y.is_finite() {
@@ -296,6 +310,7 @@ fn pow(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 
 /// A float's integral part as an int (`floor`, `ceil`, `trunc`), with CPython's errors for infinities
 /// and NaN and ThreadLab's for ints past 64 bits.
+#[optimize(size)]
 fn float_to_int(ctx: &Ctx<'_>, r: f64) -> Native {
     if r.is_nan() {
         return Err(ctx.raise(ExcType::ValueError, "cannot convert float NaN to integer"));
@@ -312,6 +327,7 @@ fn float_to_int(ctx: &Ctx<'_>, r: f64) -> Native {
     Ok(Value::Int(r as i64))
 }
 
+#[optimize(size)]
 fn rounding(
     ctx: &Ctx<'_>,
     name: &str,
@@ -330,14 +346,17 @@ fn rounding(
     }
 }
 
+#[optimize(size)]
 fn floor(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     rounding(ctx, "floor", args, kwargs, f64::floor)
 }
 
+#[optimize(size)]
 fn ceil(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     rounding(ctx, "ceil", args, kwargs, f64::ceil)
 }
 
+#[optimize(size)]
 fn trunc(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "trunc", args, kwargs, 1)?;
     match &args[0] {
@@ -355,6 +374,7 @@ fn trunc(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 }
 
 /// The Euclidean norm of `coords`, scaled so large or small values neither overflow nor vanish.
+#[optimize(size)]
 fn norm(coords: &[f64]) -> f64 {
     let mut max = 0.0f64;
     let mut found_nan = false;
@@ -375,6 +395,7 @@ fn norm(coords: &[f64]) -> f64 {
     max * sum.sqrt()
 }
 
+#[optimize(size)]
 fn hypot(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     if !kwargs.is_empty() {
         return Err(ctx.raise(ExcType::TypeError, "hypot() takes no keyword arguments"));
@@ -389,6 +410,7 @@ fn hypot(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Float(norm(&coords)))
 }
 
+#[optimize(size)]
 fn dist(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "dist", args, kwargs, 2)?;
     let p = shim::collect(ctx, &args[0])?;
@@ -409,6 +431,7 @@ fn dist(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Float(norm(&diffs)))
 }
 
+#[optimize(size)]
 fn factorial(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "factorial", args, kwargs, 1)?;
     let n = as_int(ctx, &args[0])?;
@@ -425,6 +448,7 @@ fn factorial(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Int(r))
 }
 
+#[optimize(size)]
 fn gcd2(a: i64, b: i64) -> u64 {
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     while b != 0 {
@@ -433,6 +457,7 @@ fn gcd2(a: i64, b: i64) -> u64 {
     a
 }
 
+#[optimize(size)]
 fn gcd(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     if !kwargs.is_empty() {
         return Err(ctx.raise(ExcType::TypeError, "gcd() takes no keyword arguments"));
@@ -447,6 +472,7 @@ fn gcd(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
         .map_err(|_| int_overflow(ctx))
 }
 
+#[optimize(size)]
 fn lcm(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     if !kwargs.is_empty() {
         return Err(ctx.raise(ExcType::TypeError, "lcm() takes no keyword arguments"));
@@ -467,6 +493,7 @@ fn lcm(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Int(l))
 }
 
+#[optimize(size)]
 fn isqrt(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "isqrt", args, kwargs, 1)?;
     let n = as_int(ctx, &args[0])?;
@@ -484,6 +511,7 @@ fn isqrt(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Int(r))
 }
 
+#[optimize(size)]
 fn non_negative(ctx: &Ctx<'_>, v: &Value, what: &str) -> Result<i64, Flow> {
     let n = as_int(ctx, v)?;
     if n < 0 {
@@ -495,6 +523,7 @@ fn non_negative(ctx: &Ctx<'_>, v: &Value, what: &str) -> Result<i64, Flow> {
     Ok(n)
 }
 
+#[optimize(size)]
 fn comb(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "comb", args, kwargs, 2)?;
     let n = non_negative(ctx, &args[0], "n")?;
@@ -514,6 +543,7 @@ fn comb(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Int(r as i64))
 }
 
+#[optimize(size)]
 fn perm(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [n, k] = bind(ctx, "perm", args, kwargs, ["n", "k"], 1)?;
     let n = non_negative(ctx, n.as_ref().unwrap_or(&Value::None), "n")?;
@@ -531,6 +561,7 @@ fn perm(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Int(r))
 }
 
+#[optimize(size)]
 fn prod(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     if args.len() != 1 {
         return Err(ctx.raise(
@@ -558,6 +589,7 @@ fn prod(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 }
 
 /// `math.fsum`: Shewchuk's exact sum of partials, rounded once, as CPython's `math_fsum` does.
+#[optimize(size)]
 fn fsum(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "fsum", args, kwargs, 1)?;
     let items = shim::collect(ctx, &args[0])?;
@@ -632,6 +664,7 @@ fn fsum(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Float(hi))
 }
 
+#[optimize(size)]
 fn isclose(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [a, b, rel_tol, abs_tol] = bind(
         ctx,
@@ -666,6 +699,7 @@ fn isclose(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     ))
 }
 
+#[optimize(size)]
 fn predicate(
     ctx: &Ctx<'_>,
     name: &str,
@@ -677,18 +711,22 @@ fn predicate(
     Ok(Value::Bool(f(as_float(ctx, &args[0])?)))
 }
 
+#[optimize(size)]
 fn isfinite(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     predicate(ctx, "isfinite", args, kwargs, f64::is_finite)
 }
 
+#[optimize(size)]
 fn isinf(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     predicate(ctx, "isinf", args, kwargs, f64::is_infinite)
 }
 
+#[optimize(size)]
 fn isnan(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     predicate(ctx, "isnan", args, kwargs, f64::is_nan)
 }
 
+#[optimize(size)]
 fn degrees(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "degrees", args, kwargs, 1)?;
     Ok(Value::Float(
@@ -696,6 +734,7 @@ fn degrees(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     ))
 }
 
+#[optimize(size)]
 fn radians(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "radians", args, kwargs, 1)?;
     Ok(Value::Float(
@@ -703,6 +742,7 @@ fn radians(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     ))
 }
 
+#[optimize(size)]
 fn modf(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "modf", args, kwargs, 1)?;
     let x = as_float(ctx, &args[0])?;
@@ -715,6 +755,7 @@ fn modf(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 }
 
 /// `frexp(x)`: `(m, e)` with `x == m * 2**e` and `0.5 <= abs(m) < 1`.
+#[optimize(size)]
 pub(super) fn frexp_f64(x: f64) -> (f64, i32) {
     if x == 0.0 || !x.is_finite() {
         return (x, 0);
@@ -730,12 +771,14 @@ pub(super) fn frexp_f64(x: f64) -> (f64, i32) {
     (m, exp + bias)
 }
 
+#[optimize(size)]
 fn frexp(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "frexp", args, kwargs, 1)?;
     let (m, e) = frexp_f64(as_float(ctx, &args[0])?);
     Ok(Value::tuple(vec![Value::Float(m), Value::Int(e as i64)]))
 }
 
+#[optimize(size)]
 fn ldexp(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "ldexp", args, kwargs, 2)?;
     let x = as_float(ctx, &args[0])?;

@@ -18,10 +18,12 @@ const MAX_DEPTH: usize = 200;
 
 /// Copies `value` for another process (`TypeError`, `AttributeError` or `PicklingError` with pickle's
 /// messages for what can't cross).
+#[optimize(size)]
 pub fn to_portable(ctx: &mut Ctx<'_>, value: &Value) -> Result<Portable, Flow> {
     convert(ctx, value, 0)
 }
 
+#[optimize(size)]
 fn convert(ctx: &mut Ctx<'_>, value: &Value, depth: usize) -> Result<Portable, Flow> {
     if depth > MAX_DEPTH {
         return Err(ctx.raise(
@@ -154,6 +156,7 @@ fn convert(ctx: &mut Ctx<'_>, value: &Value, depth: usize) -> Result<Portable, F
 }
 
 /// An instance as its class's global name and its attributes.
+#[optimize(size)]
 fn object_state(ctx: &mut Ctx<'_>, inst: &Instance, depth: usize) -> Result<Portable, Flow> {
     let (module, class) = class_path(ctx, &inst.class)?;
     let entries: Vec<(Arc<str>, Value)> = inst
@@ -174,6 +177,7 @@ fn object_state(ctx: &mut Ctx<'_>, inst: &Instance, depth: usize) -> Result<Port
 }
 
 /// `_pickle.PicklingError`, one class per interpreter.
+#[optimize(size)]
 fn pickling_error(ctx: &Ctx<'_>, message: &str) -> Flow {
     let class = native_class(ctx, "_pickle", "PicklingError", Some(ExcType::Exception));
     Flow::Raise(new_exception_of(class, message))
@@ -181,6 +185,7 @@ fn pickling_error(ctx: &Ctx<'_>, message: &str) -> Flow {
 
 /// The module name another process knows a module by: the program is `__main__` everywhere (a spawned
 /// process runs it as `__mp_main__`, which pickle maps back).
+#[optimize(size)]
 fn module_name(ctx: &Ctx<'_>, module: &Arc<Module>) -> String {
     if Arc::ptr_eq(module, &ctx.interp.main) || *module.name == *ctx.interp.config.main_name {
         "__main__".to_string()
@@ -190,6 +195,7 @@ fn module_name(ctx: &Ctx<'_>, module: &Arc<Module>) -> String {
 }
 
 /// `module.a.b`: a global, then attributes of classes along the dotted path.
+#[optimize(size)]
 fn lookup(module: &Module, dotted: &str) -> Option<Value> {
     let mut parts = dotted.split('.');
     let mut value = module.globals.lock().get(parts.next()?).cloned()?;
@@ -203,6 +209,7 @@ fn lookup(module: &Module, dotted: &str) -> Option<Value> {
     Some(value)
 }
 
+#[optimize(size)]
 fn class_attr(class: &Arc<Class>, name: &str) -> Option<Value> {
     let mut c = Some(class);
     while let Some(k) = c {
@@ -214,6 +221,7 @@ fn class_attr(class: &Arc<Class>, name: &str) -> Option<Value> {
     None
 }
 
+#[optimize(size)]
 fn class_global(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<Portable, Flow> {
     let (module, name) = class_path(ctx, class)?;
     Ok(Portable::Global { module, name })
@@ -221,6 +229,7 @@ fn class_global(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<Portable, Flow>
 
 /// The module and qualified name another process finds `class` by (`AttributeError` for a local class,
 /// as pickle).
+#[optimize(size)]
 fn class_path(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<(String, String), Flow> {
     let is_builtin_exc = ctx
         .interp
@@ -249,6 +258,7 @@ fn class_path(ctx: &mut Ctx<'_>, class: &Arc<Class>) -> Result<(String, String),
     Ok((module, class.qualname.to_string()))
 }
 
+#[optimize(size)]
 fn builtin_global(ctx: &mut Ctx<'_>, value: &Value, name: &str) -> Result<Portable, Flow> {
     if ctx.interp.builtins.get(name).is_some_and(|b| b.is(value)) {
         return Ok(Portable::Global {
@@ -274,6 +284,7 @@ fn builtin_global(ctx: &mut Ctx<'_>, value: &Value, name: &str) -> Result<Portab
 /// Makes the value a [`Portable`] stands for in this process: containers are rebuilt, a global is looked
 /// up by module and name (importing the module if this process hasn't), a channel becomes a
 /// `multiprocessing.Queue` on the same channel.
+#[optimize(size)]
 pub fn from_portable(ctx: &mut Ctx<'_>, portable: Portable) -> Result<Value, Flow> {
     Ok(match portable {
         Portable::None => Value::None,
@@ -322,6 +333,7 @@ pub fn from_portable(ctx: &mut Ctx<'_>, portable: Portable) -> Result<Value, Flo
 }
 
 /// An instance rebuilt from its class and attributes (its `__init__` is not called, as with pickle).
+#[optimize(size)]
 fn object(
     ctx: &mut Ctx<'_>,
     module: &str,
@@ -346,10 +358,12 @@ fn object(
     })))
 }
 
+#[optimize(size)]
 fn all_from(ctx: &mut Ctx<'_>, items: Vec<Portable>) -> Result<Vec<Value>, Flow> {
     items.into_iter().map(|p| from_portable(ctx, p)).collect()
 }
 
+#[optimize(size)]
 fn global(ctx: &mut Ctx<'_>, module: &str, name: &str) -> Result<Value, Flow> {
     if module == "builtins" {
         if let Some(v) = ctx.interp.builtins.get(name) {
@@ -373,6 +387,7 @@ fn global(ctx: &mut Ctx<'_>, module: &str, name: &str) -> Result<Value, Flow> {
 }
 
 /// The class of an exception that crossed by name: a builtin exception, or one the program defines.
+#[optimize(size)]
 fn exception_class(ctx: &Ctx<'_>, type_name: &str) -> Arc<Class> {
     if let Some(&exc) = ExcType::ALL.iter().find(|e| e.name() == type_name) {
         return ctx.interp.types.exc(exc).clone();

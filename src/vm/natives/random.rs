@@ -26,6 +26,7 @@ pub(crate) struct Gen {
 }
 
 impl Gen {
+    #[optimize(size)]
     fn from_key(key: &[u32]) -> Gen {
         Gen {
             mt: Mt::from_key(key),
@@ -41,10 +42,12 @@ struct RandomObject {
 }
 
 impl NativeObject for RandomObject {
+    #[optimize(size)]
     fn class(&self, ctx: &Ctx<'_>) -> Arc<Class> {
         native_class(ctx, "random", "Random", None)
     }
 
+    #[optimize(size)]
     fn attr(&self, name: &str) -> Option<NativeAttr> {
         METHODS
             .iter()
@@ -52,12 +55,14 @@ impl NativeObject for RandomObject {
             .map(|&(_, _, method)| NativeAttr::Method(method))
     }
 
+    #[optimize(size)]
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 }
 
 /// The module's generator, seeded from the run's seed the first time a program draws.
+#[optimize(size)]
 fn shared(ctx: &Ctx<'_>) -> Arc<Lock<Gen>> {
     let seed = ctx.interp.config.seed;
     extension(ctx, "random", || {
@@ -73,12 +78,14 @@ macro_rules! ops_table {
         /// receiver's).
         const METHODS: &[(&str, NativeFn, NativeFn)] = &[$(
             ($name, {
+                #[optimize(size)]
                 fn f(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
                     let gen = shared(ctx);
                     $op(ctx, &gen, args, kwargs)
                 }
                 f
             }, {
+                #[optimize(size)]
                 fn m(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
                     with_receiver(ctx, args, kwargs, $op)
                 }
@@ -105,6 +112,7 @@ ops_table! {
     "expovariate" => expovariate;
 }
 
+#[optimize(size)]
 fn with_receiver(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>, op: Op) -> Native {
     let Some(Value::Native(obj)) = args.first() else {
         return Err(ctx.raise(ExcType::TypeError, "descriptor needs a 'Random' object"));
@@ -116,6 +124,7 @@ fn with_receiver(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>, op: Op) 
     op(ctx, &rng.gen, &args[1..], kwargs)
 }
 
+#[optimize(size)]
 pub(super) fn module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     let mut entries: Vec<(&str, Value)> = METHODS
         .iter()
@@ -125,6 +134,7 @@ pub(super) fn module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     new_module("random", entries)
 }
 
+#[optimize(size)]
 fn new_random(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [x] = bind(ctx, "Random", args, kwargs, ["x"], 0)?;
     let key = seed_key(ctx, x.as_ref().unwrap_or(&Value::None))?;
@@ -135,6 +145,7 @@ fn new_random(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 
 /// The key of `random.seed("text")`: CPython seeds with the text's UTF-8 bytes followed by their SHA-512
 /// digest, read as one big-endian number.
+#[optimize(size)]
 pub(super) fn str_key(s: &str) -> Vec<u32> {
     let mut bytes = s.as_bytes().to_vec();
     bytes.extend_from_slice(&Sha512::digest(s.as_bytes()));
@@ -142,6 +153,7 @@ pub(super) fn str_key(s: &str) -> Vec<u32> {
 }
 
 /// The twister key `random.seed(a)` makes from `a` (CPython's version 2 seeding).
+#[optimize(size)]
 fn seed_key(ctx: &Ctx<'_>, a: &Value) -> Result<Vec<u32>, Flow> {
     Ok(match a {
         Value::None => key_of_u64(ctx.interp.config.seed),
@@ -159,6 +171,7 @@ fn seed_key(ctx: &Ctx<'_>, a: &Value) -> Result<Vec<u32>, Flow> {
     })
 }
 
+#[optimize(size)]
 fn seed(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [a, _version] = bind(ctx, "seed", args, kwargs, ["a", "version"], 0)?;
     let key = seed_key(ctx, a.as_ref().unwrap_or(&Value::None))?;
@@ -166,19 +179,23 @@ fn seed(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) 
     Ok(Value::None)
 }
 
+#[optimize(size)]
 fn draw(gen: &Lock<Gen>) -> f64 {
     gen.lock().mt.random()
 }
 
+#[optimize(size)]
 fn below(gen: &Lock<Gen>, n: u64) -> u64 {
     gen.lock().mt.randbelow(n)
 }
 
+#[optimize(size)]
 fn random(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     bind(ctx, "random", args, kwargs, [], 0)?;
     Ok(Value::Float(draw(gen)))
 }
 
+#[optimize(size)]
 fn getrandbits(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [k] = bind(ctx, "getrandbits", args, kwargs, ["k"], 1)?;
     let k = as_int(ctx, k.as_ref().unwrap_or(&Value::None))?;
@@ -195,6 +212,7 @@ fn getrandbits(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwarg
 }
 
 /// An argument of `randrange`: an int, or (deprecated in 3.11, still accepted) an integral float.
+#[optimize(size)]
 fn range_arg(ctx: &Ctx<'_>, v: &Value, which: &str) -> Result<i64, Flow> {
     match v {
         Value::Float(f) => {
@@ -210,6 +228,7 @@ fn range_arg(ctx: &Ctx<'_>, v: &Value, which: &str) -> Result<i64, Flow> {
     }
 }
 
+#[optimize(size)]
 fn randrange_of(
     ctx: &Ctx<'_>,
     gen: &Lock<Gen>,
@@ -263,6 +282,7 @@ fn randrange_of(
         .map_err(|_| int_overflow(ctx))
 }
 
+#[optimize(size)]
 fn randrange(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [start, stop, step] = bind(ctx, "randrange", args, kwargs, ["start", "stop", "step"], 1)?;
     randrange_of(
@@ -274,6 +294,7 @@ fn randrange(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<
     )
 }
 
+#[optimize(size)]
 fn randint(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [a, b] = bind(ctx, "randint", args, kwargs, ["a", "b"], 2)?;
     let b = range_arg(ctx, b.as_ref().unwrap_or(&Value::None), "stop")?;
@@ -288,6 +309,7 @@ fn randint(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_
 }
 
 /// `len(v)` for the sequences `random` draws from.
+#[optimize(size)]
 fn seq_len(ctx: &Ctx<'_>, v: &Value) -> Result<usize, Flow> {
     Ok(match v {
         Value::List(l) => l.items.lock().len(),
@@ -305,6 +327,7 @@ fn seq_len(ctx: &Ctx<'_>, v: &Value) -> Result<usize, Flow> {
     })
 }
 
+#[optimize(size)]
 fn range_len(start: i64, stop: i64, step: i64) -> u64 {
     let (start, stop, step) = (start as i128, stop as i128, step as i128);
     let n = if step > 0 && start < stop {
@@ -317,6 +340,7 @@ fn range_len(start: i64, stop: i64, step: i64) -> u64 {
     n as u64
 }
 
+#[optimize(size)]
 fn choice(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [seq] = bind(ctx, "choice", args, kwargs, ["seq"], 1)?;
     let seq = seq.unwrap_or_default();
@@ -328,6 +352,7 @@ fn choice(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>
     ops::getitem(ctx, &seq, &Value::Int(i))
 }
 
+#[optimize(size)]
 fn shuffle(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [x] = bind(ctx, "shuffle", args, kwargs, ["x"], 1)?;
     let x = x.unwrap_or_default();
@@ -366,6 +391,7 @@ enum Population {
 }
 
 impl Population {
+    #[optimize(size)]
     fn of(ctx: &Ctx<'_>, v: &Value) -> Result<Population, Flow> {
         Ok(match v {
             Value::List(l) => Population::Items(l.items.lock().clone()),
@@ -385,6 +411,7 @@ impl Population {
         })
     }
 
+    #[optimize(size)]
     fn len(&self) -> u64 {
         match self {
             Population::Items(items) => items.len() as u64,
@@ -392,6 +419,7 @@ impl Population {
         }
     }
 
+    #[optimize(size)]
     fn get(&self, i: u64) -> Value {
         match self {
             Population::Items(items) => items[i as usize].clone(),
@@ -402,6 +430,7 @@ impl Population {
 
 /// CPython's `sample` without `counts`: indices drawn from a pool for small populations, or by
 /// rejection against a set of those taken for large ones.
+#[optimize(size)]
 fn sample_indices(gen: &Lock<Gen>, n: u64, k: u64) -> Vec<u64> {
     let mut setsize: u64 = 21;
     if k > 5 {
@@ -434,6 +463,7 @@ fn sample_indices(gen: &Lock<Gen>, n: u64, k: u64) -> Vec<u64> {
     }
 }
 
+#[optimize(size)]
 fn sample(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [population, k, counts] = bind(
         ctx,
@@ -496,6 +526,7 @@ fn sample(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>
     ))
 }
 
+#[optimize(size)]
 fn choices(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [population, weights, cum_weights, k] = bind(
         ctx,
@@ -607,11 +638,13 @@ fn float_args<const N: usize>(
     Ok(out)
 }
 
+#[optimize(size)]
 fn uniform(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [a, b] = float_args(ctx, "uniform", args, kwargs, ["a", "b"], [None, None])?;
     Ok(Value::Float(a + (b - a) * draw(gen)))
 }
 
+#[optimize(size)]
 fn triangular(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [low, high, mode] = bind(ctx, "triangular", args, kwargs, ["low", "high", "mode"], 0)?;
     let mut low = low.map_or(Ok(0.0), |v| as_float(ctx, &v))?;
@@ -634,6 +667,7 @@ fn triangular(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs
     Ok(Value::Float(low + (high - low) * (u * c).sqrt()))
 }
 
+#[optimize(size)]
 fn gauss(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [mu, sigma] = float_args(
         ctx,
@@ -656,6 +690,7 @@ fn gauss(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>)
     Ok(Value::Float(mu + z * sigma))
 }
 
+#[optimize(size)]
 fn normalvariate(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [mu, sigma] = float_args(
         ctx,
@@ -678,6 +713,7 @@ fn normalvariate(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwa
     Ok(Value::Float(mu + z * sigma))
 }
 
+#[optimize(size)]
 fn expovariate(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [lambd] = float_args(ctx, "expovariate", args, kwargs, ["lambd"], [None])?;
     if lambd == 0.0 {
@@ -687,17 +723,20 @@ fn expovariate(ctx: &mut Ctx<'_>, gen: &Lock<Gen>, args: &[Value], kwargs: Kwarg
 }
 
 #[cfg(test)]
+#[optimize(size)]
 pub(super) fn test_gen(seed: i64) -> Lock<Gen> {
     Lock::new(Gen::from_key(&key_of_u64(seed.unsigned_abs())))
 }
 
 #[cfg(test)]
+#[optimize(size)]
 pub(super) fn test_sample(gen: &Lock<Gen>, n: u64, k: u64) -> Vec<u64> {
     sample_indices(gen, n, k)
 }
 
 #[cfg(test)]
 impl Gen {
+    #[optimize(size)]
     pub(super) fn mt(&mut self) -> &mut Mt {
         &mut self.mt
     }

@@ -10,11 +10,13 @@ use crate::vm::value::{Module, Value};
 use crate::vm::{Ctx, Interp, ThreadState};
 
 /// Imports a module by name (a prelude module's body runs nested, or a native one is built).
+#[optimize(size)]
 pub(crate) fn import_module(ctx: &mut Ctx<'_>, name: &str) -> Result<Arc<Module>, Flow> {
     ctx.import(name)
 }
 
 /// A new thread whose first frame calls `function(*args)`.
+#[optimize(size)]
 pub(crate) fn new_thread(
     interp: &Arc<Interp>,
     function: Value,
@@ -26,16 +28,19 @@ pub(crate) fn new_thread(
 }
 
 /// All the items of an iterable (generators and user iterators run nested: they can't wait).
+#[optimize(size)]
 pub(crate) fn collect(ctx: &mut Ctx<'_>, v: &Value) -> Result<Vec<Value>, Flow> {
     ctx.iterate(v)
 }
 
 /// The traceback text of an exception, as CPython prints it.
+#[optimize(size)]
 pub(crate) fn format_exception(ctx: &mut Ctx<'_>, exc: &Value) -> String {
     crate::vm::interp::format_exception(ctx, exc)
 }
 
 /// What tests compare of an uncaught exception.
+#[optimize(size)]
 pub(crate) fn report_of(ctx: &mut Ctx<'_>, exc: &Value) -> ExceptionReport {
     crate::vm::interp::report_of(ctx, exc)
 }

@@ -33,10 +33,12 @@ struct StdStream {
 }
 
 impl NativeObject for StdStream {
+    #[optimize(size)]
     fn class(&self, ctx: &Ctx<'_>) -> Arc<Class> {
         native_class(ctx, "_io", "TextIOWrapper", None)
     }
 
+    #[optimize(size)]
     fn attr(&self, name: &str) -> Option<NativeAttr> {
         Some(match name {
             "write" => NativeAttr::Method(stream_write),
@@ -52,12 +54,14 @@ impl NativeObject for StdStream {
         })
     }
 
+    #[optimize(size)]
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
 }
 
 /// The stream a `sys.stdout`/`sys.stderr` object writes to, for `print(..., file=sys.stderr)`.
+#[optimize(size)]
 pub fn stream_of(value: &Value) -> Option<Stream> {
     match value {
         Value::Native(obj) => obj.as_any().downcast_ref::<StdStream>().map(|s| s.stream),
@@ -66,6 +70,7 @@ pub fn stream_of(value: &Value) -> Option<Stream> {
 }
 
 /// The switch interval the program set with `sys.setswitchinterval` (CPython's 0.005 s by default).
+#[optimize(size)]
 pub fn switch_interval(interp: &Interp) -> f64 {
     let map = interp.extensions.lock();
     let us = map
@@ -77,6 +82,7 @@ pub fn switch_interval(interp: &Interp) -> f64 {
 
 /// The recursion limit in force: the program's own (`sys.setrecursionlimit`) when lower than the run's
 /// limit, which a program can't raise.
+#[optimize(size)]
 pub fn recursion_limit(interp: &Interp) -> usize {
     let max = interp.config.limits.max_depth;
     let map = interp.extensions.lock();
@@ -86,6 +92,7 @@ pub fn recursion_limit(interp: &Interp) -> usize {
         .map_or(max, |set| set.min(max))
 }
 
+#[optimize(size)]
 pub(super) fn sys_module(ctx: &mut Ctx<'_>) -> Arc<Module> {
     let mut entries = functions(&[
         ("setswitchinterval", setswitchinterval),
@@ -126,6 +133,7 @@ pub(super) fn sys_module(ctx: &mut Ctx<'_>) -> Arc<Module> {
     new_module("sys", entries)
 }
 
+#[optimize(size)]
 pub(super) fn os_module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     let mut entries = functions(&[
         ("getpid", getpid),
@@ -142,6 +150,7 @@ pub(super) fn os_module(_ctx: &mut Ctx<'_>) -> Arc<Module> {
     new_module("os", entries)
 }
 
+#[optimize(size)]
 fn stream_write(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "write", args, kwargs, 2)?;
     let Some(stream) = stream_of(&args[0]) else {
@@ -164,6 +173,7 @@ fn stream_write(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     }
 }
 
+#[optimize(size)]
 fn stream_repr(ctx: &mut Ctx<'_>, args: &[Value], _kwargs: Kwargs<'_>) -> Native {
     let name = match args.first().and_then(stream_of) {
         Some(Stream::Stderr) => "<stderr>",
@@ -175,14 +185,17 @@ fn stream_repr(ctx: &mut Ctx<'_>, args: &[Value], _kwargs: Kwargs<'_>) -> Native
     )))
 }
 
+#[optimize(size)]
 fn stream_flush(_ctx: &mut Ctx<'_>, _args: &[Value], _kwargs: Kwargs<'_>) -> Native {
     Ok(Value::None)
 }
 
+#[optimize(size)]
 fn stream_isatty(_ctx: &mut Ctx<'_>, _args: &[Value], _kwargs: Kwargs<'_>) -> Native {
     Ok(Value::Bool(false))
 }
 
+#[optimize(size)]
 fn setswitchinterval(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [interval] = bind(ctx, "setswitchinterval", args, kwargs, ["interval"], 1)?;
     let interval = as_float(ctx, interval.as_ref().unwrap_or(&Value::None))?;
@@ -203,11 +216,13 @@ fn setswitchinterval(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> N
     Ok(Value::None)
 }
 
+#[optimize(size)]
 fn getswitchinterval(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     exact(ctx, "getswitchinterval", args, kwargs, 0)?;
     Ok(Value::Float(switch_interval(ctx.interp)))
 }
 
+#[optimize(size)]
 fn getrecursionlimit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     exact(ctx, "getrecursionlimit", args, kwargs, 0)?;
     let state = extension(ctx, "sys.recursionlimit", RecursionLimit::default);
@@ -217,6 +232,7 @@ fn getrecursionlimit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> N
     ))
 }
 
+#[optimize(size)]
 fn setrecursionlimit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "setrecursionlimit", args, kwargs, 1)?;
     let limit = as_int(ctx, &args[0])?;
@@ -231,6 +247,7 @@ fn setrecursionlimit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> N
     Ok(Value::None)
 }
 
+#[optimize(size)]
 fn exit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [status] = bind(ctx, "exit", args, kwargs, ["status"], 0)?;
     let args = match status {
@@ -246,6 +263,7 @@ fn exit(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     Err(Flow::Raise(exc))
 }
 
+#[optimize(size)]
 fn getpid(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     exact(ctx, "getpid", args, kwargs, 0)?;
     Ok(Value::Int(ctx.interp.config.pid as i64))
@@ -253,6 +271,7 @@ fn getpid(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
 
 /// `os.getppid()`: the main process's parent is the page (0); a spawned process's parent is the main
 /// process.
+#[optimize(size)]
 fn getppid(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     exact(ctx, "getppid", args, kwargs, 0)?;
     Ok(Value::Int(
@@ -260,12 +279,14 @@ fn getppid(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     ))
 }
 
+#[optimize(size)]
 fn cpu_count(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     exact(ctx, "cpu_count", args, kwargs, 0)?;
     Ok(Value::Int(ctx.interp.host.cpu_count() as i64))
 }
 
 /// `os.getenv(key, default=None)`: the environment is empty.
+#[optimize(size)]
 fn getenv(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let [_key, default] = bind(ctx, "getenv", args, kwargs, ["key", "default"], 1)?;
     Ok(default.unwrap_or(Value::None))
