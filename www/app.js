@@ -135,7 +135,7 @@ lab.ready.then(
     const info = lab.info();
     status.textContent = simulated
       ? 'Engine ready: simulated playback (this page is not cross-origin isolated).'
-      : `Engine ready: ${threads} worker threads, cross-origin isolated, pool started in ${Math.round(info?.poolMs ?? 0)} ms.`;
+      : `Engine ready in ${Math.round(info?.bootMs ?? 0)} ms: ${threads} worker threads, cross-origin isolated.`;
     if (simulated) showSimulatedNotice();
     document.body.dataset.ready = 'true';
     const examples = lab.examples();
