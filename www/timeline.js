@@ -73,9 +73,11 @@ function tickStep(/** @type {number} */ axisMs) {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= rough) ?? 10 * p;
 }
 
-/** Spans narrower than this (CSS px at the current scale) show neither their label nor their kind's pattern:
- *  where two or more of a lane's follow one another, they are drawn as one dense block. */
-const DENSE_PX = 12;
+/** Spans narrower than this (CSS px at the current scale) show neither their label nor their kind's pattern
+ *  (a label needs a few characters): where `DENSE_RUN` or more of a lane's follow one another, they are drawn
+ *  as one dense block. (At 12 px, a CPU-bound run's 15 ms GIL waits on a 0.8 s axis, 12.4 px each, kept
+ *  hundreds of elements apart.) */
+const DENSE_PX = 24;
 /** Narrow spans closer than this (px) are one run: a hand-over leaves a gap of microseconds. */
 const GAP_PX = 1;
 /** How many narrow spans in a row make a dense block: fewer stay spans of their own (a deadlock's short
