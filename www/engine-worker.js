@@ -130,8 +130,15 @@ booted.then(
   (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
 );
 
-/** Runs asked to stop while their threads were still starting. @type {Set<number>} */
-const stopEarly = new Set();
+/** Runs still starting (the calibration, the quick prediction, workers), with what their records carry. */
+const starting = new Map();
+/** The record of a run cancelled before it started. @param {any} predicted @param {any} meta */
+const cancelledRecord = (predicted, meta) =>
+  ({ ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] });
+/** Ends the process workers warmed and not used, once no run is starting (a run that starts warms its own). */
+const coolDown = () => {
+  if (starting.size === 0 && !simulated) wasm.end_warm_process_workers();
+};
 /** The newest run asked for: an older one still waiting to start never starts. */
 let newest = 0;
 /** The last run asked for (its program accepted or not yet known): an older one still predicting gives way. */
@@ -227,8 +234,18 @@ const predictSource = async (json, budget) =>
 async function startSource(id, requestJson, meta) {
   // The last request asked for wins, whichever quick prediction ends first.
   latest = id;
+  starting.set(id, meta);
+  // Answers the run as cancelled unless Stop already did; either way it goes no further.
+  const cancelled = () => {
+    if (starting.delete(id)) send({ type: 'threadlab:done', id, record: cancelledRecord(predicted, meta) });
+  };
+  // Refuses it, unless Stop already answered it.
+  const refuse = (/** @type {string} */ message) => {
+    if (starting.delete(id)) send({ type: 'threadlab:refused', id, message });
+  };
   // Predictions charge what an instruction costs here: measured at start-up, before any run.
   await calibrated.catch(() => {});
+  /** @type {any} */
   let predicted;
   // Threads and processes the program starts early on (all of them when it fits the quick prediction).
   let started = { threads: 2, processes: 0 };
@@ -237,25 +254,20 @@ async function startSource(id, requestJson, meta) {
     predicted = stamp(quick.record, meta);
     started = quick;
   } catch (e) {
-    send({ type: 'threadlab:refused', id, message: messageOf(e) });
-    return;
+    return refuse(messageOf(e));
   }
-  if (latest !== id) {
-    send({ type: 'threadlab:done', id, record: { ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
-    return;
-  }
+  if (latest !== id) return cancelled();
   if (simulated) {
     try {
       // No real run waits for it here: the prediction's own limit (200 million instructions) applies.
       predicted ??= stamp((await predictSource(requestJson, 0)).record, meta);
     } catch (e) {
-      send({ type: 'threadlab:refused', id, message: messageOf(e) });
-      return;
+      return refuse(messageOf(e));
     }
     if (!predicted) {
-      send({ type: 'threadlab:refused', id, message: 'this page is not cross-origin isolated, so programs can only be simulated, and this one could not be predicted; open the playground in a tab of its own to run it for real' });
-      return;
+      return refuse('this page is not cross-origin isolated, so programs can only be simulated, and this one could not be predicted; open the playground in a tab of its own to run it for real');
     }
+    if (!starting.delete(id)) return; // stopped meanwhile, and answered
     return playRecord(id, requestJson, predicted);
   }
   newest = id;
@@ -271,14 +283,13 @@ async function startSource(id, requestJson, meta) {
     // threads' workers are: a process then starts in about the time CPython's spawn takes.
     if (started.processes > 0) await wasm.warm_process_workers(started.processes);
   } catch (e) {
-    send({ type: 'threadlab:refused', id, message: messageOf(e) });
-    return;
+    return refuse(messageOf(e));
   }
-  if (newest !== id || stopEarly.delete(id)) {
-    wasm.end_warm_process_workers(); // warmed for this run, which won't start
-    send({ type: 'threadlab:done', id, record: { ...(predicted ?? stamp({}, meta)), status: 'cancelled', wallMs: 0, spans: [], output: [], threads: [], lanes: [] } });
-    return;
+  if (newest !== id || !starting.has(id)) {
+    cancelled();
+    return coolDown();
   }
+  starting.delete(id);
   let handle;
   try {
     handle = wasm.start_source(requestJson);
@@ -298,6 +309,7 @@ async function startSource(id, requestJson, meta) {
       if (current === run) current = null;
       handle.free();
       send({ type: 'threadlab:events', id, events });
+      coolDown();
       // After the run, the full prediction (bounded: a program that never ends has none), unless the run
       // was stopped and nobody waits to compare.
       if (!predicted && record.status !== 'cancelled') {
@@ -356,7 +368,6 @@ function playRecord(id, requestJson, predicted) {
   };
   current = run;
   send({ type: 'threadlab:started', id, t0, lanes: [], predicted, simulated: true });
-  if (stopEarly.delete(id)) return finish(true);
   // A program that never ends by itself (it deadlocks, say) plays until it is stopped, as it would run.
   if (predicted.status === 'completed' || predicted.status === 'failed') timer = setTimeout(() => finish(false), predicted.wallMs);
 }
@@ -454,7 +465,13 @@ self.addEventListener('message', async ({ data }) => {
         break;
       case 'threadlab:cancel':
         if (current && (data.id == null || current.id === data.id)) current.handle.cancel();
-        else if (data.id != null) stopEarly.add(data.id);
+        else if (data.id != null && starting.has(data.id)) {
+          // Still starting (waiting for the calibration, its prediction, workers): answered now, and it
+          // goes no further.
+          const meta = starting.get(data.id);
+          starting.delete(data.id);
+          send({ type: 'threadlab:done', id: data.id, record: cancelledRecord(null, meta) });
+        }
         break;
       case 'threadlab:stats': {
         send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.stats()) });

@@ -270,9 +270,9 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     },
 
     /**
-     * What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, wasmMemoryBytes}`
+     * What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, warmProcessWorkers, wasmMemoryBytes}`
      * (thread workers are kept for the next run; a run's process workers end with it).
-     * @returns {Promise<{threadWorkers: number, idleThreadWorkers: number, processWorkers: number, wasmMemoryBytes: number}>}
+     * @returns {Promise<{threadWorkers: number, idleThreadWorkers: number, processWorkers: number, warmProcessWorkers: number, wasmMemoryBytes: number}>}
      */
     stats() {
       return ask('threadlab:stats', /** @type {any} */ ({}));

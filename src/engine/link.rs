@@ -227,33 +227,34 @@ extern "C" {
     static MAIN_JS: js_sys::JsString;
 }
 
-/// Process workers alive now (`threadlab.stats().processWorkers`).
+/// Process workers running a process of a run now (`threadlab.stats().processWorkers`).
 pub static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Process workers started and not (yet) given a process: warm or warming
+/// (`threadlab.stats().warmProcessWorkers`).
+pub static WARMING: AtomicUsize = AtomicUsize::new(0);
 
 /// Starts a run's child processes as it asks (`WebPlatform::processes`), each in a worker of its own, and
-/// ends those workers (and their nested thread workers) when the run closes the mailbox, with any warmed
-/// for it and not used. Call on the engine worker.
+/// ends those workers (and their nested thread workers) when the run closes the mailbox. Call on the
+/// engine worker.
 pub fn serve_processes(processes: Arc<completion::Mailbox<(u32, Vec<u8>)>>) {
     wasm_bindgen_futures::spawn_local(async move {
         let mut workers = Vec::new();
         while let Some((slot, start)) = processes.next().await {
             workers.push(spawn_process_worker(slot, &start));
         }
-        // Those warmed for it and not used go too: the next run warms its own.
-        workers.extend(WARM.with(|w| std::mem::take(&mut *w.borrow_mut())));
-        end(workers);
+        for worker in workers {
+            worker.terminate();
+            LIVE.fetch_sub(1, Ordering::SeqCst);
+        }
     });
 }
 
-/// Ends the process workers warmed for a run that won't start.
+/// Ends the warm process workers: the engine does this when no run is starting (they were warmed for
+/// runs that have started, ended or were stopped before they started).
 pub fn end_warm() {
-    end(WARM.with(|w| std::mem::take(&mut *w.borrow_mut())));
-}
-
-fn end(workers: Vec<web_sys::Worker>) {
-    for worker in workers {
+    for worker in WARM.with(|w| std::mem::take(&mut *w.borrow_mut())) {
         worker.terminate();
-        LIVE.fetch_sub(1, Ordering::SeqCst);
+        WARMING.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -272,7 +273,7 @@ fn new_process_worker() -> web_sys::Worker {
         s.set(s.get() + 1);
         s.get()
     });
-    LIVE.fetch_add(1, Ordering::SeqCst);
+    WARMING.fetch_add(1, Ordering::SeqCst);
     spawn_process_worker_js(
         &main_js,
         &wasm_bindgen::module(),
@@ -298,6 +299,8 @@ pub fn spawn_process_worker(slot: u32, start: &[u8]) -> web_sys::Worker {
     let worker = WARM
         .with(|w| w.borrow_mut().pop())
         .unwrap_or_else(new_process_worker);
+    WARMING.fetch_sub(1, Ordering::SeqCst);
+    LIVE.fetch_add(1, Ordering::SeqCst);
     start_process_js(&worker, slot, start);
     worker
 }

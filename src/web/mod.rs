@@ -158,7 +158,7 @@ pub fn warm_process_workers(n: usize) -> js_sys::Promise {
     })
 }
 
-/// Ends the process workers warmed for a run that was stopped before it started.
+/// Ends the warm process workers (the engine does this when no run is starting).
 #[wasm_bindgen]
 pub fn end_warm_process_workers() {
     crate::engine::link::end_warm();
@@ -178,8 +178,9 @@ pub fn now_ms() -> f64 {
     clock::now_ms()
 }
 
-/// What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, wasmMemoryBytes}` as
-/// JSON, for `threadlab.stats()` and the soak (a run's process workers end with it).
+/// What the engine holds now: `{threadWorkers, idleThreadWorkers, processWorkers, warmProcessWorkers,
+/// wasmMemoryBytes}` as JSON, for `threadlab.stats()` and the soak (a run's process workers end with it;
+/// warm ones, not yet given a process, once no run is starting).
 #[wasm_bindgen]
 #[optimize(size)]
 pub fn stats() -> String {
@@ -192,6 +193,7 @@ pub fn stats() -> String {
         "threadWorkers": threads::total(),
         "idleThreadWorkers": threads::idle(),
         "processWorkers": crate::engine::link::LIVE.load(std::sync::atomic::Ordering::SeqCst),
+        "warmProcessWorkers": crate::engine::link::WARMING.load(std::sync::atomic::Ordering::SeqCst),
         "wasmMemoryBytes": bytes,
     }))
 }

@@ -76,8 +76,13 @@ test('Stop during a real download ends the run at once, and the next run works',
     'for mb in network.download("slow.bin", 5, url="slow.bin"):',
     '    print(mb)',
   ].join('\n');
+  const began = page.evaluate(() => new Promise((resolve) => {
+    const off = window.threadlab.on('start', () => (off(), resolve(undefined)));
+  }));
   const started = page.evaluate((s) => window.threadlab.run({ source: s, network: 'real' }), source);
-  await page.waitForTimeout(500);
+  // (The first run waits for the start-up's calibration.)
+  await began;
+  await page.waitForTimeout(300);
   const t = await page.evaluate(() => performance.now());
   await page.evaluate(() => window.threadlab.cancel());
   const r = await started;

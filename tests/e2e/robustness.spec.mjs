@@ -378,6 +378,8 @@ test('soak: 200 runs of mixed examples, some stopped midway, in bounded memory a
   // process outlives its run, the wasm memory grows by at most 64 MiB, the page's heap by at most 50 MB.
   expect(soak.last.threadWorkers).toBeLessThanOrEqual(18);
   expect(soak.last.processWorkers).toBe(0);
+  // Workers warmed for the last (stopped) run of processes, if any, are no more than it would have used.
+  expect(soak.last.warmProcessWorkers).toBeLessThanOrEqual(1);
   expect(soak.last.wasmMemoryBytes - soak.first.wasmMemoryBytes).toBeLessThanOrEqual(64 * 2 ** 20);
   if (soak.first.jsHeapBytes != null) expect(soak.last.jsHeapBytes - soak.first.jsHeapBytes).toBeLessThan(50e6);
   // The last runs as fast as the first (same requests; generous for a shared 2-core machine).
