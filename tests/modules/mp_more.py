@@ -37,7 +37,7 @@ if __name__ == "__main__":
     with mp.Pool(2) as pool:
         print(pool.map(measure, [Point(1, 2), Point(3, 4)]))
         try:
-            pool.map(boom, [1, 2])
+            pool.map(boom, [1, 1])  # both fail alike: which failure arrives first is a race
         except KeyError as e:
             print("KeyError", e)
         r = pool.apply_async(sleepy, (0.05,))
