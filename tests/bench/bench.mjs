@@ -310,7 +310,7 @@ try {
       `${predicted.length ? `measured ${f1(ratio)}× the prediction` : 'no prediction (over its instruction budget)'}; compute ${f1(median(computes))} ms; CPython 3.11 ${f1(cp)} ms${program.gil ? '' : ' (with its GIL: no free-threaded CPython here)'}`);
   }
   row('measured / predicted, median over the programs', `${f1(median(ratios))}×`,
-    `range ${f1(Math.min(...ratios))}–${f1(Math.max(...ratios))}×; the prediction charges one calibrated cost per instruction (info().nsPerInstruction), so CPU-bound programs carry its error`);
+    `range ${f1(Math.min(...ratios))}–${f1(Math.max(...ratios))}×; the prediction charges each instruction by its kind (vm::interp::Work, weights fitted natively) at a cost per unit calibrated at start-up (info().nsPerInstruction): short tight loops of fused instructions run slower in Chromium than the native weights say`);
 
   // ---- 2. Parallel speedup ----
   const iterations = 4_000_000;
@@ -395,8 +395,8 @@ try {
   // The page's own calibration (at start-up, on a pool thread): the same program as native::calibrate.
   const wasmNs = await page.evaluate(() => window.threadlab.info().nsPerInstruction);
   const nativeNs = figures?.nsPerInstruction ?? NaN;
-  row('wasm in Chromium (ns per instruction)', f1(wasmNs), 'the page\'s calibration at start-up: runtime::real::CALIBRATION_PROGRAM on a pool thread');
-  row('native, same code (ns per instruction)', f1(nativeNs), figures ? 'cargo bench --bench vm (native::calibrate, best of 3)' : vmFailure);
+  row('wasm in Chromium (ns per cost unit)', f1(wasmNs), 'the page\'s calibration at start-up: runtime::real::CALIBRATION_PROGRAM on a pool thread');
+  row('native, same code (ns per cost unit)', f1(nativeNs), figures ? 'cargo bench --bench vm (native::calibrate, best of 3)' : vmFailure);
   row('wasm time / native time', `${f1(wasmNs / nativeNs)}×`, 'the calibration program', '≤ 1.5×', within(wasmNs / nativeNs, 1.5, '×'));
   const programs = readdirSync('benches/programs').filter((f) => f.endsWith('.py')).sort();
   const wasmRatios = [];
