@@ -149,18 +149,12 @@ pub fn start(
     let code = crate::python::compile(source, "<main>")?;
     let world = World::new(opts, platform, source, MAIN_PID, None);
     world.lock().timeline = Recorder::Local(TimelineBuilder::with_source(source));
-    let host = world.new_host(MAIN_PID);
     let config = Config {
         seed: opts.seed,
         pid: MAIN_PID,
         ..Config::default()
     };
-    let interp = Interp::new(host.clone(), config);
-    host.bind(&interp);
-    world
-        .lock()
-        .processes
-        .insert(MAIN_PID, NProc::new("MainProcess", &interp, &host, false));
+    let (host, interp) = world.own_process(config, false);
     let main = vm_entry::start_main(&interp, code);
     world.start();
     host.start_thread(interp, Box::new(main), true);
@@ -602,6 +596,19 @@ impl World {
         }
     }
 
+    /// This world's own process (the main program, or the child it runs): its host and interpreter,
+    /// entered in the process table.
+    fn own_process(self: &Arc<World>, config: Config, daemon: bool) -> (Arc<NHost>, Arc<Interp>) {
+        let host = self.new_host(self.root);
+        let name = config.process_name.clone();
+        let interp = Interp::new(host.clone(), config);
+        host.bind(&interp);
+        self.lock()
+            .processes
+            .insert(self.root, NProc::new(&name, &interp, &host, daemon));
+        (host, interp)
+    }
+
     pub(super) fn new_host(self: &Arc<World>, pid: u64) -> Arc<NHost> {
         let gil = self
             .opts
@@ -737,22 +744,20 @@ impl World {
                 _ => return,
             }
         }
+        let mut labels = World::parked_labels(state);
+        labels.extend(stuck_children.into_iter().cloned());
+        self.end(state, Some(format!("deadlock: {}", labels.join(", "))));
+    }
+
+    /// The labels of the parked threads' waits, by process and thread.
+    fn parked_labels(state: &NState) -> Vec<String> {
         let mut labels: Vec<(u64, u64, String)> = state
             .parked
             .iter()
             .map(|p| (p.key.0, p.key.1, p.label.clone()))
             .collect();
         labels.sort();
-        let message = format!(
-            "deadlock: {}",
-            labels
-                .into_iter()
-                .map(|(_, _, l)| l)
-                .chain(stuck_children.into_iter().cloned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        self.end(state, Some(message));
+        labels.into_iter().map(|(_, _, l)| l).collect()
     }
 
     /// Whether every live thread of this world is parked with no deadline and nothing has changed since:
@@ -762,13 +767,7 @@ impl World {
         if !parked || state.parked.iter().any(|p| p.on.generation() != p.seen) {
             return None;
         }
-        let mut labels: Vec<(u64, u64, String)> = state
-            .parked
-            .iter()
-            .map(|p| (p.key.0, p.key.1, p.label.clone()))
-            .collect();
-        labels.sort();
-        Some(labels.into_iter().map(|(_, _, l)| l).collect())
+        Some(World::parked_labels(state))
     }
 }
 

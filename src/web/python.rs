@@ -106,17 +106,17 @@ pub(crate) fn off_the_loop(
 /// cores); `threads` and `processes` count the lanes it started within the budget either way.
 #[wasm_bindgen]
 #[optimize(size)]
-pub fn predict_source(request: &str, max_instructions: f64) -> Result<Option<String>, JsError> {
+pub fn predict_source(request: &str, max_instructions: f64) -> Result<String, JsError> {
     predict_source_text(request, max_instructions).map_err(js)
 }
 
-/// [`predict_source`] made on an elastic worker: a promise of the record (JSON) or null.
+/// [`predict_source`] made on an elastic worker: a promise of the same JSON.
 #[wasm_bindgen]
 pub fn predict_source_async(request: String, max_instructions: f64) -> js_sys::Promise {
-    off_the_loop(move || predict_source_text(&request, max_instructions))
+    off_the_loop(move || predict_source_text(&request, max_instructions).map(Some))
 }
 
-fn predict_source_text(request: &str, max_instructions: f64) -> Result<Option<String>, String> {
+fn predict_source_text(request: &str, max_instructions: f64) -> Result<String, String> {
     let r = parse(request)?;
     let capped = max_instructions.is_finite() && max_instructions > 0.0;
     let budget = if capped {
@@ -134,11 +134,11 @@ fn predict_source_text(request: &str, max_instructions: f64) -> Result<Option<St
             .filter(|l| kinds.contains(&l.kind.as_str()))
             .count()
     };
-    Ok(Some(to_json(&serde_json::json!({
+    Ok(to_json(&serde_json::json!({
         "record": if capped && over { None } else { Some(&record) },
         "threads": count(&["thread", "process"]),
         "processes": count(&["process"]),
-    }))))
+    })))
 }
 
 /// The prediction of `r` as a run record, or `None` if it needs more than `max_instructions` and

@@ -48,6 +48,24 @@ const computeMs = (record) => {
   return sum(record.spans.filter((s) => s.kind === 'compute' && threadLanes.has(s.lane)).map((s) => s.endMs - s.startMs));
 };
 
+// Two CPU-bound threads: run under the GIL and without it.
+const SPIN = `import threading
+
+
+def spin(n):
+    total = 0
+    for k in range(n):
+        total += k % 7
+    print(total)
+
+
+threads = [threading.Thread(target=spin, args=(1_000_000,)) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+`;
+
 // Programs a user might write, one per way of running (the fidelity of user programs against their
 // prediction). Each runs in ThreadLab (`threadlab.run({source, gil})`) and in CPython.
 const USER_PROGRAMS = [
@@ -71,40 +89,10 @@ print("done")
 `,
   },
   {
-    name: 'CPU-bound under the GIL: 2 threads × 1 000 000 iterations', gil: true, source: `import threading
-
-
-def spin(n):
-    total = 0
-    for k in range(n):
-        total += k % 7
-    print(total)
-
-
-threads = [threading.Thread(target=spin, args=(1_000_000,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-`,
+    name: 'CPU-bound under the GIL: 2 threads × 1 000 000 iterations', gil: true, source: SPIN,
   },
   {
-    name: 'free-threaded: the same 2 threads without a GIL', gil: false, source: `import threading
-
-
-def spin(n):
-    total = 0
-    for k in range(n):
-        total += k % 7
-    print(total)
-
-
-threads = [threading.Thread(target=spin, args=(1_000_000,)) for _ in range(2)]
-for t in threads:
-    t.start()
-for t in threads:
-    t.join()
-`,
+    name: 'free-threaded: the same 2 threads without a GIL', gil: false, source: SPIN,
   },
   {
     name: 'asyncio: 4 tasks gathered, sleeps of 0.1–0.4 s and a little compute', gil: true, source: `import asyncio

@@ -233,6 +233,17 @@ impl Uplink {
         self.link.up.write(&encode_up(up));
     }
 
+    /// The process `name` could not start: says why on stderr, and that it exited with code 1.
+    fn could_not_start(&self, name: &str, why: &str) {
+        self.send(&Up::Output {
+            lane: None,
+            err: true,
+            text: format!("Process {name}: {why}\n"),
+            t: 0.0,
+        });
+        self.send(&Up::Exited(1));
+    }
+
     /// Makes a call and waits for its answer; `None` once the run is stopping.
     fn call(&self, world: &World, up: &Up) -> Option<Answer> {
         let _one = self.calling.lock().unwrap_or_else(|e| e.into_inner());
@@ -774,18 +785,8 @@ pub fn start_child(start: ChildStart, platform: Arc<dyn Platform>, link: Link) -
     let code = match crate::python::compile(&source, "<main>") {
         Ok(code) => code,
         Err(errors) => {
-            let text = format!(
-                "Process {}: the program didn't compile: {}\n",
-                spec.name,
-                errors.first().map(ToString::to_string).unwrap_or_default()
-            );
-            up.send(&Up::Output {
-                lane: None,
-                err: true,
-                text,
-                t: 0.0,
-            });
-            up.send(&Up::Exited(1));
+            let why = errors.first().map(ToString::to_string).unwrap_or_default();
+            up.could_not_start(&spec.name, &format!("the program didn't compile: {why}"));
             return None;
         }
     };
@@ -796,7 +797,6 @@ pub fn start_child(start: ChildStart, platform: Arc<dyn Platform>, link: Link) -
         names: Vec::new(),
         pid,
     };
-    let host = world.new_host(pid);
     let config = Config {
         main_name: "__mp_main__".into(),
         pid,
@@ -804,25 +804,14 @@ pub fn start_child(start: ChildStart, platform: Arc<dyn Platform>, link: Link) -
         seed: opts.seed.wrapping_add(pid),
         ..Config::default()
     };
-    let interp = Interp::new(host.clone(), config);
-    host.bind(&interp);
-    world
-        .lock()
-        .processes
-        .insert(pid, NProc::new(&spec.name, &interp, &host, spec.daemon));
+    let (host, interp) = world.own_process(config, spec.daemon);
     let main = vm_entry::start_process_main(&interp, code, spec.target, spec.args);
     let (reader, reader_up) = (world.clone(), up.clone());
     if let Err(e) = platform.spawn(
         &format!("{} link", spec.name),
         Box::new(move || read_down(&reader, &reader_up)),
     ) {
-        up.send(&Up::Output {
-            lane: None,
-            err: true,
-            text: format!("Process {}: can't start: {e}\n", spec.name),
-            t: 0.0,
-        });
-        up.send(&Up::Exited(1));
+        up.could_not_start(&spec.name, &format!("can't start: {e}"));
         return None;
     }
     host.start_thread(interp, Box::new(main), true);
