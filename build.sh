@@ -75,9 +75,9 @@ ensure_node() {
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   have=$(cat node_modules/.threadlab-lock 2>/dev/null || true)
   if [ "$want" = "$have" ]; then
-    step "npm packages (binaryen, @playwright/test) present"
+    step "npm packages (binaryen, @playwright/test, esbuild, CodeMirror) present"
   else
-    step "installing npm packages (binaryen, @playwright/test; no browser download)"
+    step "installing npm packages (binaryen, @playwright/test, esbuild, CodeMirror; no browser download)"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null
     echo "$want" >node_modules/.threadlab-lock
   fi
@@ -118,10 +118,14 @@ build() {
     mkdir -p www/files
     head -c 100000000 /dev/zero >www/files/data.bin
   fi
-  local raw gz
+  local raw gz editor
   raw=$(stat -c %s www/pkg/threadlab_bg.wasm)
   gz=$(gzip -9c www/pkg/threadlab_bg.wasm | wc -c)
   step "built www/pkg: wasm $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
+  # The editor's CodeMirror, bundled by esbuild (the page loads it after it is ready). Assigned first, so a
+  # failed bundle stops the build (set -e doesn't see a failure inside an argument).
+  editor=$(node tools/build-editor.mjs)
+  step "bundled the editor: $editor"
 }
 
 run_tests() {
