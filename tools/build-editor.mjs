@@ -12,6 +12,29 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'www/vendor/codemirror.js');
 
+// CodeMirror styles itself from JavaScript through style-mod, which, in a document, writes a <style> element:
+// the page's CSP (`style-src 'self'`, no 'unsafe-inline') blocks that, and the editor comes up unstyled. The
+// upstream answer is a nonce (`EditorView.cspNonce`, https://github.com/codemirror/dev/issues/395), which a
+// static page can't mint per response. In a shadow root style-mod already uses a constructed stylesheet
+// (`new CSSStyleSheet` + `adoptedStyleSheets`), which CSP doesn't govern (only style elements, style
+// attributes and fetched sheets); documents have `adoptedStyleSheets` too (Chrome 73, Firefox 101, Safari
+// 16.4, all older than the wasm threads the page needs), so the bundle takes that path for the document as
+// well. The build stops if style-mod's test changes, rather than bundling an editor that the CSP unstyles.
+const STYLE_MOD_TEST = '!root.head && root.adoptedStyleSheets';
+/** @type {import('esbuild').Plugin} */
+const adoptedStyleSheets = {
+  name: 'style-mod-adopted-style-sheets',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]style-mod[\\/].*\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(STYLE_MOD_TEST)) {
+        throw new Error(`${path} no longer tests "${STYLE_MOD_TEST}": see tools/build-editor.mjs on CSP before updating style-mod`);
+      }
+      return { contents: source.replace(STYLE_MOD_TEST, 'root.adoptedStyleSheets'), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [join(root, 'tools/editor-entry.mjs')],
   outfile: out,
@@ -23,6 +46,7 @@ await build({
   // CodeMirror and Lezer are MIT-licensed: the notice travels with the copy.
   banner: { js: '/* CodeMirror 6 and Lezer, (c) Marijn Haverbeke and others, MIT licence: https://codemirror.net */' },
   logLevel: 'warning',
+  plugins: [adoptedStyleSheets],
 });
 
 const bytes = await readFile(out);
