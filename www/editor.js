@@ -52,7 +52,9 @@
  * @property {() => void} destroy
  */
 
-const HINT = 'Tab indents. Esc then Tab leaves the editor (Ctrl-M turns Tab indenting off and on).';
+// CodeMirror binds tab-focus mode to Ctrl-M, and to Shift-Alt-M on macOS (where Ctrl-M is taken).
+const TOGGLE = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? 'Shift-Alt-M' : 'Ctrl-M';
+const HINT = `Tab indents. Esc then Tab leaves the editor (${TOGGLE} turns Tab indenting off and on).`;
 
 let nextId = 0;
 
@@ -171,7 +173,7 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
     onChange?.(textarea.value);
     reportLine(textareaLine());
   });
-  for (const type of ['keyup', 'mouseup', 'select', 'focus']) textarea.addEventListener(type, () => reportLine(textareaLine()));
+  for (const type of ['keyup', 'mouseup', 'select']) textarea.addEventListener(type, () => reportLine(textareaLine()));
 
   /** The UTF-16 offset of 1-based `line` and `column` in `text` (both clamped into the text). */
   const offsetIn = (/** @type {string} */ text, /** @type {number} */ line, /** @type {number} */ column) => {
@@ -431,8 +433,16 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
     const { scrollTop, scrollLeft } = textarea;
     view = new cm.EditorView({ state: makeState(textarea.value, selection) });
     root.replaceChild(view.dom, textarea);
-    view.scrollDOM.scrollTop = scrollTop;
-    view.scrollDOM.scrollLeft = scrollLeft;
+    // After CodeMirror's first measure: set before it, the scroll position is reset by it. The two have the
+    // same font and line height, so the same pixels show the same lines.
+    const restored = view;
+    restored.requestMeasure({
+      read: () => null,
+      write: () => {
+        restored.scrollDOM.scrollTop = scrollTop;
+        restored.scrollDOM.scrollLeft = scrollLeft;
+      },
+    });
     if (hadFocus) view.focus();
     view.dispatch({ effects: [setMarks.of(marks), setHighlight.of(highlight)] });
     applyDiagnostics();

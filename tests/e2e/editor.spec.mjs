@@ -87,6 +87,27 @@ test('it starts as a textarea, and the upgrade keeps the text, the cursor and fo
   await expect(page.locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^12$/ })).toHaveCount(1);
 });
 
+test('the upgrade keeps a backward selection and the scroll position', async ({ page, baseURL }) => {
+  await openEditor(page, baseURL, { upgrade: false });
+  const long = Array.from({ length: 300 }, (_, i) => `print(${i + 1})`).join('\n');
+  await page.evaluate((text) => window.editor.setDoc(text), long);
+  const textarea = page.locator('textarea');
+  // Lines 200 to 201 selected from the end backwards, and the textarea scrolled to line 190 or so.
+  const from = long.indexOf('print(200)');
+  const to = long.indexOf('print(201)') + 'print(201)'.length;
+  await textarea.evaluate((t, [from, to]) => { t.setSelectionRange(from, to, 'backward'); t.scrollTop = 2500; }, [from, to]);
+  const before = await textarea.evaluate((t) => t.scrollTop);
+  await page.evaluate(() => window.editor.upgrade());
+  const scroller = page.locator('.cm-scroller');
+  expect(Math.abs((await scroller.evaluate((s) => s.scrollTop)) - before)).toBeLessThan(2);
+  // The selection, backwards: Shift-Right moves its head (at the start of line 200) one character on, and
+  // typing replaces what is still selected.
+  await page.locator('.cm-content').focus();
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.type('x');
+  expect(await doc(page)).toContain('\nprint(199)\npx\nprint(202)\n');
+});
+
 test('typing calls onChange, and undo takes it back', async ({ page, baseURL }) => {
   await openEditor(page, baseURL);
   await line(page, 12).click();
