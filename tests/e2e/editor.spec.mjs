@@ -142,6 +142,14 @@ test('a diagnostic shows at its line and column, with its message readable', asy
   await expect(line(page, 6).locator('.cm-lintRange-error')).toHaveCount(0);
   await expect(line(page, 3).locator('.cm-lintPoint-error')).toHaveCount(1);
   await expect(line(page, 9).locator('.cm-lintRange-error')).toHaveText('threading.Thread');
+  // From the keyboard: Ctrl-Shift-M lists the problems in a panel (a listbox), Escape goes back to the text.
+  await line(page, 1).click();
+  await page.keyboard.press('Control+Shift+KeyM');
+  const panel = page.getByRole('listbox', { name: 'Diagnostics' });
+  await expect(panel).toBeFocused();
+  await expect(panel.getByRole('option')).toHaveText(['expected a colon', 'not a thread']);
+  await page.keyboard.press('Escape');
+  await expect(content).toBeFocused();
   await page.evaluate(() => window.editor.setDiagnostics([]));
   await expect(page.locator('.cm-lintRange-error, .cm-lintPoint-error, .cm-lint-marker-error')).toHaveCount(0);
   await expect(content).not.toHaveAccessibleDescription(/Line/);
