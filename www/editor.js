@@ -173,7 +173,18 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
     onChange?.(textarea.value);
     reportLine(textareaLine());
   });
-  for (const type of ['keyup', 'mouseup', 'select']) textarea.addEventListener(type, () => reportLine(textareaLine()));
+  // A cursor move is a change of the selection: Tab into the textarea ends with a keyup there too, which
+  // moves nothing.
+  let seen = '';
+  const selectionKey = () => `${textarea.selectionStart},${textarea.selectionEnd}`;
+  textarea.addEventListener('focus', () => (seen = selectionKey()));
+  for (const type of ['keyup', 'mouseup', 'select']) {
+    textarea.addEventListener(type, () => {
+      if (selectionKey() === seen) return;
+      seen = selectionKey();
+      reportLine(textareaLine());
+    });
+  }
 
   /** The UTF-16 offset of 1-based `line` and `column` in `text` (both clamped into the text). */
   const offsetIn = (/** @type {string} */ text, /** @type {number} */ line, /** @type {number} */ column) => {

@@ -275,11 +275,15 @@ test('Tab indents; Escape then Tab leaves; Shift-Tab and Ctrl-M too; the way out
   await expect(page.locator('#after')).toBeFocused();
 });
 
-test('in the textarea (before the upgrade) Tab leaves at once', async ({ page, baseURL }) => {
+test('in the textarea (before the upgrade) Tab leaves at once, and cursor moves are reported', async ({ page, baseURL }) => {
   await openEditor(page, baseURL, { upgrade: false });
   await page.locator('#before').focus();
   await page.keyboard.press('Tab');
   await expect(page.locator('textarea')).toBeFocused();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  expect((await calls(page)).filter(([k]) => k === 'line')).toEqual([['line', 1], ['line', 2], ['line', 3]]);
   await page.keyboard.press('Tab');
   await expect(page.locator('#after')).toBeFocused();
 });
