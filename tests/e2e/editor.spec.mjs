@@ -218,6 +218,25 @@ test('the highlighted line has a background of its own', async ({ page, baseURL 
   await expect(page.locator('.cm-spanLine')).toHaveCount(0);
 });
 
+test('light and dark follow the page, also when the scheme changes while it is open', async ({ page, baseURL }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openEditor(page, baseURL);
+  const keyword = line(page, 3).locator('.tok-keyword').first();
+  const colour = (loc) => loc.evaluate((e) => getComputedStyle(e).color);
+  const background = () => page.locator('.cm-editor').evaluate((e) => getComputedStyle(e).backgroundColor);
+  expect(await colour(keyword)).toBe('rgb(138, 26, 168)');
+  expect(await background()).toBe('rgb(253, 253, 252)');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => colour(keyword)).toBe('rgb(217, 166, 255)');
+  expect(await background()).toBe('rgb(21, 22, 23)');
+  // CodeMirror's own parts (selection, tooltips, the problems panel) take its dark theme too.
+  await page.evaluate(() => window.editor.setDiagnostics([{ line: 6, column: 9, message: 'dark tooltip' }]));
+  await line(page, 6).locator('.cm-lintRange-error').hover();
+  const tooltip = page.locator('.cm-tooltip');
+  await expect(tooltip).toHaveText('dark tooltip');
+  expect(await tooltip.evaluate((e) => getComputedStyle(e).backgroundColor)).not.toBe('rgb(245, 245, 245)');
+});
+
 test('read-only refuses typing but allows focus and selection', async ({ page, baseURL }) => {
   await openEditor(page, baseURL, { query: '?readOnly' });
   const content = page.getByRole('textbox', { name: 'Program' });
