@@ -1,10 +1,15 @@
 // @ts-check
-// The page: example picker, lesson, form, Run and Stop, a timeline per mode, the output log. It draws what
-// `window.threadlab` reports, whoever started the run (this UI, a host page or a script).
+// The page: a playground. The programs (an example's modes, a link's, the learner's copies) are tabs of one
+// editor with the parameters they declare as a form; Run plays each in turn on its own timeline, all on one
+// time axis, while the editor marks each thread's current line. It draws what `window.threadlab` reports,
+// whoever started the run (this UI, a host page or a script).
 import { createThreadLab } from './threadlab.js';
 import { Timeline, el, fmtSeconds, LANE_COLOURS } from './timeline.js';
 import { createExplorer } from './explorer.js';
-import { embedCode, readFragment, writeFragment } from './state.js';
+import { createPlayground } from './playground.js';
+import { createQuiz } from './quiz.js';
+import { inspector } from './inspector.js';
+import { CODE_LIMIT, decodePrograms, embedCode, encodePrograms, readFragment } from './state.js';
 import { isolate } from './coi.js';
 
 // On a host that can't send the isolation headers, a service worker adds them (one reload, first visit).
@@ -32,32 +37,35 @@ const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.get
 const status = $('status');
 const banner = $('error');
 const picker = /** @type {HTMLSelectElement} */ ($('example'));
-const form = /** @type {HTMLFormElement} */ ($('params'));
 const runButton = /** @type {HTMLButtonElement} */ ($('run'));
 const stopButton = /** @type {HTMLButtonElement} */ ($('stop'));
+const resetButton = /** @type {HTMLButtonElement} */ ($('reset'));
 const log = $('log');
 
-/** @type {any} */
+/** The example on screen (its lesson and title), or null for a link's programs of no example. @type {any} */
 let example = null;
-/** @type {Map<string, Timeline>} */
+/** Timelines by program id, in tab order. @type {Map<string, Timeline>} */
 const timelines = new Map();
-/** The mode id of programs run from source (`threadlab.run({source})`): their own timeline, above the modes'. */
+/** The mode id of programs run from source by a script (`threadlab.run({source})`): their own timeline, above. */
 const PROGRAM = '(program)';
-/** The timeline of the last program run from source, with an axis of its own. @type {Timeline | null} */
+/** The timeline of the last program a script ran from source, with an axis of its own. @type {Timeline | null} */
 let programTimeline = null;
 let programAxisMs = 1000;
-/** Lane colours of the example, by lane id, for the log. @type {Map<string, string>} */
+/** Lane colours of the first program's prediction, by lane id, for the log. @type {Map<string, string>} */
 const laneColours = new Map();
-let formValid = false;
 let stopRequested = false;
 let axisMs = 1000;
 /** Rows by physical thread rather than by logical task. */
 let byThread = false;
-/** The last record of each mode, for the comparison. @type {Map<string, any>} */
+/** The last record of each program, for the comparison. @type {Map<string, any>} */
 const results = new Map();
-/** The last runs of each example, newest first. @type {Map<string, any[]>} */
-const recentRuns = new Map();
+/** The last runs, newest first. @type {any[]} */
+let recentRuns = [];
 const HISTORY = 8;
+/** The page's own runs: the request it passed → the program it ran. @type {WeakMap<object, any>} */
+const ownRuns = new WeakMap();
+/** The link's `embed`, `quiz` and `edit` switches, kept when the page rewrites the link. */
+const switches = new Map();
 
 function showError(/** @type {string} */ message) {
   banner.textContent = message;
@@ -66,7 +74,7 @@ function showError(/** @type {string} */ message) {
 
 lab.on('error', (/** @type {Error} */ e) => showError(e.message));
 
-/** Why runs ended early (a traceback, a deadlock), one line per mode, in the notice area. @type {Map<string, string>} */
+/** Why runs ended early (a traceback, a deadlock), one line per program, in the notice area. @type {Map<string, string>} */
 const endings = new Map();
 function renderEndings() {
   const box = $('run-notice');
@@ -80,10 +88,10 @@ function renderEndings() {
   );
   box.hidden = endings.size === 0;
 }
-/** A mode's title on screen, or the program's. @param {string} mode */
+/** A program's title on screen, or a script's program's. @param {string} mode */
 function modeTitle(mode) {
   if (mode === PROGRAM) return 'Your program';
-  return example?.modes.find((/** @type {any} */ m) => m.id === mode)?.title ?? mode;
+  return playground.variants.find((v) => v.id === mode)?.title ?? mode;
 }
 /** What a run that failed or deadlocked says about why: its `stopped`, else its traceback's last line. @param {any} record */
 function endingOf(record) {
@@ -130,6 +138,53 @@ function showSimulatedNotice() {
   /** @type {HTMLButtonElement} */ ($('explore')).title = 'The explorer needs real threads: a prediction always prints in one order.';
 }
 
+// On a phone the lesson starts folded, so the program is on the first screen.
+if (matchMedia('(max-width: 600px)').matches) /** @type {HTMLDetailsElement} */ ($('lesson-box')).open = false;
+
+// ---- The programs: tabs of the editor, the form, checked as typed. ----
+const playground = createPlayground(lab, {
+  changed: () => programsChanged(),
+  paramsChanged: () => programsChanged(),
+  selectLine: (line) => highlightFromCode(line),
+});
+
+/** After any change of the programs: the timelines, predictions, link and controls follow, debounced. */
+let changeTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
+function programsChanged() {
+  syncTimelines();
+  updateControls();
+  clearTimeout(changeTimer);
+  changeTimer = setTimeout(() => {
+    refresh();
+    saveFragment();
+    showRust();
+  }, 120);
+}
+
+/** One timeline per program, in tab order; a program's own timeline stays as long as the program does. */
+function syncTimelines() {
+  const box = $('timelines');
+  const ids = playground.variants.map((v) => v.id);
+  for (const [id, t] of timelines) {
+    if (!ids.includes(id)) {
+      t.root.remove();
+      timelines.delete(id);
+      results.delete(id);
+    }
+  }
+  for (const v of playground.variants) {
+    let t = timelines.get(v.id);
+    if (!t) {
+      t = new Timeline(box, { id: v.id, title: v.title }, byThread);
+      timelines.set(v.id, t);
+    }
+    box.append(t.root);
+  }
+  if (programTimeline) box.prepend(programTimeline.root);
+  explorer.setExample({ modes: playground.variants.map((v) => ({ id: v.id, title: v.title })) });
+  renderComparison();
+}
+
 lab.ready.then(
   ({ threads, simulated }) => {
     const info = lab.info();
@@ -137,7 +192,6 @@ lab.ready.then(
       ? 'Engine ready: simulated playback (this page is not cross-origin isolated).'
       : `Engine ready in ${Math.round(info?.bootMs ?? 0)} ms: ${threads} worker threads, cross-origin isolated.`;
     if (simulated) showSimulatedNotice();
-    document.body.dataset.ready = 'true';
     const examples = lab.examples();
     // The catalogue grouped by lesson, in the catalogue's order.
     const groups = new Map();
@@ -150,9 +204,20 @@ lab.ready.then(
       }
       groups.get(ex.group).append(new Option(ex.title, ex.id));
     }
-    picker.addEventListener('change', () => show(examples.find((e) => e.id === picker.value)));
-    applyFragment(examples);
-    window.addEventListener('hashchange', () => applyFragment(examples));
+    picker.addEventListener('change', () => {
+      // A new example is a new link: the programs a link carried give way to the example's.
+      openExample(examples.find((e) => e.id === picker.value)).then(() => saveFragment());
+    });
+    applyFragment(examples).then(() => {
+      document.body.dataset.ready = 'true';
+    });
+    window.addEventListener('hashchange', () => {
+      if (location.hash !== written) applyFragment(examples);
+    });
+    // The editor is plain text until CodeMirror loads, after ready: start-up never waits for it.
+    playground.editor.upgrade().catch((/** @type {Error} */ e) => {
+      $('edited').textContent = `The code editor could not load (${e.message}); this plain one works the same.`;
+    });
   },
   (/** @type {Error} */ e) => {
     status.textContent = 'The engine did not start.';
@@ -160,68 +225,138 @@ lab.ready.then(
   },
 );
 
+/** Shows an example's title and lesson, and opens its modes as programs (values from `params`). @param {any} ex @param {Record<string, unknown>} [params] */
+async function openExample(ex, params = {}) {
+  if (lab.running) lab.cancel();
+  setExample(ex);
+  const programs = await Promise.all(
+    ex.modes.map(async (/** @type {any} */ m) => {
+      const p = await lab.exampleProgram({ example: ex.id, mode: m.id });
+      return { id: m.id, title: m.title, source: p.source, gil: p.gil, seed: p.seed, mode: m.id };
+    }),
+  );
+  await playground.load({ programs, origin: 'example', timeScale: String(params.timeScale ?? playground.timeScale ?? 1) });
+}
+
+/** The example's title, lesson and picker; an empty page under them. @param {any} ex */
+function setExample(ex) {
+  example = ex;
+  picker.value = ex?.id ?? '';
+  $('title').textContent = ex?.title ?? 'A program';
+  $('lesson').textContent = ex?.lesson ?? '';
+  $('lesson-box').hidden = !ex;
+  for (const t of timelines.values()) t.root.remove();
+  timelines.clear();
+  programTimeline?.root.remove();
+  programTimeline = null;
+  laneColours.clear();
+  endings.clear();
+  renderEndings();
+  log.replaceChildren();
+  results.clear();
+  recentRuns = [];
+  renderHistory();
+  quiz.reset();
+}
+
 /**
- * Opens the state a link carries: its example, then each of its values, each checked on its own; a bad
- * one is refused with a visible message and its field keeps its default.
+ * Opens the state a link carries: its example or programs, then each of its values, each checked on its
+ * own; a bad one is refused with a visible message and keeps its default.
  * @param {any[]} examples
  */
 async function applyFragment(examples) {
   const state = readFragment();
-  const wanted = state.get('example');
   const refusals = [];
-  let ex = examples.find((e) => e.id === (wanted ?? 'orders'));
-  if (!ex) {
+  const wanted = state.get('example');
+  let ex = wanted == null && state.has('code') ? null : examples.find((e) => e.id === (wanted ?? 'orders'));
+  if (wanted != null && !ex) {
     refusals.push(`example: "${wanted}" is not an example id; allowed: one of ${examples.map((e) => e.id).join(', ')}`);
     ex = examples.find((e) => e.id === 'orders') ?? examples[0];
   }
-  show(ex);
+  for (const key of ['embed', 'quiz', 'edit']) {
+    if (state.has(key)) switches.set(key, state.get(key));
+    else switches.delete(key);
+  }
+  const readOnly = state.get('edit') === '0';
+  let carried = null;
+  if (state.has('code')) {
+    try {
+      carried = await decodePrograms(state.get('code') ?? '');
+    } catch (e) {
+      refusals.push(`code: the link's programs were refused: ${/** @type {Error} */ (e).message}`);
+    }
+  }
+  if (carried) {
+    if (lab.running) lab.cancel();
+    setExample(ex ?? null);
+    await playground.load({ programs: carried.programs, active: carried.active, origin: 'link', readOnly });
+  } else {
+    await openExample(ex ?? examples[0]);
+    if (readOnly) await playground.load({ programs: playground.variants, origin: 'example', readOnly });
+  }
   const mode = state.get('mode');
-  if (mode != null && !ex.modes.some((/** @type {any} */ m) => m.id === mode)) {
-    refusals.push(`mode: "${mode}" is not a mode of example "${ex.id}"; allowed: one of ${ex.modes.map((/** @type {any} */ m) => m.id).join(', ')}`);
-  } else if (mode != null) {
-    /** @type {HTMLSelectElement} */ ($('code-mode')).dataset.want = mode;
+  if (mode != null) {
+    if (playground.variants.some((v) => v.id === mode)) playground.show(mode);
+    else refusals.push(`mode: "${mode}" is not a ${example && !carried ? `mode of example "${example.id}"` : "program of this link"}; allowed: one of ${playground.variants.map((v) => v.id).join(', ')}`);
   }
   for (const [name, value] of state) {
-    if (['example', 'mode', 'embed', 'autorun'].includes(name)) continue;
-    const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
-    if (!input) {
-      refusals.push(`${name}: is not a parameter of example "${ex.id}"`);
+    if (['example', 'mode', 'embed', 'autorun', 'code', 'edit', 'quiz'].includes(name)) continue;
+    if (name !== 'timeScale' && !playground.variants.some((v) => v.params.some((/** @type {any} */ p) => p.name === name))) {
+      refusals.push(`${name}: is not a parameter of ${example && !carried ? `example "${example.id}"` : "this link's programs"}`);
       continue;
     }
-    const spec = name === 'timeScale' ? {} : ex.params.find((/** @type {any} */ p) => p.name === name);
-    const params = name === 'timeScale' ? {} : { [name]: spec?.type === 'bool' ? value === 'true' ? true : value === 'false' ? false : value : value };
-    /** @type {any} the value as typed, so that a refusal quotes it */
-    const request = { example: ex.id, params, ...(name === 'timeScale' ? { timeScale: value } : {}) };
-    const errors = await lab.validate(request);
-    if (errors.length) {
-      refusals.push(...errors.map((/** @type {any} */ e) => `${e.field}: ${e.value} ${e.problem}; allowed: ${e.allowed}`));
-    } else if (input.type === 'checkbox') {
-      input.checked = value === 'true';
-    } else {
-      input.value = value;
+    try {
+      await playground.setParam(name, value);
+    } catch (e) {
+      refusals.push(/** @type {Error} */ (e).message);
     }
+  }
+  // Values given by a link are the starting point: Reset returns to them, the "edited" mark starts clear.
+  if (!carried && [...state.keys()].some((k) => !['example', 'mode', 'embed', 'autorun', 'edit', 'quiz', 'timeScale'].includes(k))) {
+    await playground.load({ programs: playground.variants, active: playground.active.id, origin: 'example', readOnly });
   }
   if (refusals.length) showError(`This link's values were refused, and their defaults stand:\n${refusals.join('\n')}`);
   else banner.hidden = true;
   document.body.classList.toggle('embed', state.get('embed') === '1');
-  await refresh();
-  if (state.get('autorun') === '1' && formValid && !lab.running) runButton.click();
+  quiz.setOn(state.get('quiz') === '1');
+  programsChanged();
+  await playground.settled();
+  if (state.get('autorun') === '1' && !playground.firstProblem() && !lab.running) runButton.click();
 }
 
-/** Keeps the fragment in step with the form (replacing, not adding, a history entry). */
-function saveFragment() {
-  if (!example) return;
-  const request = formRequest(example.modes[0].id);
-  const select = /** @type {HTMLSelectElement} */ ($('code-mode'));
-  // A link's mode waits in `want` until the code pane has its options.
-  // Right after a switch the select still holds the previous example's modes: only one of this example's counts.
-  const own = (/** @type {string | undefined} */ m) => (m && example.modes.some((/** @type {any} */ x) => x.id === m) ? m : '');
-  const mode = own(select.dataset.want) || own(select.value) || example.modes[0].id;
-  const embed = readFragment().get('embed');
-  let hash = writeFragment(example.id, mode, String(request.timeScale), request.params);
-  if (embed) hash += `&embed=${encodeURIComponent(embed)}`;
+/** The fragment the page last wrote, so its own `hashchange` is not read back as a new link. */
+let written = location.hash;
+let saves = 0;
+/** Keeps the fragment in step with the programs (replacing, not adding, a history entry). */
+async function saveFragment() {
+  const generation = ++saves;
+  const v = playground.active;
+  if (!v) return;
+  const q = new URLSearchParams();
+  if (example) q.set('example', example.id);
+  q.set('mode', v.id);
+  q.set('timeScale', String(playground.timeScale));
+  let tooLong = null;
+  if (playground.codeEdited || playground.origin === 'link') {
+    // Programs typed in travel in the link, compressed.
+    const code = await encodePrograms(playground.variants, v.id);
+    if (generation !== saves) return;
+    if (code.length > CODE_LIMIT) tooLong = code.length;
+    else q.set('code', code);
+  } else {
+    for (const [k, value] of Object.entries(playground.values())) q.set(k, Array.isArray(value) ? value.join(', ') : String(value));
+  }
+  for (const [k, value] of switches) q.set(k, value);
+  const hash = `#${q.toString()}`;
+  shareProblem = tooLong
+    ? `These programs are too long to share in a link: compressed they take ${tooLong} characters, and a link holds at most ${CODE_LIMIT}. Shorten them (or remove a tab) to share them.`
+    : null;
+  $('share-status').textContent = shareProblem ?? '';
+  written = hash;
   if (location.hash !== hash) window.history.replaceState(null, '', hash);
 }
+/** Why the programs can't be shared now, or null. @type {string | null} */
+let shareProblem = null;
 
 /** Copies text, or, where the clipboard is not allowed (some iframes), shows it selected to copy by hand. */
 async function copy(/** @type {string} */ text, /** @type {string} */ what) {
@@ -236,7 +371,22 @@ async function copy(/** @type {string} */ text, /** @type {string} */ what) {
     $('share-status').textContent = `Copy the ${what.toLowerCase()} below (the browser did not allow copying it for you).`;
   }
 }
-$('copy-link').addEventListener('click', () => copy(location.href, 'Link'));
+/** Writes the link first (it is debounced), then copies it, or says why the programs can't travel. @param {(url: string) => string} make @param {string} what */
+async function share(make, what) {
+  clearTimeout(changeTimer);
+  await saveFragment();
+  if (shareProblem) {
+    $('share-status').textContent = shareProblem;
+    return;
+  }
+  await copy(make(location.href), what);
+}
+$('copy-link').addEventListener('click', () => share((url) => url, 'Link'));
+$('copy-embed').addEventListener('click', () => share(embedCode, 'Embed code'));
+resetButton.addEventListener('click', () => {
+  playground.reset();
+  programsChanged();
+});
 
 /** The last run that ended, for the downloads. @type {any} */
 let lastRecord = null;
@@ -253,174 +403,41 @@ const fileName = (/** @type {any} */ r, /** @type {string} */ what) =>
   `threadlab-${r.example || 'program'}${r.mode ? `-${r.mode}` : ''}-${what}.json`;
 $('save-trace').addEventListener('click', async () => download(await lab.chromeTrace(lastRecord), fileName(lastRecord, 'trace')));
 $('save-record').addEventListener('click', () => download(lastRecord, fileName(lastRecord, 'record')));
-$('copy-embed').addEventListener('click', () => copy(embedCode(location.href), 'Embed code'));
-
-/** Renders an example: lesson, form, one timeline per mode, an empty log. @param {any} ex */
-function show(ex) {
-  if (lab.running) lab.cancel();
-  example = ex;
-  picker.value = ex.id;
-  $('title').textContent = ex.title;
-  $('lesson').textContent = ex.lesson;
-  renderForm(ex);
-  const box = $('timelines');
-  box.replaceChildren();
-  timelines.clear();
-  programTimeline = null;
-  laneColours.clear();
-  endings.clear();
-  renderEndings();
-  for (const mode of ex.modes) timelines.set(mode.id, new Timeline(box, mode, byThread));
-  log.replaceChildren();
-  results.clear();
-  renderComparison();
-  renderHistory();
-  explorer.setExample(ex);
-  refresh();
-}
-
-/** A form field from a parameter's schema: text for numbers and lists, a checkbox, or a select. @param {any} spec */
-function field(spec) {
-  const id = `param-${spec.name}`;
-  const row = el('div', `field field-${spec.type}`);
-  row.dataset.field = spec.name;
-  const label = el('label', '', spec.label);
-  label.setAttribute('for', id);
-  /** @type {HTMLInputElement | HTMLSelectElement} */
-  let input;
-  if (spec.type === 'bool') {
-    input = /** @type {HTMLInputElement} */ (el('input'));
-    Object.assign(input, { id, name: spec.name, type: 'checkbox', checked: spec.default === true });
-  } else if (spec.type === 'choice') {
-    input = /** @type {HTMLSelectElement} */ (el('select'));
-    Object.assign(input, { id, name: spec.name });
-    for (const o of spec.options) input.append(new Option(o, o, o === spec.default, o === spec.default));
-  } else if (spec.type === 'text' || spec.type === 'url') {
-    // Free text (a name, a message) or a web address: a plain text input, as long as the schema allows.
-    input = /** @type {HTMLInputElement} */ (el('input'));
-    Object.assign(input, { id, name: spec.name, type: 'text', value: String(spec.default ?? ''), autocomplete: 'off', spellcheck: false });
-    if (spec.maxLen > 0) input.maxLength = spec.maxLen;
-    input.inputMode = spec.type === 'url' ? 'url' : 'text';
-  } else {
-    input = /** @type {HTMLInputElement} */ (el('input'));
-    const value = Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default);
-    Object.assign(input, { id, name: spec.name, type: 'text', value, autocomplete: 'off' });
-    input.inputMode = spec.type === 'list' ? 'text' : 'decimal';
-  }
-  input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
-  const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit ?? '');
-  const limits =
-    spec.type === 'number' || spec.type === 'integer'
-      ? ` ${spec.min} to ${spec.max}${spec.unit && spec.unit !== 'x' ? ' ' + spec.unit : ''}.`
-      : spec.type === 'list'
-        ? ` Up to ${spec.maxLen} whole numbers, ${spec.min} to ${spec.max}.`
-        : (spec.type === 'text' || spec.type === 'url') && spec.maxLen > 0
-          ? ` At most ${spec.maxLen} characters.`
-          : '';
-  const help = el('small', 'help', `${spec.help}${limits}`);
-  help.id = `${id}-help`;
-  const error = el('p', 'field-error');
-  error.id = `${id}-error`;
-  error.setAttribute('role', 'alert');
-  error.hidden = true;
-  row.append(label, input, unit, help, error);
-  return row;
-}
-
-/** @param {any} ex */
-function renderForm(ex) {
-  const fields = ex.params.map((/** @type {any} */ p) => field(p));
-  fields.push(field({ ...lab.info()?.timeScale, name: 'timeScale' }));
-  // Removing a focused, edited field fires its `change` on the way out: not a change of this form.
-  rendering = true;
-  form.replaceChildren(...fields);
-  rendering = false;
-}
-let rendering = false;
-
-/** The request the form describes, values as typed so that refusals quote them. @returns {any} */
-function formRequest(/** @type {string} */ mode) {
-  /** @type {Record<string, string | boolean>} */
-  const params = {};
-  for (const p of example.params) {
-    const input = /** @type {HTMLInputElement} */ (form.elements.namedItem(p.name));
-    params[p.name] = p.type === 'bool' ? input.checked : input.value;
-  }
-  const timeScale = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeScale')).value;
-  return { example: example.id, mode, params, timeScale };
-}
 
 let refreshes = 0;
-/** Validates the form, marks bad fields, and redraws the predictions on the shared axis. */
+/** Redraws the predictions of the programs that compile, on the shared axis. */
 async function refresh() {
   // Only the newest refresh may touch the page: an older one's answers can arrive after it.
   const generation = ++refreshes;
-  const stale = () => generation !== refreshes;
-  // One reading of the form for the check and the predictions: it may change while they are awaited.
-  const requests = example.modes.map((/** @type {any} */ m) => formRequest(m.id));
-  /** @type {{field: string, value: string, problem: string, allowed: string, mode?: string}[]} */
-  const errors = await lab.validate(requests[0]);
-  // Values are the same for every mode, but a cap may hold for one mode only (processes, say).
-  if (!errors.length) {
-    const others = await Promise.all(requests.slice(1).map((r) => lab.validate(r)));
-    others.forEach((e, i) => errors.push(...e.map((x) => ({ ...x, mode: requests[i + 1].mode }))));
-  }
-  if (stale()) return;
-  for (const row of form.querySelectorAll('.field')) {
-    const name = /** @type {HTMLElement} */ (row).dataset.field;
-    const err = errors.find((e) => e.field === `params.${name}` || e.field === name);
-    const msg = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
-    const input = /** @type {HTMLInputElement} */ (row.querySelector('input, select'));
-    msg.hidden = !err;
-    // The value as typed, not as JSON: `-2 is out of range`, `(empty) is not a number`.
-    msg.textContent = err ? `${input.value.trim() || '(empty)'} ${err.problem}; allowed: ${err.allowed}.` : '';
-    input.setAttribute('aria-invalid', err ? 'true' : 'false');
-  }
-  // A refusal of the whole run (a cap: too many processes, too long, too much to download) has no field.
-  const fields = new Set([...form.querySelectorAll('.field')].map((r) => /** @type {HTMLElement} */ (r).dataset.field));
-  const whole = errors.filter((e) => !fields.has(e.field.replace(/^params\./, '')));
-  const formError = $('form-error');
-  formError.hidden = whole.length === 0;
-  formError.textContent = whole
-    .map((e) => `This run is refused${e.mode ? ` (mode ${e.mode})` : ''}: ${e.value} ${e.problem}; allowed: ${e.allowed}.`)
-    .join('\n');
-  formValid = errors.length === 0;
-  updateControls();
-  // Values that are each allowed belong in the link, even when together they are over a cap.
-  if (errors.length === whole.length) saveFragment();
-  if (!formValid || lab.running) return;
-  // Another mode may be over a cap where the first is not: then it has no prediction to draw.
-  const predictions = await Promise.all(requests.map((r) => lab.predict(r).catch(() => null)));
-  if (stale() || predictions.some((p) => p == null)) return;
-  predictions.forEach((p, i) => timelines.get(example.modes[i].id)?.showPredicted(p));
-  showCode();
-  predictions[0].lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) =>
-    laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]),
-  );
-  setAxis(Math.max(...predictions.map((p) => p.wallMs)) * AXIS_ROOM);
+  if (lab.running) return;
+  const variants = playground.variants.filter((v) => v.checked === v.source && v.errors.length === 0);
+  const predictions = await Promise.all(variants.map((v) => lab.predict(playground.request(v)).catch(() => null)));
+  if (generation !== refreshes || lab.running) return;
+  predictions.forEach((p, i) => timelines.get(variants[i].id)?.showPredicted(p));
+  const first = predictions.find((p) => p != null);
+  laneColours.clear();
+  first?.lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) => laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]));
+  const longest = Math.max(0, ...predictions.map((p) => p?.wallMs ?? 0));
+  if (longest > 0) setAxis(longest * AXIS_ROOM);
 }
 
-/** The program of the chosen mode, in Python and in Rust, from the current parameters. */
-async function showCode() {
-  const select = /** @type {HTMLSelectElement} */ ($('code-mode'));
-  if (select.dataset.example !== example.id) {
-    select.replaceChildren(...example.modes.map((/** @type {any} */ m) => new Option(m.title, m.id)));
-    select.dataset.example = example.id;
+/** The shown program in Rust: an example's mode with the values written in (a translation of its code as the example writes it). */
+async function showRust() {
+  const v = playground.active;
+  const box = $('code-rust');
+  if (!example || !v?.mode || v.edited) {
+    box.textContent = v?.mode && example
+      ? 'Your edits are not translated: the Rust is of the example as written (Reset to see it).'
+      : 'This program has no Rust translation: only the examples come with one.';
+    return;
   }
-  if (select.dataset.want) {
-    select.value = select.dataset.want;
-    delete select.dataset.want;
+  try {
+    const code = await lab.code({ example: example.id, mode: v.mode, params: playground.values() });
+    if (playground.active === v) box.textContent = code.rust ?? 'This mode has no Rust translation.';
+  } catch {
+    // Values outside their limits: the form says so; the translation waits for good ones.
   }
-  const shown = example;
-  const code = await lab.code(formRequest(select.value));
-  if (shown !== example) return;
-  $('code-python').textContent = code.python;
-  $('code-rust').textContent = code.rust;
 }
-$('code-mode').addEventListener('change', () => {
-  showCode();
-  saveFragment();
-});
 
 /** Room past the longest prediction, so that a run a little slower than predicted doesn't rescale. */
 const AXIS_ROOM = 1.15;
@@ -433,40 +450,46 @@ function setAxis(/** @type {number} */ ms) {
 
 function updateControls() {
   const busy = lab.running || explorer.busy;
-  runButton.disabled = !formValid || busy;
+  const problem = playground.firstProblem();
+  runButton.disabled = problem != null || busy;
+  $('run-why').textContent = problem && problem !== 'checking…' ? problem : '';
   stopButton.disabled = !busy;
+  resetButton.disabled = !playground.edited;
+  playground.renderTabs();
   // A simulated run is the prediction, always in one order: nothing to explore.
-  explorer.enable(formValid && !busy && !lab.info()?.simulated);
+  explorer.enable(problem == null && !busy && !lab.info()?.simulated);
 }
 
-form.addEventListener('input', () => rendering || refresh());
-form.addEventListener('change', () => rendering || refresh());
-form.addEventListener('submit', (e) => e.preventDefault());
-
-// Run plays every mode of the example in turn, each on its own timeline, all on one time axis.
+// Run plays every program in turn, each on its own timeline, all on one time axis.
 runButton.addEventListener('click', async () => {
+  if (!(await quiz.beforeRun())) return;
   stopRequested = false;
   banner.hidden = true;
   log.replaceChildren();
   endings.clear();
   renderEndings();
-  // Every timeline starts again from its prediction, so no bar of an earlier run stays on screen.
-  await refresh();
-  for (const mode of example.modes) {
+  for (const v of [...playground.variants]) {
     if (stopRequested) break;
+    const request = playground.request(v);
+    ownRuns.set(request, v);
+    // The editor follows the program running, so its threads' lines are marked.
+    playground.show(v.id);
     try {
-      await lab.run(formRequest(mode.id));
+      await lab.run(request);
     } catch (e) {
       showError(/** @type {Error} */ (e).message);
       break;
     }
   }
+  playground.editor.setLineMarks([]);
   updateControls();
+  if (!stopRequested) quiz.afterRun(results);
 });
 
 stopButton.addEventListener('click', () => {
   stopRequested = true;
   explorer.stop();
+  quiz.cancel();
   lab.cancel();
 });
 
@@ -479,95 +502,37 @@ for (const radio of document.querySelectorAll('input[name="grouping"]')) {
 }
 
 /**
- * The timeline of a run's mode, if the run belongs to the example on screen; a program run from source
- * gets the program's timeline (made on its first run, above the modes').
+ * The program a run belongs to: the page's own runs by their request, a script's run of the example on
+ * screen by its mode, and any other program from source on the program's timeline (made on its first run,
+ * above the others). Returns its id and timeline.
  * @param {any} request
+ * @returns {{id: string, timeline: Timeline | undefined, variant: any}}
  */
-function timelineOf(request) {
+function programOf(request) {
+  const own = request && ownRuns.get(request);
+  if (own) return { id: own.id, timeline: timelines.get(own.id), variant: own };
   if (typeof request?.source === 'string') {
     if (!programTimeline) {
       const box = $('timelines');
       programTimeline = new Timeline(box, { id: PROGRAM, title: 'Your program' }, byThread);
       box.prepend(programTimeline.root);
     }
-    return programTimeline;
+    return { id: PROGRAM, timeline: programTimeline, variant: null };
   }
-  return request?.example === example?.id ? timelines.get(request.mode) : undefined;
+  const variant = request?.example === example?.id ? playground.variants.find((v) => v.mode === request.mode) : undefined;
+  return { id: variant?.id ?? request?.mode ?? '', timeline: variant && timelines.get(variant.id), variant };
 }
-/** A timeline by the mode id a log line or a timeline carries. @param {string} mode */
+/** A timeline by the program id a log line or a timeline carries. @param {string} mode */
 const timelineByMode = (mode) => (mode === PROGRAM ? programTimeline ?? undefined : timelines.get(mode));
 /** Runs being drawn, by id (an old run may still be ending when a new one starts). @type {Map<number, Timeline | undefined>} */
 const drawing = new Map();
-/** The mode of each run being drawn, for the log's lines. @type {Map<number, string>} */
+/** The program of each run being drawn, for the log's lines and the current-line marks. @type {Map<number, string>} */
 const runModes = new Map();
 /** Each run's lanes (names and colours by id), for the log: a Python run's lanes come as events. @type {Map<number, {names: Map<string, string>, colours: Map<string, string>}>} */
 const runLanes = new Map();
 
-/** The live thread list: what `threading.enumerate()` would say now, and who has ended. */
-const inspector = {
-  /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string}>} */
-  rows: new Map(),
-  /** @type {Map<string, string>} */
-  names: new Map(),
-  /** The row key of the main thread: a step-engine run's lane `main`, a Python run's lane named MainThread. */
-  mainKey: 'main',
-  /** Whether the main thread's row still waits for its lane (a Python run's lanes come as events). */
-  mainPending: false,
-  /** @param {any[]} lanes */
-  reset(lanes) {
-    this.rows.clear();
-    this.names = new Map(lanes.map((l) => [l.id, l.name]));
-    const main = lanes.find((l) => l.id === 'main') ?? lanes.find((l) => l.kind === 'thread' && l.name === 'MainThread');
-    this.mainKey = main?.id ?? 'main';
-    this.mainPending = !main;
-    this.rows.set(this.mainKey, { name: main?.thread || 'MainThread', alive: true, daemon: false });
-    this.render();
-  },
-  /** A lane appears or is renamed; the first thread lane (MainThread) takes the main thread's row. @param {any} lane */
-  lane(lane) {
-    this.names.set(lane.id, lane.name);
-    if (this.mainPending && lane.kind === 'thread') {
-      const row = this.rows.get(this.mainKey);
-      this.rows.delete(this.mainKey);
-      this.mainKey = lane.id;
-      this.mainPending = false;
-      if (row) this.rows.set(lane.id, { ...row, name: lane.name });
-    } else {
-      const row = this.rows.get(lane.id);
-      if (row) row.name = lane.name;
-    }
-  },
-  /** @param {any} ev */
-  apply(ev) {
-    /** @type {{name: string, alive: boolean, daemon: boolean, end?: string}} */
-    const row = this.rows.get(ev.lane) ?? { name: this.names.get(ev.lane) ?? ev.lane, alive: false, daemon: ev.daemon };
-    row.alive = ev.life === 'started';
-    row.end = ev.life === 'killed' ? 'killed at exit' : ev.life === 'raised' ? 'raised an exception' : undefined;
-    this.rows.set(ev.lane, row);
-  },
-  end() {
-    for (const row of this.rows.values()) row.alive = false;
-    this.render();
-  },
-  render() {
-    const body = /** @type {HTMLElement} */ (document.querySelector('#threads tbody'));
-    body.replaceChildren(
-      ...[...this.rows.values()].map((r) => {
-        const tr = el('tr');
-        tr.dataset.alive = String(r.alive);
-        tr.append(el('td', '', r.name), el('td', '', r.alive ? 'True' : `False${r.end ? ` (${r.end})` : ''}`), el('td', '', r.daemon ? 'True' : 'False'));
-        return tr;
-      }),
-    );
-    const alive = [...this.rows.values()].filter((r) => r.alive).length;
-    $('active-count').textContent = `active_count() = ${alive}`;
-  },
-};
-
 lab.on('start', (/** @type {any} */ s) => {
-  const timeline = timelineOf(s.request);
-  const source = typeof s.request?.source === 'string';
-  const runMode = source ? PROGRAM : s.request?.mode ?? '';
+  const { id: runMode, timeline, variant } = programOf(s.request);
   drawing.set(s.id, timeline);
   runModes.set(s.id, runMode);
   const lanes = s.lanes ?? [];
@@ -592,8 +557,7 @@ lab.on('start', (/** @type {any} */ s) => {
     // A run that names no lanes up front (a Python run) brings each as an event.
     timeline.begin(s.t0, s.simulated === true, lanes.length === 0);
   }
-  const mode = example?.modes.find((/** @type {any} */ m) => m.id === s.request?.mode);
-  const heading = el('li', 'log-mode', source ? 'Your program' : mode?.title ?? `${s.request?.example} ${s.request?.mode}`);
+  const heading = el('li', 'log-mode', variant?.title ?? (runMode === PROGRAM ? 'Your program' : `${s.request?.example} ${s.request?.mode}`));
   log.append(heading);
   trimLog();
   followLog();
@@ -612,6 +576,16 @@ lab.on('events', (/** @type {any} */ d) => {
   const timeline = drawing.get(d.id);
   timeline?.apply(d.events);
   const lanes = runLanes.get(d.id);
+  // Each live thread's current line, in its lane's colour, when the editor shows the program running.
+  if (d.lines?.length && runModes.get(d.id) === playground.active?.id) {
+    playground.editor.setLineMarks(
+      d.lines.map((/** @type {{lane: string, line: number}} */ l) => ({
+        line: l.line,
+        colour: timeline?.colours.get(l.lane) ?? lanes?.colours.get(l.lane) ?? 'currentColor',
+        label: lanes?.names.get(l.lane) ?? l.lane,
+      })),
+    );
+  }
   let lives = 0;
   for (const ev of d.events) {
     if (ev.e === 'lane') {
@@ -675,14 +649,18 @@ lab.on('done', (/** @type {any} */ d) => {
     endings.set(runMode, ending);
     renderEndings();
   }
-  lastRecord = d.record;
   /** @type {HTMLButtonElement} */ ($('save-trace')).disabled = false;
   /** @type {HTMLButtonElement} */ ($('save-record')).disabled = false;
-  if (d.record.example === example?.id) {
-    results.set(d.record.mode, d.record);
-    const runs = recentRuns.get(example.id) ?? [];
-    runs.unshift(d.record);
-    recentRuns.set(example.id, runs.slice(0, HISTORY));
+  lastRecord = d.record;
+  if (runMode != null && runMode !== PROGRAM && timelines.has(runMode)) {
+    const variant = playground.variants.find((v) => v.id === runMode);
+    // A program the page ran is named as the example's mode it is (the downloads' names, the trace's
+    // process), with the values its code declares (an example's record has them).
+    const params = Object.keys(d.record.params ?? {}).length ? d.record.params : Object.fromEntries((variant?.params ?? []).map((/** @type {any} */ p) => [p.name, p.default]));
+    const record = { ...d.record, example: d.record.example || (example?.id ?? ''), mode: runMode, params };
+    lastRecord = record;
+    results.set(runMode, record);
+    recentRuns = [record, ...recentRuns].slice(0, HISTORY);
     renderComparison();
     renderHistory();
   }
@@ -763,6 +741,43 @@ function highlightFromTimeline(node) {
   }
   first?.scrollIntoView({ block: 'nearest' });
 }
+/**
+ * A line of the program selected in the editor: the spans it made in the shown program's timeline, and the
+ * lines printed during them, light up. @param {number | null} line
+ */
+function highlightFromCode(line) {
+  clearHighlights();
+  const id = playground.active?.id;
+  const timeline = id && timelines.get(id);
+  if (line == null || !timeline) return;
+  const spans = [...timeline.root.querySelectorAll(`.span.measured[data-line="${line}"]`)];
+  for (const span of spans) span.classList.add('highlight');
+  for (const li of log.querySelectorAll('.log-line')) {
+    const node = /** @type {HTMLElement} */ (li);
+    if (node.dataset.mode !== id) continue;
+    const t = Number(node.dataset.t);
+    const during = spans.some((s) => {
+      const span = /** @type {HTMLElement} */ (s);
+      return span.dataset.lane === node.dataset.lane && Number(span.dataset.start) - 0.5 <= t && t <= Number(span.dataset.end ?? Infinity) + 0.5;
+    });
+    if (during) node.classList.add('highlight');
+  }
+}
+// Hovering or focusing a span marks the line that made it in the editor, when the editor shows its program.
+/** @param {Event} e */
+function markLineOf(e) {
+  const node = /** @type {HTMLElement} */ (e.target).closest?.('.span');
+  const mode = /** @type {HTMLElement | null} */ (node?.closest('.timeline'))?.dataset.mode;
+  const line = Number(/** @type {HTMLElement | null} */ (node)?.dataset.line);
+  if (node && mode && line) {
+    if (mode === playground.active?.id) playground.editor.setHighlight(line);
+  }
+}
+timelineBox.addEventListener('mouseover', markLineOf);
+timelineBox.addEventListener('focusin', markLineOf);
+timelineBox.addEventListener('mouseout', () => playground.editor.setHighlight(null));
+timelineBox.addEventListener('focusout', () => playground.editor.setHighlight(null));
+
 log.addEventListener('click', (e) => {
   const line = /** @type {HTMLElement} */ (e.target).closest('.log-line');
   if (line) highlightFromLine(/** @type {HTMLElement} */ (line));
@@ -800,10 +815,10 @@ function workersOf(r) {
 const ENDED = { cancelled: ' (stopped)', failed: ' (failed)', deadlocked: ' (deadlocked)' };
 function renderComparison() {
   const body = /** @type {HTMLElement} */ (document.querySelector('#compare tbody'));
-  if (!example) return;
-  const base = results.get(example.modes[0].id);
+  const modes = playground.variants;
+  const base = results.get(modes[0]?.id);
   body.replaceChildren(
-    ...example.modes.map((/** @type {any} */ m) => {
+    ...modes.map((m) => {
       const r = results.get(m.id);
       const tr = el('tr');
       tr.dataset.mode = m.id;
@@ -824,7 +839,7 @@ function renderComparison() {
 }
 function renderHistory() {
   const body = /** @type {HTMLElement} */ (document.querySelector('#history tbody'));
-  const runs = (example && recentRuns.get(example.id)) ?? [];
+  const runs = recentRuns;
   body.replaceChildren(
     ...runs.map((r, i) => {
       const tr = el('tr');
@@ -838,8 +853,24 @@ function renderHistory() {
   );
 }
 
+// ---- Predict, then run: the learner's answers before the run, beside the run and the prediction after. ----
+const quiz = createQuiz({
+  program: () => playground.active,
+  predict: (v) => lab.predict(playground.request(v)).catch(() => null),
+  toggled: (on) => {
+    if (on) switches.set('quiz', '1');
+    else switches.delete('quiz');
+    saveFragment();
+  },
+});
+
 // ---- Ordering explorer. ----
 const explorer = createExplorer(lab, {
-  request: (mode) => formRequest(mode),
+  request: (id, timeScale) => {
+    const v = playground.variants.find((x) => x.id === id) ?? playground.active;
+    const request = { ...playground.request(v), timeScale };
+    ownRuns.set(request, v);
+    return request;
+  },
   busyChanged: () => updateControls(),
 });

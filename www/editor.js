@@ -402,7 +402,9 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
     });
 
     /** @type {Extension[]} */
-    const extensions = [
+    // A function, so a fresh state (`setDoc(…, {resetHistory: true})`) starts from the compartments' current
+    // values (read-only, dark), not those of the upgrade.
+    const extensions = () => [
       cm.lineNumbers(),
       cm.gutter({
         class: 'cm-threadGutter',
@@ -433,7 +435,7 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
         }
       }),
     ];
-    makeState = (text, selection) => cm.EditorState.create({ doc: text, selection, extensions });
+    makeState = (text, selection) => cm.EditorState.create({ doc: text, selection, extensions: extensions() });
 
     const backward = textarea.selectionDirection === 'backward';
     const selection = {

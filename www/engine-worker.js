@@ -206,7 +206,14 @@ const predictions = new Map();
 function predictExample(requestJson) {
   let record = predictions.get(requestJson);
   if (!record) {
-    record = predictJson(requestJson).then((json) => JSON.parse(json));
+    // A program's prediction may need more than the cap: then there is none to draw (the run's record
+    // brings it).
+    record = isSource(requestJson)
+      ? predictSource(requestJson, FULL_PREDICTION).then(({ record }) => {
+        if (!record) throw new Error(`this program needs more than ${FULL_PREDICTION / 1e6} million instructions to predict; its run's record brings the prediction`);
+        return record;
+      })
+      : predictJson(requestJson).then((json) => JSON.parse(json));
     record.catch(() => predictions.delete(requestJson));
     predictions.set(requestJson, record);
     if (predictions.size > 32) predictions.delete(predictions.keys().next().value);
@@ -480,6 +487,19 @@ self.addEventListener('message', async ({ data }) => {
       case 'threadlab:check':
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.check(JSON.parse(data.request).source)) });
         break;
+      case 'threadlab:example-program': {
+        const { request, ...meta } = JSON.parse(wasm.example_source(data.request));
+        send({ type: 'threadlab:predicted', id: data.id, record: { ...JSON.parse(request), ...meta } });
+        break;
+      }
+      case 'threadlab:program':
+        send({ type: 'threadlab:predicted', id: data.id, record: JSON.parse(wasm.program(JSON.parse(data.request).source)) });
+        break;
+      case 'threadlab:set-param': {
+        const { source, name, value } = JSON.parse(data.request);
+        send({ type: 'threadlab:predicted', id: data.id, record: wasm.set_param(source, name, JSON.stringify(value ?? null)) });
+        break;
+      }
       case 'threadlab:validate':
         send({ type: 'threadlab:validated', id: data.id, errors: JSON.parse(wasm.validate(data.request)) });
         break;

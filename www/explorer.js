@@ -6,7 +6,8 @@ import { el } from './timeline.js';
 
 /**
  * @param {any} lab the `window.threadlab` API
- * @param {{request: (mode: string) => any, busyChanged: () => void}} hooks
+ * @param {{request: (mode: string, timeScale: number) => any, busyChanged: () => void}} hooks `request`: the
+ *   run request of a program at a time scale
  */
 export function createExplorer(lab, { request, busyChanged }) {
   const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -41,7 +42,7 @@ export function createExplorer(lab, { request, busyChanged }) {
     try {
       for (let i = 0; i < runs && !stopped; i++) {
         status.textContent = `Run ${i + 1} of ${runs}…`;
-        const record = await lab.run({ ...request(mode), timeScale: scale });
+        const record = await lab.run(request(mode, scale));
         // A program that raised still printed in some order (its traceback too); a stopped one did not finish.
         if (record.status === 'cancelled') break;
         const key = record.output.map((/** @type {any} */ l) => l.text).join('\n');

@@ -237,6 +237,38 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     },
 
     /**
+     * An example's mode as the program it runs: `{source, timeScale, gil, seed, example, mode, params}`
+     * (the source request to pass to `run` or `predict`, with the given values written into its Python).
+     * @param {{example: string, mode?: string, params?: Record<string, unknown>, timeScale?: number}} request
+     * @returns {Promise<{source: string, timeScale: number, gil: boolean, seed: number, example: string, mode: string, params: Record<string, unknown>}>}
+     */
+    exampleProgram(request) {
+      return ask('threadlab:example-program', request);
+    },
+
+    /**
+     * What the playground needs of a program as it is typed: `{errors, params}`. `errors` are
+     * `[{line, column, message}]`, what keeps it from running (as `check`) and malformed `# param`
+     * declarations or values outside their limits; `params` its declared parameters (the catalogue's schema,
+     * `default` being the value written now, and the `line` they are declared on).
+     * @param {string} source @returns {Promise<{errors: ProgramError[], params: (ParamSpec & {line: number})[]}>}
+     */
+    program(source) {
+      if (typeof source !== 'string') return Promise.reject(new Error('program(source): give the program as a string'));
+      return ask('threadlab:program', { source });
+    },
+
+    /**
+     * `source` with parameter `name` set to `value` (a number, list, toggle, string, or a field's text): its
+     * literal rewritten in place. Rejects with the field, value, problem and what is allowed.
+     * @param {string} source @param {string} name @param {unknown} value @returns {Promise<string>}
+     */
+    setParam(source, name, value) {
+      if (typeof source !== 'string') return Promise.reject(new Error('setParam(source, name, value): give the program as a string'));
+      return ask('threadlab:set-param', /** @type {any} */ ({ source, name, value }));
+    },
+
+    /**
      * Every problem of a request, without running it: `[{field, value, problem, allowed}]`, empty if valid.
      * @param {RunRequest} request @returns {Promise<InputError[]>}
      */
@@ -245,7 +277,8 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
     },
 
     /**
-     * The predicted run record of a request, from the simulator.
+     * The predicted run record of a request (an example's mode or a program's source), from the
+     * simulator; a program that needs more than the prediction's cap rejects, saying so.
      * @param {RunRequest} request @returns {Promise<RunRecord>}
      */
     predict(request) {

@@ -497,7 +497,21 @@ fn count(text: &str) -> Result<usize, String> {
 /// source's syntax errors, if it doesn't parse), each saying what is allowed.
 #[optimize(size)]
 pub fn declared(source: &str) -> Result<Vec<Param>, Vec<SyntaxError>> {
-    let module = python::parse(source)?;
+    match declared_leniently(source) {
+        (params, errors) if errors.is_empty() => Ok(params),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// The well-formed parameters declared in `source`, and every malformed declaration beside them (the
+/// playground's form shows the first while the editor marks the second); a source that doesn't parse
+/// declares nothing and has its syntax errors.
+#[optimize(size)]
+pub fn declared_leniently(source: &str) -> (Vec<Param>, Vec<SyntaxError>) {
+    let module = match python::parse(source) {
+        Ok(module) => module,
+        Err(errors) => return (Vec::new(), errors),
+    };
     let comments = trailing_comments(source);
     let mut params: Vec<Param> = Vec::new();
     let mut errors = Vec::new();
@@ -612,7 +626,7 @@ pub fn declared(source: &str) -> Result<Vec<Param>, Vec<SyntaxError>> {
                     errors.push(err(
                         value.col,
                         format!(
-                            "the default of `{}` {}; allowed: {}",
+                            "the value of `{}` {}; allowed: {}",
                             param.name, e.problem, e.allowed
                         ),
                     ));
@@ -634,12 +648,8 @@ pub fn declared(source: &str) -> Result<Vec<Param>, Vec<SyntaxError>> {
             });
         }
     }
-    if errors.is_empty() {
-        Ok(params)
-    } else {
-        errors.sort_by_key(|e| (e.line, e.column));
-        Err(errors)
-    }
+    errors.sort_by_key(|e| (e.line, e.column));
+    (params, errors)
 }
 
 /// The fields of a declaration: type, default, min, max, max_len, options, unit, whole.
@@ -842,9 +852,7 @@ fn same(param: &Param, value: &ParamValue) -> bool {
 /// declarations don't parse is returned as it is.
 #[optimize(size)]
 pub fn apply(source: &str, values: &[(&str, ParamValue)]) -> String {
-    let Ok(params) = declared(source) else {
-        return source.to_string();
-    };
+    let (params, _) = declared_leniently(source);
     let mut lines: Vec<String> = source.split_inclusive('\n').map(String::from).collect();
     for (name, value) in values {
         let Some(param) = params.iter().find(|p| p.name == *name) else {
@@ -865,6 +873,30 @@ pub fn apply(source: &str, values: &[(&str, ParamValue)]) -> String {
         line.replace_range(start..end, &python_literal(param, value));
     }
     lines.concat()
+}
+
+/// `source` with parameter `name`'s literal set to `value` (checked as a form's or a link's value is), or
+/// the refusal naming the field, the value, the problem and what is allowed; a name the source doesn't
+/// declare is refused too.
+#[optimize(size)]
+pub fn set(source: &str, name: &str, value: &Value) -> Result<String, InputError> {
+    let (params, _) = declared_leniently(source);
+    let Some(param) = params.iter().find(|p| p.name == name) else {
+        let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+        let allowed = if names.is_empty() {
+            "none: the program declares no parameter".to_string()
+        } else {
+            names.join(", ")
+        };
+        return Err(InputError::new(
+            "name",
+            &Value::String(name.to_string()),
+            "is not a parameter of the program",
+            allowed,
+        ));
+    };
+    let value = check(param, value)?;
+    Ok(apply(source, &[(name, value)]))
 }
 
 /// The Rust translation `source_rs` with its `const UPPER_NAME: TYPE = LITERAL;` lines set to the given
@@ -1074,7 +1106,7 @@ print(coffee_s, tasks, numbers, work, join, scale, neg, note)
         assert!(error("x = 1  # param [0..9 Count\n").contains("is not closed"));
         assert!(error("x = 1  # param [0..9, 3 items] N\n").contains("takes no `N items`"));
         assert!(error("x = 12  # param [0..9] N\n")
-            .contains("the default of `x` is out of range; allowed: a whole number from 0 to 9"));
+            .contains("the value of `x` is out of range; allowed: a whole number from 0 to 9"));
         assert!(error("x = 1  # param [9..0] N\n").contains("reversed"));
         assert!(error("x = 1  # param [0..9, zap] N\n").contains("`zap` is not understood"));
         assert!(error("x = True  # param [0..1] N\n").contains("a toggle"));
@@ -1178,6 +1210,48 @@ print(coffee_s, tasks, numbers, work, join, scale, neg, note)
         assert_eq!(
             out,
             "const COFFEE_S: f64 = 2.0; // s\nconst TASKS: usize = 7;\n    const NUMBERS: [i64; 2] = [1, 2];\nconst XS: &[f64] = &[0.5, 1.0e-7];\nconst WORK: &str = \"i\\\"o\";\nconst JOIN: bool = false;\nconst OTHER: u8 = 1;\n"
+        );
+    }
+
+    #[test]
+    fn set_rewrites_one_checked_literal() {
+        let src = "import time\ncoffee_s = 1.0  # param [0..60 s] Coffee: how long.\nn = 2  # param [1..8] N\nprint(coffee_s)\n";
+        let out = set(src, "coffee_s", &json!("2.5")).unwrap();
+        assert_eq!(out, src.replace("coffee_s = 1.0 ", "coffee_s = 2.5 "));
+        assert_eq!(
+            set(src, "n", &json!(3)).unwrap(),
+            src.replace("n = 2 ", "n = 3 ")
+        );
+        let e = set(src, "n", &json!(9)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "params.n: 9 is out of range; allowed: a whole number from 1 to 8"
+        );
+        let e = set(src, "tea_s", &json!(1)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "name: \"tea_s\" is not a parameter of the program; allowed: coffee_s, n"
+        );
+    }
+
+    #[test]
+    fn lenient_declarations_keep_the_good_ones() {
+        let src = "a = 1  # param [0..9] A\nb = 99  # param [0..9] B\nc = 2  # param [0..9] C\n";
+        let (params, errors) = declared_leniently(src);
+        let names: Vec<_> = params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].line, errors[0].column), (2, 5));
+        assert!(errors[0]
+            .message
+            .starts_with("the value of `b` is out of range"));
+        // A syntax error declares nothing.
+        let (params, errors) = declared_leniently("a = 1  # param [0..9] A\nif\n");
+        assert!(params.is_empty() && !errors.is_empty());
+        // apply still rewrites the good ones beside a bad declaration.
+        assert_eq!(
+            apply(src, &[("c", ParamValue::Int(3))]),
+            src.replace("c = 2", "c = 3")
         );
     }
 }

@@ -63,6 +63,49 @@ pub fn check(source: &str) -> String {
     )
 }
 
+/// What the playground needs of a program as it is typed, as JSON `{errors, params}`: `errors` are the
+/// problems that keep it from running as the page runs it (syntax errors, what the subset leaves out, and
+/// malformed `# param` declarations or values outside their limits), `{line, column, message}` sorted by
+/// position; `params` are its well-formed declared parameters, each with the schema of the catalogue's
+/// (`name, label, type, default, min, max, maxLen, options, unit, help`; `default` is the value written in
+/// the source now) and the `line` it is declared on.
+#[wasm_bindgen]
+#[optimize(size)]
+pub fn program(source: &str) -> String {
+    let (params, mut errors) = examples::params::declared_leniently(source);
+    if errors.is_empty() {
+        // It parses: the rest of the front end may still refuse it.
+        if let Err(more) = crate::python::compile(source, "<main>") {
+            errors = more;
+        }
+    }
+    errors.sort_by_key(|e| (e.line, e.column));
+    let params: Vec<_> = params
+        .iter()
+        .map(|p| {
+            let mut json = serde_json::to_value(p).unwrap_or_default();
+            json["line"] = p.span.line.into();
+            json
+        })
+        .collect();
+    let errors: Vec<_> = errors
+        .iter()
+        .map(|e| serde_json::json!({"line": e.line, "column": e.column, "message": e.message}))
+        .collect();
+    to_json(&serde_json::json!({"errors": errors, "params": params}))
+}
+
+/// `source` with parameter `name` set to `value` (JSON: a number, a list, a toggle, a string, or the
+/// field's text), its literal rewritten in place; or an error naming the field, the value, the problem
+/// and what is allowed.
+#[wasm_bindgen]
+#[optimize(size)]
+pub fn set_param(source: &str, name: &str, value: &str) -> Result<String, JsError> {
+    let value: serde_json::Value = serde_json::from_str(value)
+        .map_err(|e| js(format!("set_param: the value is not JSON ({e})")))?;
+    examples::params::set(source, name, &value).map_err(|e| js(e.to_string()))
+}
+
 /// Reads a source request, or says which field is wrong. (Its program is compiled once, by the runtime
 /// that runs it.)
 #[optimize(size)]

@@ -43,3 +43,10 @@ export async function isolatedHost(page, baseURL, hash, attributes = '') {
 
 /** Runs through the JavaScript API and returns the record (or throws the refusal's message). */
 export const run = (page, request) => page.evaluate((r) => window.threadlab.run(r), request);
+
+/** The text of the program shown in the editor (CodeMirror's lines, or the plain editor before it loads). */
+export const programText = (page) =>
+  page.evaluate(() => {
+    const lines = document.querySelectorAll('#code-python .cm-line');
+    return lines.length ? [...lines].map((l) => l.textContent).join('\n') : document.querySelector('#code-python textarea')?.value ?? '';
+  });

@@ -1,7 +1,7 @@
 // The learner's page: navigation, validation, lanes, hover, highlighting, comparison, the ordering
 // explorer, Stop, long tasks, and screenshots in light and dark at desktop and 360 px width.
 import { mkdirSync } from 'node:fs';
-import { test, expect } from './fixtures.mjs';
+import { test, expect, programText } from './fixtures.mjs';
 
 const SHOTS = new URL('./results/screenshots/', import.meta.url).pathname;
 
@@ -13,9 +13,17 @@ test('every example is reachable from the grouped picker, with its lesson, form 
     await page.selectOption('#example', ex.id);
     await expect(page.locator('#title')).toHaveText(ex.title);
     await expect(page.locator('#lesson')).toHaveText(ex.lesson);
-    await expect(page.locator('#params .field')).toHaveCount(ex.params.length + 1); // + time scale
+    // The form is the shown program's declared parameters, and the time scale.
+    await expect
+      .poll(async () => {
+        const source = await programText(page);
+        const declared = await page.evaluate(async (s) => (await window.threadlab.program(s)).params.length, source);
+        return source !== '' && (await page.locator('#params .field').count()) === declared + 1;
+      })
+      .toBe(true);
+    await expect(page.locator('#tabs [role=tab]')).toHaveText(ex.modes.map((m) => m.id));
     await expect(page.locator('.timeline')).toHaveCount(ex.modes.length);
-    await expect(page.locator('#code-python')).not.toBeEmpty();
+    await expect.poll(() => programText(page)).toContain('# param');
     await expect(page.locator('#code-rust')).toContainText('fn main');
     await expect(page.locator('#run')).toBeEnabled();
   }
@@ -32,7 +40,7 @@ test('fields follow the schema and bad values are named at the field', async ({ 
   await page.fill('#param-numbers', '4 5');
   await expect(error).toBeHidden();
   // The program shown is the mode's Python with the value written into its declaration.
-  await expect(page.locator('#code-python')).toContainText(/^numbers = \[4, 5\]  # param /m);
+  await expect.poll(() => programText(page)).toMatch(/^numbers = \[4, 5\]  # param /m);
   // Labels, help and limits come from the `# param` comments: `maxsize = 0  # param [0..20] maxsize: ...`.
   await expect(page.locator('.field[data-field="maxsize"] label')).toHaveText('maxsize');
   await expect(page.locator('.field[data-field="maxsize"] .help')).toHaveText("The queue's capacity; 0 is unbounded. A full queue blocks put(). 0 to 20.");
@@ -46,8 +54,8 @@ test('fields follow the schema and bad values are named at the field', async ({ 
   await expect(page.locator('#param-work')).toHaveJSProperty('tagName', 'SELECT');
   await expect(page.locator('#param-work option')).toHaveText(['cpu', 'io']);
   await page.selectOption('#param-work', 'io');
-  await expect(page.locator('#code-python')).toContainText(/^work = "io" +# param \[cpu\|io\]/m);
-  await expect(page.locator('#code-python')).toContainText('time.sleep(seconds)');
+  await expect.poll(() => programText(page)).toMatch(/^work = "io" +# param \[cpu\|io\]/m);
+  expect(await programText(page)).toContain('time.sleep(seconds)');
 });
 
 test('lanes by task or by thread: asyncio\'s tasks share one thread', async ({ page }) => {

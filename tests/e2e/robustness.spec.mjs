@@ -1,6 +1,6 @@
 // Robustness: bad input through each door (API, form, URL), caps per run, cancellation from every side, a
 // failing task, an engine crash made visible, and a soak of 200 runs with bounded memory and workers.
-import { test, expect, run, isolatedHost } from './fixtures.mjs';
+import { test, expect, run, isolatedHost, programText } from './fixtures.mjs';
 
 /** Bad values and what the refusal must say about each; the field is `params.<name>` unless given. */
 const BAD = [
@@ -277,7 +277,7 @@ test('a task that raises is shown on its lane and in the log; the pool and the r
   await expect(page.locator('.timeline[data-mode="pool-1"]')).toHaveAttribute('data-status', 'completed', { timeout: 15_000 });
   await expect(page.locator('#log')).toContainText('music.zip: result() raised ConnectionResetError: connection reset after 2 MB');
   await expect(page.locator('#log')).toContainText('pictures.zip: 5 MB received');
-  await expect(page.locator('#code-python')).toContainText('except ConnectionError as e:');
+  await expect.poll(() => programText(page)).toContain('except ConnectionError as e:');
   // The pool's threads are whole: the next run is normal.
   const record = await run(page, { example: 'pool-downloads', mode: 'pool', timeScale: 0.05 });
   expect(record.output.at(-1).text).toBe('all downloads done');

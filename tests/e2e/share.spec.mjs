@@ -69,7 +69,7 @@ test('copy link and embed code carry the state', async ({ page }) => {
   expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#example=square-cube&amp;mode=threads&amp;timeScale=1&amp;numbers=2%2C\+3%2C\+8%2C\+9&amp;delay_s=0\.5&amp;embed=1" title="ThreadLab"/);
   await page.click('#copy-link');
   expect(await page.locator('#share-text').inputValue()).toBe(page.url());
-  await expect(page.locator('#code-mode')).toHaveValue('threads');
+  await expect(page.locator('#tab-threads')).toHaveAttribute('aria-selected', 'true');
 
   // The embed layout: the example without the page's chrome; autorun starts it.
   await open(page, '#example=orders&timeScale=0.05&embed=1&autorun=1');

@@ -1,0 +1,63 @@
+// @ts-check
+// The live thread list: what `threading.enumerate()` would say now, and who has ended.
+import { el } from './timeline.js';
+
+export const inspector = {
+  /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string}>} */
+  rows: new Map(),
+  /** @type {Map<string, string>} */
+  names: new Map(),
+  /** The row key of the main thread: a step-engine run's lane `main`, a Python run's lane named MainThread. */
+  mainKey: 'main',
+  /** Whether the main thread's row still waits for its lane (a Python run's lanes come as events). */
+  mainPending: false,
+  /** @param {any[]} lanes */
+  reset(lanes) {
+    this.rows.clear();
+    this.names = new Map(lanes.map((l) => [l.id, l.name]));
+    const main = lanes.find((l) => l.id === 'main') ?? lanes.find((l) => l.kind === 'thread' && l.name === 'MainThread');
+    this.mainKey = main?.id ?? 'main';
+    this.mainPending = !main;
+    this.rows.set(this.mainKey, { name: main?.thread || 'MainThread', alive: true, daemon: false });
+    this.render();
+  },
+  /** A lane appears or is renamed; the first thread lane (MainThread) takes the main thread's row. @param {any} lane */
+  lane(lane) {
+    this.names.set(lane.id, lane.name);
+    if (this.mainPending && lane.kind === 'thread') {
+      const row = this.rows.get(this.mainKey);
+      this.rows.delete(this.mainKey);
+      this.mainKey = lane.id;
+      this.mainPending = false;
+      if (row) this.rows.set(lane.id, { ...row, name: lane.name });
+    } else {
+      const row = this.rows.get(lane.id);
+      if (row) row.name = lane.name;
+    }
+  },
+  /** @param {any} ev */
+  apply(ev) {
+    /** @type {{name: string, alive: boolean, daemon: boolean, end?: string}} */
+    const row = this.rows.get(ev.lane) ?? { name: this.names.get(ev.lane) ?? ev.lane, alive: false, daemon: ev.daemon };
+    row.alive = ev.life === 'started';
+    row.end = ev.life === 'killed' ? 'killed at exit' : ev.life === 'raised' ? 'raised an exception' : undefined;
+    this.rows.set(ev.lane, row);
+  },
+  end() {
+    for (const row of this.rows.values()) row.alive = false;
+    this.render();
+  },
+  render() {
+    const body = /** @type {HTMLElement} */ (document.querySelector('#threads tbody'));
+    body.replaceChildren(
+      ...[...this.rows.values()].map((r) => {
+        const tr = el('tr');
+        tr.dataset.alive = String(r.alive);
+        tr.append(el('td', '', r.name), el('td', '', r.alive ? 'True' : `False${r.end ? ` (${r.end})` : ''}`), el('td', '', r.daemon ? 'True' : 'False'));
+        return tr;
+      }),
+    );
+    const alive = [...this.rows.values()].filter((r) => r.alive).length;
+    /** @type {HTMLElement} */ (document.getElementById('active-count')).textContent = `active_count() = ${alive}`;
+  },
+};

@@ -1,0 +1,428 @@
+// @ts-check
+// The playground's program side: the programs to compare (an example's modes, a link's programs, the
+// learner's copies) as tabs of one editor, each checked as it is typed (`threadlab.program`), and the
+// parameter form generated from what the shown program declares, kept in step with its code both ways.
+import { el } from './timeline.js';
+import { mountEditor } from './editor.js';
+import { MAX_PROGRAMS } from './state.js';
+
+/**
+ * One program of the playground.
+ * @typedef {{id: string, title: string, source: string, gil: boolean, seed?: number, mode?: string,
+ *            base: string | null, edited: boolean,
+ *            errors: {line: number, column: number, message: string}[], params: any[], checked: string | null}} Variant
+ */
+
+/** How long typing must pause before the program is checked. */
+const CHECK_DELAY_MS = 250;
+
+/**
+ * @param {any} lab the `window.threadlab` API
+ * @param {{changed: () => void, paramsChanged: () => void, selectLine: (line: number | null) => void}} hooks
+ *   `changed`: a program, the programs or their state changed (redraw predictions, the link, the controls);
+ *   `paramsChanged`: only a value changed through the form; `selectLine`: the learner moved to a line
+ */
+export function createPlayground(lab, hooks) {
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const form = /** @type {HTMLFormElement} */ ($('params'));
+  const tabs = $('tabs');
+  const addButton = /** @type {HTMLButtonElement} */ ($('add-variant'));
+  const removeButton = /** @type {HTMLButtonElement} */ ($('remove-variant'));
+  const edited = $('edited');
+
+  /** @type {Variant[]} */
+  let variants = [];
+  let activeId = '';
+  /** What Reset returns to, and what the "edited" mark compares with. @type {{id: string, title: string, source: string, gil: boolean, seed?: number, mode?: string}[]} */
+  let base = [];
+  /** `example`: the programs are the example's modes; `link`: a link carried them. */
+  let origin = 'example';
+  let readOnly = false;
+  /** The time scale's field value, kept across form re-renders. */
+  let timeScale = '1';
+  /** A field's refusal, by name: `{message}` (kept until the field is edited again). @type {Map<string, string>} */
+  const fieldErrors = new Map();
+  let rendering = false;
+
+  const editor = mountEditor($('code-python'), {
+    doc: '',
+    label: 'Program',
+    onChange: (/** @type {string} */ doc) => {
+      const v = active();
+      if (!v) return;
+      v.source = doc;
+      v.edited = true;
+      scheduleCheck(v);
+      hooks.changed();
+    },
+    onSelectLine: (/** @type {number | null} */ line) => hooks.selectLine(line),
+  });
+
+  const active = () => variants.find((v) => v.id === activeId) ?? variants[0];
+
+  // ---- Checking as you type. ----
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  /** Checks waiting or in flight, so `settled()` can wait for them. @type {Set<Promise<void>>} */
+  const checks = new Set();
+  /** @param {Variant} v */
+  function scheduleCheck(v) {
+    clearTimeout(timer);
+    let done = () => {};
+    const pending = new Promise((resolve) => (done = /** @type {() => void} */ (resolve)));
+    checks.add(pending);
+    timer = setTimeout(async () => {
+      await check(v);
+      checks.delete(pending);
+      done();
+    }, CHECK_DELAY_MS);
+  }
+  /** @param {Variant} v */
+  async function check(v) {
+    const source = v.source;
+    if (v.checked === source) return;
+    const result = await lab.program(source);
+    // An edit made meanwhile has its own check coming.
+    if (v.source !== source) return;
+    v.errors = result.errors;
+    v.params = result.params;
+    v.checked = source;
+    if (v === active()) {
+      editor.setDiagnostics(v.errors);
+      syncForm();
+    }
+    hooks.changed();
+  }
+
+  // ---- Tabs. ----
+  function renderTabs() {
+    tabs.replaceChildren(
+      ...variants.map((v) => {
+        const tab = /** @type {HTMLButtonElement} */ (el('button', 'tab'));
+        tab.type = 'button';
+        tab.id = `tab-${v.id}`;
+        tab.dataset.variant = v.id;
+        tab.setAttribute('role', 'tab');
+        tab.setAttribute('aria-controls', 'code-python');
+        const selected = v.id === activeId;
+        tab.setAttribute('aria-selected', String(selected));
+        tab.tabIndex = selected ? 0 : -1;
+        const mark = differs(v) ? ' •' : '';
+        tab.textContent = `${v.id}${mark}`;
+        tab.title = `${v.title}${mark ? ' (edited)' : ''}`;
+        if (v.errors.length) tab.classList.add('has-errors');
+        return tab;
+      }),
+    );
+    $('code-python').setAttribute('aria-labelledby', `tab-${activeId}`);
+    addButton.disabled = readOnly || variants.length >= MAX_PROGRAMS;
+    addButton.hidden = readOnly;
+    removeButton.hidden = readOnly || variants.length <= 1;
+    const changed = variants.filter(differs).length + (sameSet() ? 0 : 1);
+    edited.textContent = changed
+      ? `Edited: ${origin === 'link' ? "this differs from the link's programs" : "this differs from the example's programs"}. Reset goes back to them.`
+      : '';
+  }
+  tabs.addEventListener('click', (e) => {
+    const tab = /** @type {HTMLElement} */ (e.target).closest('[role="tab"]');
+    if (tab) show(/** @type {HTMLElement} */ (tab).dataset.variant ?? '');
+  });
+  // Arrow keys move between tabs (the WAI-ARIA tabs pattern); Tab leaves the tab list for the editor.
+  tabs.addEventListener('keydown', (e) => {
+    const i = variants.findIndex((v) => v.id === activeId);
+    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: variants.length - 1 }[e.key];
+    if (next == null) return;
+    e.preventDefault();
+    const v = variants[(next + variants.length) % variants.length];
+    show(v.id);
+    /** @type {HTMLElement | null} */ (tabs.querySelector(`#tab-${CSS.escape(v.id)}`))?.focus();
+  });
+  addButton.addEventListener('click', () => {
+    const from = active();
+    if (!from || variants.length >= MAX_PROGRAMS) return;
+    let n = 2;
+    const stem = from.id.replace(/-copy(-\d+)?$/, '');
+    while (variants.some((v) => v.id === `${stem}-copy${n > 2 ? `-${n - 1}` : ''}`)) n++;
+    const id = `${stem}-copy${n > 2 ? `-${n - 1}` : ''}`;
+    const copy = { ...from, id, title: `${from.title} (your copy)`, base: null, edited: true, errors: [...from.errors], params: [...from.params] };
+    variants.splice(variants.indexOf(from) + 1, 0, copy);
+    activeId = id;
+    renderTabs();
+    hooks.changed();
+  });
+  removeButton.addEventListener('click', () => {
+    if (variants.length <= 1) return;
+    const i = variants.findIndex((v) => v.id === activeId);
+    variants.splice(i, 1);
+    show(variants[Math.max(0, i - 1)].id);
+    hooks.changed();
+  });
+
+  /** Shows one program in the editor. @param {string} id */
+  function show(id) {
+    const v = variants.find((x) => x.id === id);
+    if (!v) return;
+    activeId = id;
+    // Another program: a history of its own (undo never brings back the other tab's text).
+    editor.setDoc(v.source, { resetHistory: true });
+    editor.setDiagnostics(v.errors);
+    editor.setLineMarks([]);
+    renderTabs();
+    renderForm();
+    hooks.changed();
+  }
+
+  /** Whether a program differs from what it opened as. @param {Variant} v */
+  const differs = (v) => v.base == null || v.source !== v.base;
+  /** Whether the programs are still the ones opened (none added or removed). */
+  const sameSet = () =>
+    variants.length === base.length && variants.every((v, i) => v.id === base[i].id && v.base != null);
+
+  // ---- The form: the shown program's parameters, and the time scale. ----
+  /** A form field from a parameter's schema. @param {any} spec */
+  function field(spec) {
+    const id = `param-${spec.name}`;
+    const row = el('div', `field field-${spec.type}`);
+    row.dataset.field = spec.name;
+    const label = el('label', '', spec.label);
+    label.setAttribute('for', id);
+    /** @type {HTMLInputElement | HTMLSelectElement} */
+    let input;
+    if (spec.type === 'bool') {
+      input = /** @type {HTMLInputElement} */ (el('input'));
+      Object.assign(input, { id, name: spec.name, type: 'checkbox' });
+    } else if (spec.type === 'choice') {
+      input = /** @type {HTMLSelectElement} */ (el('select'));
+      Object.assign(input, { id, name: spec.name });
+      for (const o of spec.options) input.append(new Option(o, o));
+    } else {
+      input = /** @type {HTMLInputElement} */ (el('input'));
+      Object.assign(input, { id, name: spec.name, type: 'text', autocomplete: 'off', spellcheck: false });
+      if ((spec.type === 'text' || spec.type === 'url') && spec.maxLen > 0) input.maxLength = spec.maxLen;
+      input.inputMode = spec.type === 'url' ? 'url' : spec.type === 'number' || spec.type === 'integer' ? 'decimal' : 'text';
+    }
+    setValue(input, spec.default);
+    input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
+    const unit = el('span', 'unit', spec.unit === 'x' ? '×' : spec.unit ?? '');
+    const limits =
+      spec.type === 'number' || spec.type === 'integer'
+        ? ` ${spec.min} to ${spec.max}${spec.unit && spec.unit !== 'x' ? ' ' + spec.unit : ''}.`
+        : spec.type === 'list'
+          ? ` Up to ${spec.maxLen} numbers, ${spec.min} to ${spec.max}.`
+          : (spec.type === 'text' || spec.type === 'url') && spec.maxLen > 0
+            ? ` At most ${spec.maxLen} characters.`
+            : '';
+    const where = spec.line ? ` (line ${spec.line})` : '';
+    const help = el('small', 'help', `${spec.help}${limits}${where}`);
+    help.id = `${id}-help`;
+    const error = el('p', 'field-error');
+    error.id = `${id}-error`;
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    row.append(label, input, unit, help, error);
+    return row;
+  }
+  /** @param {HTMLInputElement | HTMLSelectElement} input @param {unknown} value */
+  function setValue(input, value) {
+    if (input instanceof HTMLInputElement && input.type === 'checkbox') input.checked = value === true;
+    else input.value = Array.isArray(value) ? value.join(', ') : String(value ?? '');
+  }
+  /** The field's value as typed, so that a refusal quotes it. @param {HTMLInputElement | HTMLSelectElement} input */
+  const valueOf = (input) => (input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value);
+
+  function renderForm() {
+    const v = active();
+    const specs = v?.params ?? [];
+    const scale = lab.info()?.timeScale;
+    const fields = specs.map(field);
+    if (scale) {
+      const row = field({ ...scale, name: 'timeScale', default: timeScale, line: 0 });
+      fields.push(row);
+    }
+    // Removing a focused, edited field fires its `change` on the way out: not a change of this form.
+    rendering = true;
+    form.replaceChildren(...fields);
+    rendering = false;
+    form.dataset.names = specs.map((/** @type {any} */ p) => p.name).join(' ');
+    showFieldErrors();
+  }
+  /** After a check: the same parameters get their values from the code, others a new form. */
+  function syncForm() {
+    const v = active();
+    const names = (v?.params ?? []).map((p) => p.name).join(' ');
+    if (names !== form.dataset.names) return renderForm();
+    for (const p of v.params) {
+      const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(p.name));
+      // The field being typed in keeps what is typed.
+      if (input && document.activeElement !== input) {
+        setValue(input, p.default);
+        fieldErrors.delete(p.name);
+      }
+      const help = document.getElementById(`param-${p.name}-help`);
+      if (help) help.textContent = help.textContent?.replace(/ \(line \d+\)$/, ` (line ${p.line})`) ?? '';
+    }
+    showFieldErrors();
+  }
+  function showFieldErrors() {
+    for (const row of form.querySelectorAll('.field')) {
+      const name = /** @type {HTMLElement} */ (row).dataset.field ?? '';
+      const message = fieldErrors.get(name);
+      const box = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
+      box.hidden = !message;
+      box.textContent = message ?? '';
+      row.querySelector('input, select')?.setAttribute('aria-invalid', message ? 'true' : 'false');
+    }
+  }
+
+  /** A field was edited: its value is written into every program that declares it. @param {Event} e */
+  async function fieldEdited(e) {
+    if (rendering) return;
+    const input = /** @type {HTMLInputElement} */ (e.target);
+    const name = input.name;
+    if (!name) return;
+    const value = valueOf(input);
+    if (name === 'timeScale') {
+      timeScale = String(value);
+      const scale = lab.info()?.timeScale;
+      const x = Number(String(value).trim());
+      fieldErrors.delete(name);
+      if (String(value).trim() === '' || !Number.isFinite(x) || x < scale.min || x > scale.max) {
+        fieldErrors.set(name, `${String(value).trim() || '(empty)'} is not a time scale; allowed: a number from ${scale.min} to ${scale.max}.`);
+      }
+      showFieldErrors();
+      hooks.paramsChanged();
+      return;
+    }
+    const owners = variants.filter((v) => v.params.some((p) => p.name === name));
+    try {
+      const sources = await Promise.all(owners.map((v) => lab.setParam(v.source, name, value)));
+      // The field changed again meanwhile: its newest value wins.
+      if (valueOf(input) !== value) return;
+      fieldErrors.delete(name);
+      owners.forEach((v, i) => {
+        if (v.source === sources[i]) return;
+        v.source = sources[i];
+        v.checked = null;
+        check(v);
+      });
+      editor.setDoc(active().source);
+    } catch (err) {
+      const message = /** @type {Error} */ (err).message;
+      // `params.name: "value" problem; allowed: …` → the value as typed, then the rest.
+      const m = /^[^:]+: .*? ((?:is|has|must) .*)$/.exec(message);
+      fieldErrors.set(name, m ? `${String(value).trim() || '(empty)'} ${m[1]}` : message);
+    }
+    showFieldErrors();
+    renderTabs();
+    hooks.paramsChanged();
+  }
+  form.addEventListener('input', fieldEdited);
+  form.addEventListener('change', fieldEdited);
+  form.addEventListener('submit', (e) => e.preventDefault());
+
+  return {
+    editor,
+    /** The programs, in tab order. */
+    get variants() {
+      return variants;
+    },
+    get active() {
+      return active();
+    },
+    get timeScale() {
+      return Number(timeScale);
+    },
+    /**
+     * Opens programs: an example's modes or a link's programs. `base` is what Reset returns to (by
+     * default the programs themselves).
+     * @param {{programs: any[], active?: string, origin: 'example' | 'link', base?: any[], timeScale?: string, readOnly?: boolean}} opts
+     */
+    async load(opts) {
+      origin = opts.origin;
+      base = (opts.base ?? opts.programs).map((p) => ({ ...p }));
+      readOnly = opts.readOnly ?? false;
+      if (opts.timeScale != null) timeScale = opts.timeScale;
+      fieldErrors.clear();
+      variants = opts.programs.map((p) => {
+        const b = base.find((x) => x.id === p.id);
+        return { ...p, base: b ? b.source : null, edited: !b || b.source !== p.source, errors: [], params: [], checked: null };
+      });
+      activeId = variants.some((v) => v.id === opts.active) ? /** @type {string} */ (opts.active) : variants[0].id;
+      editor.setReadOnly(readOnly);
+      await Promise.all(variants.map(check));
+      show(activeId);
+    },
+    /** Back to the programs opened (the example's, or the link's), values as written there. */
+    reset() {
+      variants = base.map((p) => ({ ...p, base: p.source, edited: false, errors: [], params: [], checked: null }));
+      fieldErrors.clear();
+      activeId = variants.some((v) => v.id === activeId) ? activeId : variants[0].id;
+      Promise.all(variants.map(check)).then(() => show(activeId));
+      show(activeId);
+    },
+    /** Shows a program (the one running, say). @param {string} id */
+    show(id) {
+      if (id !== activeId) show(id);
+    },
+    /** Sets a value in every program that declares it (a link's `name=value`); rejects with the refusal. @param {string} name @param {unknown} value */
+    async setParam(name, value) {
+      if (name === 'timeScale') {
+        const scale = lab.info()?.timeScale;
+        const x = Number(String(value).trim());
+        if (String(value).trim() === '' || !Number.isFinite(x) || x < scale.min || x > scale.max) {
+          throw new Error(`timeScale: ${JSON.stringify(value)} is not a time scale; allowed: a number from ${scale.min} to ${scale.max}`);
+        }
+        timeScale = String(value);
+        renderForm();
+        return;
+      }
+      const owners = variants.filter((v) => v.params.some((p) => p.name === name));
+      if (!owners.length) throw new Error(`${name}: is not a parameter of these programs`);
+      const sources = await Promise.all(owners.map((v) => lab.setParam(v.source, name, value)));
+      owners.forEach((v, i) => {
+        v.source = sources[i];
+        v.checked = null;
+      });
+      await Promise.all(owners.map(check));
+      editor.setDoc(active().source);
+      renderTabs();
+    },
+    /** Resolves once every check asked for has answered. */
+    async settled() {
+      while (checks.size) await Promise.all([...checks]);
+    },
+    /** The first problem that keeps Run disabled, in words, or null. */
+    firstProblem() {
+      for (const v of variants) {
+        const e = v.errors[0];
+        if (e) return `${variants.length > 1 ? `${v.id}: ` : ''}line ${e.line}, column ${e.column}: ${e.message}`;
+      }
+      for (const [name, message] of fieldErrors) return `${name}: ${message}`;
+      if (variants.some((v) => v.checked !== v.source)) return 'checking…';
+      return null;
+    },
+    /** Whether any program differs from what was opened, or programs were added or removed. */
+    get edited() {
+      return !sameSet() || variants.some(differs);
+    },
+    /** Whether a program's code was typed in (beyond values set through the form), or programs changed. */
+    get codeEdited() {
+      return !sameSet() || variants.some((v) => v.edited);
+    },
+    get origin() {
+      return origin;
+    },
+    get readOnly() {
+      return readOnly;
+    },
+    /** The values the form holds for the shown program, as written in its code. */
+    values() {
+      return Object.fromEntries((active()?.params ?? []).map((p) => [p.name, p.default]));
+    },
+    /** The source request of a program. @param {Variant} v */
+    request(v) {
+      return { source: v.source, gil: v.gil, timeScale: Number(timeScale), ...(v.seed != null ? { seed: v.seed } : {}) };
+    },
+    renderTabs,
+  };
+}
