@@ -64,6 +64,16 @@ let recentRuns = [];
 const HISTORY = 8;
 /** The page's own runs: the request it passed → the program it ran. @type {WeakMap<object, any>} */
 const ownRuns = new WeakMap();
+/**
+ * A tab's run request, named for its record (the example, the tab, the values its code declares) and
+ * remembered as the page's own. @param {any} v @param {any} request
+ */
+function labelled(v, request) {
+  const params = Object.fromEntries(v.params.map((/** @type {any} */ p) => [p.name, p.default]));
+  const own = { ...request, label: { example: example?.id ?? '', mode: v.id, params } };
+  ownRuns.set(own, v);
+  return own;
+}
 /** The link's `embed`, `quiz` and `edit` switches, kept when the page rewrites the link. */
 const switches = new Map();
 
@@ -470,8 +480,7 @@ runButton.addEventListener('click', async () => {
   renderEndings();
   for (const v of [...playground.variants]) {
     if (stopRequested) break;
-    const request = playground.request(v);
-    ownRuns.set(request, v);
+    const request = labelled(v, playground.request(v));
     // The editor follows the program running, so its threads' lines are marked.
     playground.show(v.id);
     try {
@@ -576,6 +585,7 @@ lab.on('events', (/** @type {any} */ d) => {
   const timeline = drawing.get(d.id);
   timeline?.apply(d.events);
   const lanes = runLanes.get(d.id);
+  if (d.lines?.length) inspector.lines(d.lines);
   // Each live thread's current line, in its lane's colour, when the editor shows the program running.
   if (d.lines?.length && runModes.get(d.id) === playground.active?.id) {
     playground.editor.setLineMarks(
@@ -653,11 +663,9 @@ lab.on('done', (/** @type {any} */ d) => {
   /** @type {HTMLButtonElement} */ ($('save-record')).disabled = false;
   lastRecord = d.record;
   if (runMode != null && runMode !== PROGRAM && timelines.has(runMode)) {
-    const variant = playground.variants.find((v) => v.id === runMode);
-    // A program the page ran is named as the example's mode it is (the downloads' names, the trace's
-    // process), with the values its code declares (an example's record has them).
-    const params = Object.keys(d.record.params ?? {}).length ? d.record.params : Object.fromEntries((variant?.params ?? []).map((/** @type {any} */ p) => [p.name, p.default]));
-    const record = { ...d.record, example: d.record.example || (example?.id ?? ''), mode: runMode, params };
+    // The page's runs are labelled with their example, tab and values; a script's run of an example's mode
+    // is shown on that mode's tab.
+    const record = { ...d.record, mode: runMode };
     lastRecord = record;
     results.set(runMode, record);
     recentRuns = [record, ...recentRuns].slice(0, HISTORY);
@@ -687,7 +695,9 @@ const tip = $('tip');
 const timelineBox = $('timelines');
 /** @param {Event} e */
 function showTip(e) {
-  const node = /** @type {HTMLElement} */ (e.target);
+  // The span or mark, also when the pointer is over its label.
+  const node = /** @type {HTMLElement | null} */ (/** @type {HTMLElement} */ (e.target).closest?.('[data-tip], .mark'));
+  if (!node) return;
   const text = node.dataset?.tip ?? (node.classList?.contains('mark') ? node.title : null);
   if (!text) return;
   tip.textContent = text;
@@ -868,9 +878,7 @@ const quiz = createQuiz({
 const explorer = createExplorer(lab, {
   request: (id, timeScale) => {
     const v = playground.variants.find((x) => x.id === id) ?? playground.active;
-    const request = { ...playground.request(v), timeScale };
-    ownRuns.set(request, v);
-    return request;
+    return labelled(v, { ...playground.request(v), timeScale });
   },
   busyChanged: () => updateControls(),
 });

@@ -146,7 +146,19 @@ let latest = 0;
 
 /** @param {number} id @param {string} requestJson */
 async function startRun(id, requestJson) {
-  if (isSource(requestJson)) return startSource(id, requestJson, null);
+  if (isSource(requestJson)) {
+    // A program may carry a `label` ({example, mode, params}) for its record: the page names its tabs so.
+    const { label } = JSON.parse(requestJson);
+    if (label !== undefined) {
+      const bad = labelProblem(label);
+      if (bad) {
+        send({ type: 'threadlab:refused', id, message: `label: ${bad}; allowed: {example?, mode?, params?} with example and mode texts of at most 80 characters and params an object` });
+        return;
+      }
+    }
+    const meta = label === undefined ? null : { example: label.example ?? '', mode: label.mode ?? '', params: label.params ?? {} };
+    return startSource(id, label === undefined ? requestJson : withoutLabel(requestJson), meta);
+  }
   // An example's mode runs as the program it is: its Python with the values written in.
   let example;
   try {
@@ -157,6 +169,23 @@ async function startRun(id, requestJson) {
   }
   const { request, ...meta } = example;
   return startSource(id, request, meta);
+}
+
+/** A source request without the page's `label` (the engine's own request reader knows nothing of it). @param {string} json */
+function withoutLabel(json) {
+  const { label: _, ...request } = JSON.parse(json);
+  return JSON.stringify(request);
+}
+
+/** What is wrong with a run's `label`, or null. @param {any} label */
+function labelProblem(label) {
+  if (label === null || typeof label !== 'object' || Array.isArray(label)) return 'is not an object';
+  for (const key of Object.keys(label)) if (!['example', 'mode', 'params'].includes(key)) return `has an unknown key "${String(key).slice(0, 40)}"`;
+  for (const key of ['example', 'mode']) {
+    if (label[key] !== undefined && (typeof label[key] !== 'string' || label[key].length > 80)) return `${key} is not a text of at most 80 characters`;
+  }
+  if (label.params !== undefined && (label.params === null || typeof label.params !== 'object' || Array.isArray(label.params))) return 'params is not an object';
+  return null;
 }
 
 /** Whether a request is a program's source (`{source, ...}`) rather than an example's mode. @param {string} json */
@@ -209,7 +238,7 @@ function predictExample(requestJson) {
     // A program's prediction may need more than the cap: then there is none to draw (the run's record
     // brings it).
     record = isSource(requestJson)
-      ? predictSource(requestJson, FULL_PREDICTION).then(({ record }) => {
+      ? predictSource(withoutLabel(requestJson), FULL_PREDICTION).then(({ record }) => {
         if (!record) throw new Error(`this program needs more than ${FULL_PREDICTION / 1e6} million instructions to predict; its run's record brings the prediction`);
         return record;
       })

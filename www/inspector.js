@@ -3,8 +3,10 @@
 import { el } from './timeline.js';
 
 export const inspector = {
-  /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string}>} */
+  /** @type {Map<string, {name: string, alive: boolean, daemon: boolean, end?: string, line?: number}>} */
   rows: new Map(),
+  /** The thread each lane runs on (an asyncio task's is its loop's thread), by lane id. @type {Map<string, string>} */
+  threadOf: new Map(),
   /** @type {Map<string, string>} */
   names: new Map(),
   /** The row key of the main thread: a step-engine run's lane `main`, a Python run's lane named MainThread. */
@@ -15,6 +17,7 @@ export const inspector = {
   reset(lanes) {
     this.rows.clear();
     this.names = new Map(lanes.map((l) => [l.id, l.name]));
+    this.threadOf = new Map(lanes.filter((l) => l.thread).map((l) => [l.id, l.thread]));
     const main = lanes.find((l) => l.id === 'main') ?? lanes.find((l) => l.kind === 'thread' && l.name === 'MainThread');
     this.mainKey = main?.id ?? 'main';
     this.mainPending = !main;
@@ -24,6 +27,7 @@ export const inspector = {
   /** A lane appears or is renamed; the first thread lane (MainThread) takes the main thread's row. @param {any} lane */
   lane(lane) {
     this.names.set(lane.id, lane.name);
+    if (lane.thread) this.threadOf.set(lane.id, lane.thread);
     if (this.mainPending && lane.kind === 'thread') {
       const row = this.rows.get(this.mainKey);
       this.rows.delete(this.mainKey);
@@ -35,6 +39,27 @@ export const inspector = {
       if (row) row.name = lane.name;
     }
   },
+  /**
+   * Where each live thread is now (`[{lane, line}]`, a task's lane while it runs on its thread): the
+   * `line now` column, for everyone, screen readers included, that can't see the editor's marks.
+   * @param {{lane: string, line: number}[]} lines
+   */
+  lines(lines) {
+    const byRow = new Map();
+    for (const { lane, line } of lines) {
+      const key = this.rows.has(lane) ? lane : [...this.rows].find(([, r]) => r.name === this.threadOf.get(lane))?.[0];
+      if (key != null) byRow.set(key, line);
+    }
+    let changed = false;
+    for (const [key, row] of this.rows) {
+      const line = row.alive ? byRow.get(key) : undefined;
+      if (row.line !== line) {
+        row.line = line;
+        changed = true;
+      }
+    }
+    if (changed) this.render();
+  },
   /** @param {any} ev */
   apply(ev) {
     /** @type {{name: string, alive: boolean, daemon: boolean, end?: string}} */
@@ -44,7 +69,10 @@ export const inspector = {
     this.rows.set(ev.lane, row);
   },
   end() {
-    for (const row of this.rows.values()) row.alive = false;
+    for (const row of this.rows.values()) {
+      row.alive = false;
+      row.line = undefined;
+    }
     this.render();
   },
   render() {
@@ -53,7 +81,7 @@ export const inspector = {
       ...[...this.rows.values()].map((r) => {
         const tr = el('tr');
         tr.dataset.alive = String(r.alive);
-        tr.append(el('td', '', r.name), el('td', '', r.alive ? 'True' : `False${r.end ? ` (${r.end})` : ''}`), el('td', '', r.daemon ? 'True' : 'False'));
+        tr.append(el('td', '', r.name), el('td', '', r.alive ? 'True' : `False${r.end ? ` (${r.end})` : ''}`), el('td', '', r.daemon ? 'True' : 'False'), el('td', 'line-now', r.line ? `line ${r.line}` : ''));
         return tr;
       }),
     );

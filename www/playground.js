@@ -13,6 +13,18 @@ import { MAX_PROGRAMS } from './state.js';
  *            errors: {line: number, column: number, message: string}[], params: any[], checked: string | null}} Variant
  */
 
+/**
+ * What is wrong with a time scale as typed, in the engine's words, or null. @param {string} text
+ * @param {{min: number, max: number}} scale the time scale's schema
+ */
+function timeScaleProblem(text, scale) {
+  const x = Number(text.trim());
+  const allowed = `allowed: a number from ${scale.min} to ${scale.max}`;
+  if (text.trim() === '' || !Number.isFinite(x)) return `is not a number; ${allowed}`;
+  if (x < scale.min || x > scale.max) return `is out of range; ${allowed}`;
+  return null;
+}
+
 /** How long typing must pause before the program is checked. */
 const CHECK_DELAY_MS = 250;
 
@@ -286,9 +298,8 @@ export function createPlayground(lab, hooks) {
       const scale = lab.info()?.timeScale;
       const x = Number(String(value).trim());
       fieldErrors.delete(name);
-      if (String(value).trim() === '' || !Number.isFinite(x) || x < scale.min || x > scale.max) {
-        fieldErrors.set(name, `${String(value).trim() || '(empty)'} is not a time scale; allowed: a number from ${scale.min} to ${scale.max}.`);
-      }
+      const problem = timeScaleProblem(String(value), scale);
+      if (problem) fieldErrors.set(name, `${String(value).trim() || '(empty)'} ${problem}.`);
       showFieldErrors();
       hooks.paramsChanged();
       return;
@@ -310,7 +321,7 @@ export function createPlayground(lab, hooks) {
       const message = /** @type {Error} */ (err).message;
       // `params.name: "value" problem; allowed: …` → the value as typed, then the rest.
       const m = /^[^:]+: .*? ((?:is|has|must) .*)$/.exec(message);
-      fieldErrors.set(name, m ? `${String(value).trim() || '(empty)'} ${m[1]}` : message);
+      fieldErrors.set(name, m ? `${String(value).trim() || '(empty)'} ${m[1]}.` : message);
     }
     showFieldErrors();
     renderTabs();
@@ -367,11 +378,8 @@ export function createPlayground(lab, hooks) {
     /** Sets a value in every program that declares it (a link's `name=value`); rejects with the refusal. @param {string} name @param {unknown} value */
     async setParam(name, value) {
       if (name === 'timeScale') {
-        const scale = lab.info()?.timeScale;
-        const x = Number(String(value).trim());
-        if (String(value).trim() === '' || !Number.isFinite(x) || x < scale.min || x > scale.max) {
-          throw new Error(`timeScale: ${JSON.stringify(value)} is not a time scale; allowed: a number from ${scale.min} to ${scale.max}`);
-        }
+        const problem = timeScaleProblem(String(value), lab.info()?.timeScale);
+        if (problem) throw new Error(`timeScale: ${JSON.stringify(value)} ${problem}`);
         timeScale = String(value);
         renderForm();
         return;

@@ -21,7 +21,8 @@
  *         | {e: 'print', lane: string, text: string, t: number}} TraceEvent
  * @typedef {{field: string, value: string, problem: string, allowed: string}} InputError
  * @typedef {{example?: string, mode?: string, params?: Record<string, unknown>, timeScale?: number,
- *            source?: string, gil?: boolean, network?: string, seed?: number}} RunRequest
+ *            source?: string, gil?: boolean, network?: string, seed?: number,
+ *            label?: {example?: string, mode?: string, params?: Record<string, unknown>}}} RunRequest
  * @typedef {{line: number, column: number, message: string}} ProgramError
  */
 

@@ -43,7 +43,7 @@ test('fields follow the schema and bad values are named at the field', async ({ 
   await expect.poll(() => programText(page)).toMatch(/^numbers = \[4, 5\]  # param /m);
   // Labels, help and limits come from the `# param` comments: `maxsize = 0  # param [0..20] maxsize: ...`.
   await expect(page.locator('.field[data-field="maxsize"] label')).toHaveText('maxsize');
-  await expect(page.locator('.field[data-field="maxsize"] .help')).toHaveText("The queue's capacity; 0 is unbounded. A full queue blocks put(). 0 to 20.");
+  await expect(page.locator('.field[data-field="maxsize"] .help')).toHaveText(/^The queue's capacity; 0 is unbounded\. A full queue blocks put\(\)\. 0 to 20\. \(line \d+\)$/);
   await expect(page.locator('.field[data-field="put_every_s"] .unit')).toHaveText('s');
   await page.fill('#param-maxsize', '21');
   await expect(page.locator('.field[data-field="maxsize"] .field-error')).toContainText('21 is out of range; allowed: a whole number from 0 to 20');
