@@ -238,8 +238,8 @@ function predictExample(requestJson) {
     // A program's prediction may need more than the cap: then there is none to draw (the run's record
     // brings it).
     record = isSource(requestJson)
-      ? predictSource(withoutLabel(requestJson), FULL_PREDICTION).then(({ record }) => {
-        if (!record) throw new Error(`this program needs more than ${FULL_PREDICTION / 1e6} million instructions to predict; its run's record brings the prediction`);
+      ? predictSource(withoutLabel(requestJson), 0).then(({ record }) => {
+        if (!record) throw new Error("this program needs more instructions than the prediction's cap");
         return record;
       })
       : predictJson(requestJson).then((json) => JSON.parse(json));

@@ -119,7 +119,8 @@ export function createPlayground(lab, hooks) {
         const selected = v.id === activeId;
         tab.setAttribute('aria-selected', String(selected));
         tab.tabIndex = selected ? 0 : -1;
-        const mark = differs(v) ? ' •' : '';
+        // A dot marks a program whose code was typed in (or a copy); values set through the form don't.
+        const mark = v.edited ? ' •' : '';
         tab.textContent = `${v.id}${mark}`;
         tab.title = `${v.title}${mark ? ' (edited)' : ''}`;
         if (v.errors.length) tab.classList.add('has-errors');
@@ -130,10 +131,12 @@ export function createPlayground(lab, hooks) {
     addButton.disabled = readOnly || variants.length >= MAX_PROGRAMS;
     addButton.hidden = readOnly;
     removeButton.hidden = readOnly || variants.length <= 1;
-    const changed = variants.filter(differs).length + (sameSet() ? 0 : 1);
-    edited.textContent = changed
-      ? `Edited: ${origin === 'link' ? "this differs from the link's programs" : "this differs from the example's programs"}. Reset goes back to them.`
-      : '';
+    const what = origin === 'link' ? "the link's programs" : "the example's programs";
+    edited.textContent = !sameSet() || variants.some((v) => v.edited && differs(v))
+      ? `Edited: this differs from ${what}. Reset goes back to them.`
+      : variants.some(differs)
+        ? `Values changed from ${what}. Reset goes back to them.`
+        : '';
   }
   tabs.addEventListener('click', (e) => {
     const tab = /** @type {HTMLElement} */ (e.target).closest('[role="tab"]');
