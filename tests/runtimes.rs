@@ -880,3 +880,31 @@ fn a_running_program_tells_where_each_thread_is() {
     clean(&out);
     assert!(run.current_lines().is_empty());
 }
+
+/// Every printed line knows the line of the program that printed it, in both runtimes and across
+/// processes (a child's output comes up its link), and a line begun with `end=""` keeps its first line.
+#[test]
+fn printed_lines_carry_the_line_that_printed_them() {
+    let source = "import threading\nimport multiprocessing\n\ndef work():\n    print('in a thread')\n\ndef child():\n    print('in a process')\n\nif __name__ == '__main__':\n    print('a', end='')\n    print('b')\n    t = threading.Thread(target=work)\n    t.start()\n    t.join()\n    p = multiprocessing.Process(target=child)\n    p.start()\n    p.join()\n";
+    for (name, out) in [
+        ("prediction", predict(source, &opts())),
+        ("real run", real(source, &opts())),
+    ] {
+        clean(&out);
+        let lines: Vec<(String, Option<u32>)> = out
+            .record(1.0, 0.0)
+            .output
+            .iter()
+            .map(|o| (o.text.clone(), o.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("ab".to_string(), Some(11)),
+                ("in a thread".to_string(), Some(5)),
+                ("in a process".to_string(), Some(8)),
+            ],
+            "{name}"
+        );
+    }
+}

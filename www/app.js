@@ -182,15 +182,18 @@ function syncTimelines() {
       results.delete(id);
     }
   }
+  // Nodes move only when the order changed: moving a timeline re-lays out every span it holds.
+  let at = programTimeline ? programTimeline.root.nextSibling : box.firstChild;
+  if (programTimeline && box.firstChild !== programTimeline.root) box.prepend(programTimeline.root);
   for (const v of playground.variants) {
     let t = timelines.get(v.id);
     if (!t) {
       t = new Timeline(box, { id: v.id, title: v.title }, byThread);
       timelines.set(v.id, t);
     }
-    box.append(t.root);
+    if (t.root !== at) box.insertBefore(t.root, at);
+    at = t.root.nextSibling;
   }
-  if (programTimeline) box.prepend(programTimeline.root);
   explorer.setExample({ modes: playground.variants.map((v) => ({ id: v.id, title: v.title })) });
   renderComparison();
 }
@@ -618,6 +621,8 @@ lab.on('events', (/** @type {any} */ d) => {
     line.dataset.lane = ev.lane;
     line.dataset.t = String(ev.t);
     line.dataset.mode = runModes.get(d.id) ?? '';
+    // The program's line that printed it: selecting that line in the editor lights it up, and the reverse.
+    if (ev.line != null) line.dataset.line = String(ev.line);
     // The lane's colour as its timeline draws it, and its name (a Python run's lane ids are l0, l1, …).
     const colour = timeline?.colours.get(ev.lane) ?? lanes?.colours.get(ev.lane) ?? laneColours.get(ev.lane);
     line.style.setProperty('--lane-colour', colour || 'currentColor');
@@ -714,6 +719,7 @@ timelineBox.addEventListener('focusout', () => (tip.hidden = true));
 // ---- Output line ↔ span: clicking one highlights the other. ----
 function clearHighlights() {
   for (const n of document.querySelectorAll('.highlight')) n.classList.remove('highlight');
+  playground.editor.setHighlight(null);
 }
 /** @param {HTMLElement} line */
 function highlightFromLine(line) {
@@ -730,6 +736,14 @@ function highlightFromLine(line) {
     const start = Number(node.dataset.start);
     const end = Number(node.dataset.end ?? Infinity);
     if (start - 0.5 <= t && t <= end + 0.5) node.classList.add('highlight');
+  }
+  // And the line of the program that printed it, in the editor (shown, if it is another tab's and no run
+  // is going).
+  const printedBy = Number(line.dataset.line);
+  const mode = line.dataset.mode ?? '';
+  if (printedBy && timelines.has(mode)) {
+    if (mode !== playground.active?.id && !lab.running) playground.show(mode);
+    if (mode === playground.active?.id) playground.editor.setHighlight(printedBy);
   }
 }
 /** @param {HTMLElement} node a span or a mark */
@@ -752,8 +766,8 @@ function highlightFromTimeline(node) {
   first?.scrollIntoView({ block: 'nearest' });
 }
 /**
- * A line of the program selected in the editor: the spans it made in the shown program's timeline, and the
- * lines printed during them, light up. @param {number | null} line
+ * A line of the program selected in the editor: the spans it made in the shown program's timeline, the
+ * lines it printed and the lines printed during its spans light up. @param {number | null} line
  */
 function highlightFromCode(line) {
   clearHighlights();
@@ -765,6 +779,10 @@ function highlightFromCode(line) {
   for (const li of log.querySelectorAll('.log-line')) {
     const node = /** @type {HTMLElement} */ (li);
     if (node.dataset.mode !== id) continue;
+    if (node.dataset.line === String(line)) {
+      node.classList.add('highlight');
+      continue;
+    }
     const t = Number(node.dataset.t);
     const during = spans.some((s) => {
       const span = /** @type {HTMLElement} */ (s);

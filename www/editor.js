@@ -40,7 +40,8 @@
 /**
  * @typedef {object} Editor
  * @property {string} doc the program as it stands
- * @property {(text: string, options?: {external?: boolean, resetHistory?: boolean}) => void} setDoc
+ * @property {(text: string, options?: {external?: boolean, resetHistory?: boolean, key?: string}) => void} setDoc
+ * @property {() => void} forgetStates forgets the states kept for `setDoc(…, {key})` (new programs)
  * @property {(line: number, column: number, endColumn: number, text: string) => void} replaceRange
  * @property {(diagnostics: Diagnostic[]) => void} setDiagnostics
  * @property {(marks: LineMark[]) => void} setLineMarks
@@ -143,6 +144,10 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
   let upgrading = null;
   /** @type {((text: string, selection?: {anchor: number, head: number}) => import('@codemirror/state').EditorState) | null} */
   let makeState = null;
+  /** The states of the programs set with a `key` (tabs), by key, and the key of the one shown. */
+  const states = new Map();
+  /** @type {string | null} */
+  let stateKey = null;
   /** @type {{readOnly: import('@codemirror/state').Compartment, dark: import('@codemirror/state').Compartment,
    *   external: import('@codemirror/state').AnnotationType<boolean>,
    *   setMarks: import('@codemirror/state').StateEffectType<LineMark[]>,
@@ -219,7 +224,28 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
       return view ? view.state.doc.toString() : textarea.value;
     },
 
-    setDoc(text, { external = true, resetHistory = false } = {}) {
+    setDoc(text, { external = true, resetHistory = false, key } = {}) {
+      if (view && makeState && parts && resetHistory && key != null) {
+        // A program of its own (a tab): the state it was left in comes back, parsed, with its own undo
+        // history and selection, when its text is still the same; switching is then a re-render only.
+        if (stateKey != null) states.set(stateKey, view.state);
+        stateKey = key;
+        const kept = states.get(key);
+        if (kept && kept.doc.toString() === text) {
+          view.setState(kept);
+          view.dispatch({
+            effects: [
+              parts.setMarks.of(marks),
+              parts.setHighlight.of(highlight),
+              parts.readOnly.reconfigure(readOnlyExtension(/** @type {CodeMirror} */ (cm), readOnly)),
+              parts.dark.reconfigure(/** @type {CodeMirror} */ (cm).EditorView.darkTheme.of(darkQuery.matches)),
+            ],
+          });
+          applyDiagnostics();
+          reportLine(null);
+          return;
+        }
+      }
       if (view && makeState && parts) {
         if (resetHistory) {
           const { main } = view.state.selection;
@@ -243,6 +269,11 @@ export function mountEditor(parent, { doc, readOnly = false, label = 'Program', 
         }
       }
       if (resetHistory) reportLine(null);
+    },
+
+    forgetStates() {
+      states.clear();
+      stateKey = null;
     },
 
     replaceRange(line, column, endColumn, text) {

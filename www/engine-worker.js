@@ -416,7 +416,7 @@ function predictedEvents(r) {
     events.push({ e: 'begin', span: i, lane: s.lane, label: s.label, kind: s.kind, t: s.startMs, line: s.line });
     events.push({ e: 'end', span: i, t: s.endMs });
   });
-  for (const o of r.output) events.push({ e: 'print', lane: o.lane, text: o.text, t: o.atMs, err: o.err });
+  for (const o of r.output) events.push({ e: 'print', lane: o.lane, text: o.text, t: o.atMs, err: o.err, line: o.line });
   return events.sort((a, b) => a.t - b.t);
 }
 

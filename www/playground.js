@@ -179,7 +179,7 @@ export function createPlayground(lab, hooks) {
     if (!v) return;
     activeId = id;
     // Another program: a history of its own (undo never brings back the other tab's text).
-    editor.setDoc(v.source, { resetHistory: true });
+    editor.setDoc(v.source, { resetHistory: true, key: v.id });
     editor.setDiagnostics(v.errors);
     editor.setLineMarks([]);
     renderTabs();
@@ -362,6 +362,7 @@ export function createPlayground(lab, hooks) {
         return { ...p, base: b ? b.source : null, edited: !b || b.source !== p.source, errors: [], params: [], checked: null };
       });
       activeId = variants.some((v) => v.id === opts.active) ? /** @type {string} */ (opts.active) : variants[0].id;
+      editor.forgetStates();
       editor.setReadOnly(readOnly);
       await Promise.all(variants.map(check));
       show(activeId);
@@ -370,6 +371,7 @@ export function createPlayground(lab, hooks) {
     reset() {
       variants = base.map((p) => ({ ...p, base: p.source, edited: false, errors: [], params: [], checked: null }));
       fieldErrors.clear();
+      editor.forgetStates();
       activeId = variants.some((v) => v.id === activeId) ? activeId : variants[0].id;
       Promise.all(variants.map(check)).then(() => show(activeId));
       show(activeId);

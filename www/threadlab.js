@@ -18,7 +18,7 @@
  *            spans: Span[], output: OutputLine[], simulated?: true}} RunRecord
  * @typedef {{e: 'begin', span: number, lane: string, label: string, kind: string, t: number}
  *         | {e: 'end', span: number, t: number}
- *         | {e: 'print', lane: string, text: string, t: number}} TraceEvent
+ *         | {e: 'print', lane: string, text: string, t: number, err?: boolean, line?: number}} TraceEvent
  * @typedef {{field: string, value: string, problem: string, allowed: string}} InputError
  * @typedef {{example?: string, mode?: string, params?: Record<string, unknown>, timeScale?: number,
  *            source?: string, gil?: boolean, network?: string, seed?: number,

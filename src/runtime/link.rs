@@ -145,6 +145,8 @@ pub enum Up {
         err: bool,
         text: String,
         t: f64,
+        /// The program's line that wrote it.
+        line: Option<u32>,
     },
     /// An uncaught exception ended a thread (`main`: its main thread).
     Uncaught { main: bool, report: ExceptionReport },
@@ -625,12 +627,19 @@ pub fn encode_up(up: &Up) -> Vec<u8> {
             w.u64(u64::from(*lane));
             w.str(name);
         }
-        Up::Output { lane, err, text, t } => {
+        Up::Output {
+            lane,
+            err,
+            text,
+            t,
+            line,
+        } => {
             w.u8(8);
             w.opt_u32(*lane);
             w.bool(*err);
             w.str(text);
             w.f64(*t);
+            w.opt_u32(*line);
         }
         Up::Uncaught { main, report } => {
             w.u8(9);
@@ -749,6 +758,7 @@ pub fn decode_up(bytes: &[u8]) -> Result<Up, Malformed> {
             err: r.bool()?,
             text: r.str()?,
             t: r.f64()?,
+            line: r.opt_u32()?,
         },
         9 => Up::Uncaught {
             main: r.bool()?,
@@ -1003,6 +1013,7 @@ mod tests {
                 err: true,
                 text: "x\n".into(),
                 t: 2.0,
+                line: Some(7),
             },
             Up::Uncaught {
                 main: true,

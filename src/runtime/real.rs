@@ -1142,7 +1142,7 @@ impl Host for NHost {
         self.world.opts.network_real
     }
 
-    fn output(&self, thread: u64, stream: Stream, text: &str) {
+    fn output(&self, thread: u64, stream: Stream, text: &str, line: Option<u32>) {
         let t = self.world.elapsed();
         let mut state = self.world.lock();
         if state.ended.is_some() {
@@ -1157,10 +1157,12 @@ impl Host for NHost {
                 err,
                 text: text.to_string(),
                 t,
+                line,
             });
             return;
         }
-        self.world.record_output(&mut state, lane, err, text, t);
+        self.world
+            .record_output(&mut state, lane, err, text, t, line);
     }
 
     fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport) {

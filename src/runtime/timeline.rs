@@ -255,7 +255,7 @@ pub struct TimelineBuilder {
     /// The queues seen, by identity, in order: a queue's index in the events.
     queues: Vec<u64>,
     /// Per lane: a printed line still waiting for its end, and when it began.
-    partial: Vec<Option<(String, f64)>>,
+    partial: Vec<Option<(String, f64, Option<u32>)>>,
 }
 
 impl TimelineBuilder {
@@ -463,20 +463,22 @@ impl TimelineBuilder {
 
     /// Records what `lane` wrote to stderr at `t` (a traceback): events only, a line each.
     #[optimize(size)]
-    pub fn mark_err(&mut self, lane: u32, t: f64, text: &str) {
-        self.write(lane, t, text, true);
+    pub fn mark_err(&mut self, lane: u32, t: f64, text: &str, line: Option<u32>) {
+        self.write(lane, t, text, true, line);
     }
 
     /// Output lines are events once they are whole: `print(x, end="")` waits on its lane for the rest of
     /// its line (the line's time is when it began), as a terminal shows it.
     #[optimize(size)]
-    fn write(&mut self, lane: u32, t: f64, text: &str, err: bool) {
+    fn write(&mut self, lane: u32, t: f64, text: &str, err: bool, at: Option<u32>) {
         self.last_t = self.last_t.max(t);
         let i = lane as usize;
         if self.partial.len() <= i {
             self.partial.resize(i + 1, None);
         }
-        let (mut line, mut since) = self.partial[i].take().unwrap_or((String::new(), t));
+        // A line begun by an earlier `print(..., end="")` keeps that print's time and line.
+        let (mut line, mut since, mut by) =
+            self.partial[i].take().unwrap_or((String::new(), t, at));
         for piece in text.split_inclusive('\n') {
             match piece.strip_suffix('\n') {
                 Some(end) => {
@@ -486,14 +488,16 @@ impl TimelineBuilder {
                         &std::mem::take(&mut line),
                         since * 1000.0,
                         err,
+                        by,
                     );
                     since = t;
+                    by = at;
                 }
                 None => line.push_str(piece),
             }
         }
         if !line.is_empty() {
-            self.partial[i] = Some((line, since));
+            self.partial[i] = Some((line, since, by));
         }
     }
 
@@ -501,17 +505,17 @@ impl TimelineBuilder {
     #[optimize(size)]
     fn flush_partial(&mut self) {
         for i in 0..self.partial.len() {
-            if let Some((line, since)) = self.partial[i].take() {
+            if let Some((line, since, by)) = self.partial[i].take() {
                 self.log
-                    .write(&lane_id(i as u32), &line, since * 1000.0, false);
+                    .write(&lane_id(i as u32), &line, since * 1000.0, false, by);
             }
         }
     }
 
     /// Records a print on `lane` at `t`.
     #[optimize(size)]
-    pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
-        self.write(lane, t, text, false);
+    pub fn mark(&mut self, lane: u32, t: f64, text: &str, line: Option<u32>) {
+        self.write(lane, t, text, false, line);
         self.timeline.marks.push(Mark {
             t_s: t,
             lane,
@@ -736,7 +740,7 @@ mod tests {
         }
         b.set(main, 1.0, Some(State::new(SpanKind::Sleep, 4)));
         b.set(main, 1.5, None);
-        b.mark(main, 0.5, "hi\n");
+        b.mark(main, 0.5, "hi\n", Some(1));
         let t = b.finish(2.0).0;
         let lane = t.lane("MainThread").unwrap();
         assert_eq!(lane.spans.len(), 2);
@@ -785,7 +789,7 @@ mod tests {
             }),
         );
         b.set(main, 0.0, Some(State::new(SpanKind::Running, 1)));
-        b.mark(main, 0.1, "x");
+        b.mark(main, 0.1, "x", None);
         let t = b.finish(0.2).0;
         assert_eq!(t.lanes.len(), 1);
         assert_eq!(t.lanes[0].id, 0);

@@ -333,7 +333,7 @@ impl Shared {
     }
 
     #[optimize(size)]
-    fn output(&self, pid: u64, ident: u64, stream: Stream, text: &str) {
+    fn output(&self, pid: u64, ident: u64, stream: Stream, text: &str, line: Option<u32>) {
         let mut w = self.lock();
         if w.over_cap.is_some() {
             return;
@@ -350,8 +350,8 @@ impl Shared {
         if let Some(lane) = w.active.get(&(pid, ident)).copied() {
             let now = w.now;
             match stream {
-                Stream::Stdout => w.timeline.mark(lane, now, text),
-                Stream::Stderr => w.timeline.mark_err(lane, now, text),
+                Stream::Stdout => w.timeline.mark(lane, now, text, line),
+                Stream::Stderr => w.timeline.mark_err(lane, now, text, line),
             }
         }
     }
@@ -498,8 +498,8 @@ impl Host for VHost {
     }
 
     #[optimize(size)]
-    fn output(&self, thread: u64, stream: Stream, text: &str) {
-        self.shared.output(self.pid, thread, stream, text);
+    fn output(&self, thread: u64, stream: Stream, text: &str, line: Option<u32>) {
+        self.shared.output(self.pid, thread, stream, text, line);
     }
 
     #[optimize(size)]
@@ -1605,6 +1605,7 @@ mod tests {
                             self.ident,
                             Stream::Stdout,
                             &format!("{text}\n"),
+                            None,
                         );
                     }
                     Op::Spawn(name, ops, done) => {

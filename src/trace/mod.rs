@@ -124,6 +124,9 @@ pub enum Event {
         /// Written to stderr (a traceback), not printed (absent when false).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         err: bool,
+        /// The program's 1-based line that printed it (absent when unknown).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
     },
 }
 
@@ -172,6 +175,9 @@ pub struct OutputLine {
     /// Written to stderr (a traceback), not printed (absent when false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub err: bool,
+    /// The program's 1-based line that printed it (absent when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// One thread's (or task's) life, for the thread inspector.
@@ -383,17 +389,18 @@ impl EventLog {
     /// A printed line at `t`.
     #[optimize(size)]
     pub fn print(&mut self, lane: &str, text: &str, t: f64) {
-        self.write(lane, text, t, false);
+        self.write(lane, text, t, false, None);
     }
 
-    /// A line printed (`err` false) or written to stderr at `t`.
+    /// A line printed (`err` false) or written to stderr at `t` by the program's `line`.
     #[optimize(size)]
-    pub fn write(&mut self, lane: &str, text: &str, t: f64, err: bool) {
+    pub fn write(&mut self, lane: &str, text: &str, t: f64, err: bool, line: Option<u32>) {
         self.events.push(Event::Print {
             lane: lane.into(),
             text: text.into(),
             t,
             err,
+            line,
         });
     }
 
@@ -453,11 +460,18 @@ pub fn spans_and_output(events: &[Event], end_ms: f64) -> (Vec<Span>, Vec<Output
                     }
                 }
             }
-            Event::Print { lane, text, t, err } => output.push(OutputLine {
+            Event::Print {
+                lane,
+                text,
+                t,
+                err,
+                line,
+            } => output.push(OutputLine {
                 at_ms: *t,
                 lane: lane.clone(),
                 text: text.clone(),
                 err: *err,
+                line: *line,
             }),
             Event::Thread { .. } | Event::Depth { .. } | Event::Lane { .. } => {}
         }
@@ -571,6 +585,7 @@ mod tests {
                 text: "hi".into(),
                 t: 2.0,
                 err: false,
+                line: Some(3),
             },
             Event::Begin {
                 span: 1,

@@ -164,13 +164,19 @@ fn print(ctx: &mut Ctx<'_>, args: &[Value], kw: Kw<'_>) -> Result<Value, Flow> {
     text.push_str(&end);
     match file {
         None | Some(Value::None) => {
+            let line = crate::vm::interp::user_line(&ctx.thread.exec);
             ctx.interp
                 .host
-                .output(ctx.thread.ident, Stream::Stdout, &text);
+                .output(ctx.thread.ident, Stream::Stdout, &text, line);
         }
         Some(f) => match super::natives::stream_of(&f) {
             // sys.stdout / sys.stderr: still one output per call, so lines don't tear.
-            Some(stream) => ctx.interp.host.output(ctx.thread.ident, stream, &text),
+            Some(stream) => {
+                let line = crate::vm::interp::user_line(&ctx.thread.exec);
+                ctx.interp
+                    .host
+                    .output(ctx.thread.ident, stream, &text, line)
+            }
             None => {
                 let write = ops::getattr(ctx, &f, "write")?;
                 ops::call(ctx, &write, vec![Value::str(&text)])?;

@@ -284,8 +284,9 @@ pub trait Host: Send + Sync {
     fn spawn(&self, thread: Box<ThreadState>);
     /// Some thread may now pass a wait on `w` (its generation was bumped).
     fn notify(&self, w: &Arc<Waitable>);
-    /// Text written by a thread (`print`, tracebacks).
-    fn output(&self, thread: u64, stream: Stream, text: &str);
+    /// Text written by a thread (`print`, tracebacks), and the line of the user's program that wrote it
+    /// (none when it isn't running, as for a traceback after the unwinding).
+    fn output(&self, thread: u64, stream: Stream, text: &str, line: Option<u32>);
     /// An uncaught exception ended a thread (`main` for the main program), for tests and records.
     fn uncaught(&self, thread: u64, main: bool, report: ExceptionReport);
     /// The switch interval changed (`sys.setswitchinterval`), seconds.

@@ -317,9 +317,13 @@ fn report_uncaught(
                 Value::Int(n) => (*n).clamp(i32::MIN as i64, i32::MAX as i64) as i32,
                 other => {
                     let text = ops::str(&mut ctx, other).unwrap_or_default();
-                    interp
-                        .host
-                        .output(ctx.thread.ident, Stream::Stderr, &format!("{text}\n"));
+                    let line = user_line(&ctx.thread.exec);
+                    interp.host.output(
+                        ctx.thread.ident,
+                        Stream::Stderr,
+                        &format!("{text}\n"),
+                        line,
+                    );
                     1
                 }
             };
@@ -333,9 +337,13 @@ fn report_uncaught(
         (Role::Process, Phase::TargetBody) => format!("Process {}:\n", interp.config.process_name),
         _ => String::new(),
     };
-    interp
-        .host
-        .output(ctx.thread.ident, Stream::Stderr, &format!("{header}{text}"));
+    let line = user_line(&ctx.thread.exec);
+    interp.host.output(
+        ctx.thread.ident,
+        Stream::Stderr,
+        &format!("{header}{text}"),
+        line,
+    );
     let report = report_of(&mut ctx, exc);
     let main = role != Role::Thread;
     interp.host.uncaught(ctx.thread.ident, main, report);

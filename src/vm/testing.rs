@@ -24,7 +24,7 @@ impl Host for TestHost {
     }
     fn spawn(&self, _thread: Box<ThreadState>) {}
     fn notify(&self, _w: &Arc<Waitable>) {}
-    fn output(&self, _thread: u64, stream: Stream, text: &str) {
+    fn output(&self, _thread: u64, stream: Stream, text: &str, _line: Option<u32>) {
         if stream == Stream::Stdout {
             self.out
                 .lock()

@@ -12,6 +12,8 @@ export const test = base.extend({
     });
     page.on('pageerror', (e) => expected.some((p) => p.test(e.message)) || problems.push(`page error: ${e.message}`));
     await page.goto('/');
+    // The page module awaits its isolation check before it makes the API: 'load' can come first.
+    await page.waitForFunction(() => window.threadlab);
     await page.evaluate(() => window.threadlab.ready);
     await use(page);
     expect(problems, 'the page logged errors').toEqual([]);

@@ -83,7 +83,13 @@ test('type a program, see its error at its line, fix it, run it and watch each t
   await page.locator('#code-python .cm-line', { hasText: 'time.sleep(delay_s)' }).click();
   // Six sleeps (two workers, three steps), and the steps that resumed there and printed.
   await expect.poll(() => page.locator('.timeline[data-mode="threads"] .span.measured.highlight').count()).toBeGreaterThanOrEqual(6);
-  await expect(page.locator('#log .log-line.highlight').first()).toBeVisible();
+  // A print's line lights up exactly what it printed: six lines, two workers' three steps.
+  await page.locator('#code-python .cm-line', { hasText: 'print("worker", n, "step", i)' }).click();
+  await expect(page.locator('#log .log-line.highlight')).toHaveCount(6);
+  await expect(page.locator('#log .log-line.highlight .log-text').first()).toHaveText(/^worker \d step 0$/);
+  // And the reverse: an output line marks the line of the program that printed it.
+  await page.locator('#log .log-line[data-mode="threads"]', { hasText: 'done' }).click();
+  await expect(page.locator('#code-python .cm-spanLine')).toHaveText('print("done")');
 });
 
 test('parameters and code stay in step, both ways, and a value out of its limits is refused at both', async ({ page }) => {

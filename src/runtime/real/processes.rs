@@ -153,16 +153,16 @@ impl Recorder {
     }
 
     /// See [`TimelineBuilder::mark`] (a child's output goes up as output instead).
-    pub fn mark(&mut self, lane: u32, t: f64, text: &str) {
+    pub fn mark(&mut self, lane: u32, t: f64, text: &str, line: Option<u32>) {
         if let Recorder::Local(b) = self {
-            b.mark(lane, t, text);
+            b.mark(lane, t, text, line);
         }
     }
 
     /// See [`TimelineBuilder::mark_err`].
-    pub fn mark_err(&mut self, lane: u32, t: f64, text: &str) {
+    pub fn mark_err(&mut self, lane: u32, t: f64, text: &str, line: Option<u32>) {
         if let Recorder::Local(b) = self {
-            b.mark_err(lane, t, text);
+            b.mark_err(lane, t, text, line);
         }
     }
 
@@ -240,6 +240,7 @@ impl Uplink {
             err: true,
             text: format!("Process {name}: {why}\n"),
             t: 0.0,
+            line: None,
         });
         self.send(&Up::Exited(1));
     }
@@ -345,6 +346,7 @@ impl World {
         err: bool,
         text: &str,
         t: f64,
+        line: Option<u32>,
     ) {
         state.lines += text.matches('\n').count();
         if state.lines > super::super::MAX_OUTPUT_LINES {
@@ -354,12 +356,12 @@ impl World {
         if err {
             state.stderr.push_str(text);
             if let Some(lane) = lane {
-                state.timeline.mark_err(lane, t, text);
+                state.timeline.mark_err(lane, t, text, line);
             }
         } else {
             state.stdout.push_str(text);
             if let Some(lane) = lane {
-                state.timeline.mark(lane, t, text);
+                state.timeline.mark(lane, t, text, line);
             }
         }
     }
@@ -704,10 +706,16 @@ impl World {
                     state.timeline.rename_thread(lane, pid, name, &thread);
                 }
             }
-            Up::Output { lane, err, text, t } => {
+            Up::Output {
+                lane,
+                err,
+                text,
+                t,
+                line,
+            } => {
                 if state.ended.is_none() {
                     let lane = lane.and_then(|l| map(lanes, l));
-                    self.record_output(state, lane, err, &text, t);
+                    self.record_output(state, lane, err, &text, t, line);
                 }
             }
             Up::Uncaught { report, .. } => {

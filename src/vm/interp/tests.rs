@@ -34,7 +34,7 @@ impl Host for Recorder {
         self.spawned.lock().unwrap().push(*thread);
     }
     fn notify(&self, _w: &Arc<Waitable>) {}
-    fn output(&self, _thread: u64, stream: Stream, text: &str) {
+    fn output(&self, _thread: u64, stream: Stream, text: &str, _line: Option<u32>) {
         match stream {
             Stream::Stdout => self.out.lock().unwrap().push_str(text),
             Stream::Stderr => self.err.lock().unwrap().push_str(text),
@@ -127,7 +127,7 @@ fn test_print(
     let text = format!("{}{end}", parts.join(" "));
     ctx.interp
         .host
-        .output(ctx.thread.ident, Stream::Stdout, &text);
+        .output(ctx.thread.ident, Stream::Stdout, &text, None);
     Ok(Value::None)
 }
 

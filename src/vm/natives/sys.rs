@@ -159,7 +159,8 @@ fn stream_write(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native
     match &args[1] {
         Value::Str(s) => {
             if !s.is_empty() {
-                ctx.interp.host.output(ctx.thread.ident, stream, s);
+                let line = crate::vm::interp::user_line(&ctx.thread.exec);
+                ctx.interp.host.output(ctx.thread.ident, stream, s, line);
             }
             Ok(Value::Int(s.chars().count() as i64))
         }

@@ -335,9 +335,10 @@ fn report_exception(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Na
     };
     let traceback = shim::format_exception(ctx, &exc);
     let text = format!("{header}\n{traceback}");
+    let line = crate::vm::interp::user_line(&ctx.thread.exec);
     ctx.interp
         .host
-        .output(ctx.thread.ident, Stream::Stderr, &text);
+        .output(ctx.thread.ident, Stream::Stderr, &text, line);
     let report = shim::report_of(ctx, &exc);
     ctx.interp.host.uncaught(ctx.thread.ident, false, report);
     Ok(Value::None)
@@ -431,7 +432,10 @@ fn format_exception(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Na
 fn write_stderr(ctx: &mut Ctx<'_>, args: &[Value], kwargs: Kwargs<'_>) -> Native {
     let args = exact(ctx, "write_stderr", args, kwargs, 1)?;
     if let Value::Str(s) = &args[0] {
-        ctx.interp.host.output(ctx.thread.ident, Stream::Stderr, s);
+        let line = crate::vm::interp::user_line(&ctx.thread.exec);
+        ctx.interp
+            .host
+            .output(ctx.thread.ident, Stream::Stderr, s, line);
     }
     Ok(Value::None)
 }

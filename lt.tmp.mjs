@@ -1,0 +1,14 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on('console', (m) => console.log('>', m.text()));
+await page.goto(`http://127.0.0.1:8806/#example=cpu-vs-io&timeScale=0.3`);
+await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 15000 });
+await page.evaluate(() => window.threadlab.run({ example: 'cpu-vs-io', mode: 'processes', timeScale: 0.02 }));
+await page.waitForTimeout(3000);
+await page.evaluate(() => { window.lt = []; new PerformanceObserver((l) => window.lt.push(...l.getEntries().map((e) => `${e.duration.toFixed(0)}@${(e.startTime|0)} ${JSON.stringify(e.attribution?.map(a=>a.containerSrc||a.name))}`))).observe({ type: 'longtask' }); });
+await page.evaluate(() => console.log('run at', performance.now() | 0));
+await page.click('#run');
+await page.waitForFunction(() => document.querySelector('.timeline[data-mode="threads"]')?.dataset.status === 'completed', null, { timeout: 30000 });
+console.log((await page.evaluate(() => window.lt)).join('\n'));
+await browser.close();
