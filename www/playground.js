@@ -37,6 +37,8 @@ const CHECK_DELAY_MS = 250;
 export function createPlayground(lab, hooks) {
   const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
   const form = /** @type {HTMLFormElement} */ ($('params'));
+  const scaleForm = /** @type {HTMLFormElement} */ ($('scale'));
+  const noParams = $('no-params');
   const tabs = $('tabs');
   const addButton = /** @type {HTMLButtonElement} */ ($('add-variant'));
   const removeButton = /** @type {HTMLButtonElement} */ ($('remove-variant'));
@@ -248,16 +250,17 @@ export function createPlayground(lab, hooks) {
   function renderForm() {
     const v = active();
     const specs = v?.params ?? [];
-    const scale = lab.info()?.timeScale;
     const fields = specs.map(field);
-    if (scale) {
-      const row = field({ ...scale, name: 'timeScale', default: timeScale, line: 0 });
-      fields.push(row);
-    }
     // Removing a focused, edited field fires its `change` on the way out: not a change of this form.
     rendering = true;
     form.replaceChildren(...fields);
+    // The time scale belongs to the run, not to the program: its own form, made once.
+    const scale = lab.info()?.timeScale;
+    if (scale && !scaleForm.elements.namedItem('timeScale')) scaleForm.replaceChildren(field({ ...scale, name: 'timeScale', default: timeScale }));
+    const scaleInput = /** @type {HTMLInputElement | null} */ (scaleForm.elements.namedItem('timeScale'));
+    if (scaleInput && document.activeElement !== scaleInput && !fieldErrors.has('timeScale')) scaleInput.value = timeScale;
     rendering = false;
+    noParams.hidden = specs.length > 0 || !v;
     form.dataset.names = specs.map((/** @type {any} */ p) => p.name).join(' ');
     showFieldErrors();
   }
@@ -279,7 +282,7 @@ export function createPlayground(lab, hooks) {
     showFieldErrors();
   }
   function showFieldErrors() {
-    for (const row of form.querySelectorAll('.field')) {
+    for (const row of [...form.querySelectorAll('.field'), ...scaleForm.querySelectorAll('.field')]) {
       const name = /** @type {HTMLElement} */ (row).dataset.field ?? '';
       const message = fieldErrors.get(name);
       const box = /** @type {HTMLElement} */ (row.querySelector('.field-error'));
@@ -330,9 +333,11 @@ export function createPlayground(lab, hooks) {
     renderTabs();
     hooks.paramsChanged();
   }
-  form.addEventListener('input', fieldEdited);
-  form.addEventListener('change', fieldEdited);
-  form.addEventListener('submit', (e) => e.preventDefault());
+  for (const f of [form, scaleForm]) {
+    f.addEventListener('input', fieldEdited);
+    f.addEventListener('change', fieldEdited);
+    f.addEventListener('submit', (e) => e.preventDefault());
+  }
 
   return {
     editor,

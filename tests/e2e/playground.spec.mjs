@@ -52,11 +52,11 @@ test('type a program, see its error at its line, fix it, run it and watch each t
   await expect(page.locator('#code-python .cm-lintRange-error, #code-python .cm-lintRange')).toHaveCount(1);
   const marked = await page.locator('#code-python .cm-lintRange').evaluate((n) => n.closest('.cm-line')?.textContent);
   expect(marked).toContain('time.sleep(delay_s');
-  // The form is what the program declares: one field, and the time scale.
+  // The form is what the program declares: one field (the time scale is the run's, apart).
   await replaceProgram(page, THREADS);
   await expect(page.locator('#run-why')).toBeEmpty();
   await expect(page.locator('#run')).toBeEnabled();
-  await expect(page.locator('#params .field')).toHaveCount(2);
+  await expect(page.locator('#params .field')).toHaveCount(1);
   await expect(page.locator('#param-delay_s')).toHaveValue('0.3');
   await expect(page.locator('#edited')).toContainText('Edited');
 
@@ -112,10 +112,11 @@ test('parameters and code stay in step, both ways, and a value out of its limits
   await replaceProgram(page, (await programText(page)).replace(/^coffee_s = [\d.]+/m, 'coffee_s = 99.0'));
   await expect(page.locator('#run-why')).toContainText('line 3, column 12: the value of `coffee_s` is out of range');
   await expect(page.locator('#run')).toBeDisabled();
-  // A program that declares nothing has no form but the time scale.
+  // A program that declares nothing has no form: a line says how to declare one.
   await replaceProgram(page, 'print("hi")\n');
-  await expect(page.locator('#params .field')).toHaveCount(1);
-  await expect(page.locator('#params #param-timeScale')).toBeVisible();
+  await expect(page.locator('#params .field')).toHaveCount(0);
+  await expect(page.locator('#no-params')).toBeVisible();
+  await expect(page.locator('#scale #param-timeScale')).toBeVisible();
 });
 
 test('variants: copy a program, change it, run both on one axis, remove it', async ({ page }) => {

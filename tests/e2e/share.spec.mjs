@@ -10,7 +10,7 @@ const open = async (page, hash) => {
 };
 
 const formValues = (page) =>
-  page.locator('#params input, #params select').evaluateAll((els) =>
+  page.locator('#params input, #params select, #scale input').evaluateAll((els) =>
     Object.fromEntries(els.map((e) => [e.name, e.type === 'checkbox' ? e.checked : e.value])),
   );
 
