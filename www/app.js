@@ -148,8 +148,12 @@ function showSimulatedNotice() {
   /** @type {HTMLButtonElement} */ ($('explore')).title = 'The explorer needs real threads: a prediction always prints in one order.';
 }
 
-// On a phone the lesson starts folded, so the program is on the first screen.
-if (matchMedia('(max-width: 600px)').matches) /** @type {HTMLDetailsElement} */ ($('lesson-box')).open = false;
+// The lesson shows its first lines beside the program; the rest on demand.
+$('lesson-more').addEventListener('click', () => {
+  const open = $('lesson').classList.toggle('clamped') === false;
+  $('lesson-more').setAttribute('aria-expanded', String(open));
+  $('lesson-more').textContent = open ? 'Less of the lesson' : 'The whole lesson';
+});
 
 // ---- The programs: tabs of the editor, the form, checked as typed. ----
 const playground = createPlayground(lab, {
@@ -258,6 +262,11 @@ function setExample(ex) {
   $('title').textContent = ex?.title ?? 'A program';
   $('lesson').textContent = ex?.lesson ?? '';
   $('lesson-box').hidden = !ex;
+  $('lesson').classList.add('clamped');
+  $('lesson-more').setAttribute('aria-expanded', 'false');
+  $('lesson-more').textContent = 'The whole lesson';
+  // A lesson that fits in its first lines needs no button.
+  requestAnimationFrame(() => ($('lesson-more').hidden = $('lesson').scrollHeight <= $('lesson').clientHeight + 1));
   for (const t of timelines.values()) t.root.remove();
   timelines.clear();
   programTimeline?.root.remove();
