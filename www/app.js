@@ -183,6 +183,7 @@ function syncTimelines() {
     if (!ids.includes(id)) {
       t.root.remove();
       timelines.delete(id);
+      drawnFor.delete(id);
       results.delete(id);
     }
   }
@@ -269,6 +270,7 @@ function setExample(ex) {
   requestAnimationFrame(() => ($('lesson-more').hidden = $('lesson').scrollHeight <= $('lesson').clientHeight + 1));
   for (const t of timelines.values()) t.root.remove();
   timelines.clear();
+  drawnFor.clear();
   programTimeline?.root.remove();
   programTimeline = null;
   laneColours.clear();
@@ -432,16 +434,27 @@ async function refresh() {
   // Only the newest refresh may touch the page: an older one's answers can arrive after it.
   const generation = ++refreshes;
   if (lab.running) return;
+  // Only a program whose request changed is predicted and redrawn: drawing a prediction clears the
+  // timeline, and a run's bars stay until their program changes (a tab switch changes nothing).
   const variants = playground.variants.filter((v) => v.checked === v.source && v.errors.length === 0);
-  const predictions = await Promise.all(variants.map((v) => lab.predict(playground.request(v)).catch(() => null)));
+  const keys = variants.map((v) => JSON.stringify(playground.request(v)));
+  const changed = variants.filter((v, i) => drawnFor.get(v.id)?.key !== keys[i]);
+  const predictions = await Promise.all(changed.map((v) => lab.predict(playground.request(v)).catch(() => null)));
   if (generation !== refreshes || lab.running) return;
-  predictions.forEach((p, i) => timelines.get(variants[i].id)?.showPredicted(p));
-  const first = predictions.find((p) => p != null);
+  predictions.forEach((p, i) => {
+    const v = changed[i];
+    timelines.get(v.id)?.showPredicted(p);
+    drawnFor.set(v.id, { key: keys[variants.indexOf(v)], prediction: p });
+  });
+  const shown = variants.map((v) => drawnFor.get(v.id)?.prediction ?? null);
+  const first = shown.find((p) => p != null);
   laneColours.clear();
   first?.lanes.forEach((/** @type {any} */ l, /** @type {number} */ i) => laneColours.set(l.id, LANE_COLOURS[i % LANE_COLOURS.length]));
-  const longest = Math.max(0, ...predictions.map((p) => p?.wallMs ?? 0));
-  if (longest > 0) setAxis(longest * AXIS_ROOM);
+  const longest = Math.max(0, ...shown.map((p) => p?.wallMs ?? 0));
+  if (changed.length && longest > 0) setAxis(longest * AXIS_ROOM);
 }
+/** What each timeline's prediction was drawn for (its program's request) and the prediction. @type {Map<string, {key: string, prediction: any}>} */
+const drawnFor = new Map();
 
 /** The shown program in Rust: an example's mode with the values written in (a translation of its code as the example writes it). */
 async function showRust() {

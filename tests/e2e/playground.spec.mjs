@@ -80,6 +80,10 @@ test('type a program, see its error at its line, fix it, run it and watch each t
   // Selecting a line lights up the spans it made, and what was printed during them.
   await expect(page.locator('.timeline[data-mode="sequential"]')).toHaveAttribute('data-status', /./, { timeout: 15_000 });
   await page.click('#tab-threads');
+  // Showing another tab changes no program: the run's bars stay (a prediction drawn anew would clear them).
+  await page.waitForTimeout(400);
+  await expect(page.locator('.timeline[data-mode="threads"]')).toHaveAttribute('data-status', 'completed');
+  await expect(page.locator('.timeline[data-mode="sequential"]')).toHaveAttribute('data-status', 'completed');
   await page.locator('#code-python .cm-line', { hasText: 'time.sleep(delay_s)' }).click();
   // Six sleeps (two workers, three steps), and the steps that resumed there and printed.
   await expect.poll(() => page.locator('.timeline[data-mode="threads"] .span.measured.highlight').count()).toBeGreaterThanOrEqual(6);
