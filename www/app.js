@@ -579,6 +579,11 @@ lab.on('start', (/** @type {any} */ s) => {
   if (timeline) {
     // A Python run may start without a prediction (too long to predict first): it comes with the record.
     timeline.showPredicted(s.predicted ?? null);
+    // The tab's timeline now shows this program's run: no prediction of the same program redraws it.
+    if (variant && ownRuns.has(s.request)) {
+      const { label: _, ...request } = s.request;
+      drawnFor.set(variant.id, { key: JSON.stringify({ ...request, timeScale: playground.timeScale }), prediction: s.predicted ?? null });
+    }
     const predictedMs = s.predicted?.wallMs ?? 0;
     if (timeline === programTimeline) {
       programAxisMs = Math.max(predictedMs * AXIS_ROOM, 1000);
