@@ -222,9 +222,15 @@ lab.ready.then(
       }
       groups.get(ex.group).append(new Option(ex.title, ex.id));
     }
+    // Last, a program of one's own: a small one to start from.
+    const own = /** @type {HTMLOptGroupElement} */ (el('optgroup'));
+    own.label = 'your own';
+    own.append(new Option('A new program of your own', NEW_PROGRAM));
+    picker.append(own);
     picker.addEventListener('change', () => {
       // A new example is a new link: the programs a link carried give way to the example's.
-      openExample(examples.find((e) => e.id === picker.value)).then(() => saveFragment());
+      const opened = picker.value === NEW_PROGRAM ? openNew() : openExample(examples.find((e) => e.id === picker.value));
+      opened.then(() => saveFragment());
     });
     applyFragment(examples).then(() => {
       document.body.dataset.ready = 'true';
@@ -243,6 +249,38 @@ lab.ready.then(
   },
 );
 
+/** The picker's value for a new program of one's own. */
+const NEW_PROGRAM = '(new)';
+/** What a new program starts as: threads that sleep, a parameter, and a join. */
+const NEW_SOURCE = `import threading
+import time
+
+workers = 3  # param [1..16] Workers: how many threads to start.
+delay_s = 0.5  # param [0..10 s] Delay: how long each one sleeps.
+
+
+def work(n):
+    print("worker", n, "starts")
+    time.sleep(delay_s)
+    print("worker", n, "is done")
+
+
+threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("all done")
+`;
+
+/** Opens a new program of one's own: one tab, no lesson; Reset returns to this start. */
+async function openNew() {
+  if (lab.running) lab.cancel();
+  setExample(null);
+  picker.value = NEW_PROGRAM;
+  await playground.load({ programs: [{ id: 'program', title: 'Your program', source: NEW_SOURCE, gil: true }], origin: 'new' });
+}
+
 /** Shows an example's title and lesson, and opens its modes as programs (values from `params`). @param {any} ex @param {Record<string, unknown>} [params] */
 async function openExample(ex, params = {}) {
   if (lab.running) lab.cancel();
@@ -259,8 +297,8 @@ async function openExample(ex, params = {}) {
 /** The example's title, lesson and picker; an empty page under them. @param {any} ex */
 function setExample(ex) {
   example = ex;
-  picker.value = ex?.id ?? '';
-  $('title').textContent = ex?.title ?? 'A program';
+  picker.value = ex?.id ?? NEW_PROGRAM;
+  $('title').textContent = ex?.title ?? 'Your program';
   $('lesson').textContent = ex?.lesson ?? '';
   $('lesson-box').hidden = !ex;
   $('lesson').classList.add('clamped');
@@ -361,7 +399,7 @@ async function saveFragment() {
   q.set('mode', v.id);
   q.set('timeScale', String(playground.timeScale));
   let tooLong = null;
-  if (playground.codeEdited || playground.origin === 'link') {
+  if (playground.codeEdited || playground.origin !== 'example') {
     // Programs typed in travel in the link, compressed.
     const code = await encodePrograms(playground.variants, v.id);
     if (generation !== saves) return;

@@ -49,7 +49,7 @@ export function createPlayground(lab, hooks) {
   let activeId = '';
   /** What Reset returns to, and what the "edited" mark compares with. @type {{id: string, title: string, source: string, gil: boolean, seed?: number, mode?: string}[]} */
   let base = [];
-  /** `example`: the programs are the example's modes; `link`: a link carried them. */
+  /** `example`: the programs are the example's modes; `link`: a link carried them; `new`: a new one. */
   let origin = 'example';
   let readOnly = false;
   /** The time scale's field value, kept across form re-renders. */
@@ -133,7 +133,7 @@ export function createPlayground(lab, hooks) {
     addButton.disabled = readOnly || variants.length >= MAX_PROGRAMS;
     addButton.hidden = readOnly;
     removeButton.hidden = readOnly || variants.length <= 1;
-    const what = origin === 'link' ? "the link's programs" : "the example's programs";
+    const what = { link: "the link's programs", new: 'the program you started from', example: "the example's programs" }[origin];
     edited.textContent = !sameSet() || variants.some((v) => v.edited && differs(v))
       ? `Edited: this differs from ${what}. Reset goes back to them.`
       : variants.some(differs)
@@ -354,7 +354,7 @@ export function createPlayground(lab, hooks) {
     /**
      * Opens programs: an example's modes or a link's programs. `base` is what Reset returns to (by
      * default the programs themselves).
-     * @param {{programs: any[], active?: string, origin: 'example' | 'link', base?: any[], timeScale?: string, readOnly?: boolean}} opts
+     * @param {{programs: any[], active?: string, origin: 'example' | 'link' | 'new', base?: any[], timeScale?: string, readOnly?: boolean}} opts
      */
     async load(opts) {
       origin = opts.origin;

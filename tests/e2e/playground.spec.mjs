@@ -270,3 +270,25 @@ test('at 360 px the playground stacks and nothing scrolls sideways', async ({ pa
   await page.locator('#log').scrollIntoViewIfNeeded();
   await expect(page.locator('#run')).toBeInViewport();
 });
+
+test('a teacher starts a program of their own, and the link carries it without an example', async ({ page, context }) => {
+  await open(page, '#example=orders&timeScale=0.05');
+  await page.selectOption('#example', '(new)');
+  await expect(page.locator('#tabs [role=tab]')).toHaveText(['program']);
+  await expect(page.locator('#title')).toHaveText('Your program');
+  await expect(page.locator('#lesson-box')).toBeHidden();
+  await expect(page.locator('#params .field')).toHaveCount(2);
+  await page.fill('#param-workers', '4');
+  await expect.poll(() => programText(page)).toMatch(/^workers = 4  # param/m);
+  await page.click('#run');
+  await expect(page.locator('.timeline[data-mode="program"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  await expect(page.locator('#log .log-line .log-text').last()).toHaveText('all done');
+  await page.click('#copy-link');
+  await expect(page.locator('#share-text')).toHaveValue(/code=/);
+  const link = new URL(await page.locator('#share-text').inputValue());
+  expect(link.hash).not.toContain('example=');
+  const other = await context.newPage();
+  await open(other, link.hash);
+  await expect(other.locator('#title')).toHaveText('Your program');
+  expect(await programText(other)).toBe(await programText(page));
+});
