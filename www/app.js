@@ -54,6 +54,8 @@ let programAxisMs = 1000;
 /** Lane colours of the first program's prediction, by lane id, for the log. @type {Map<string, string>} */
 const laneColours = new Map();
 let stopRequested = false;
+/** Run's loop over the programs is going (between its runs too). */
+let looping = false;
 let axisMs = 1000;
 /** Rows by physical thread rather than by logical task. */
 let byThread = false;
@@ -175,6 +177,8 @@ function programsChanged() {
   }, 120);
 }
 
+/** The programs the explorer offers, as last given to it. */
+let explorerModes = '';
 /** One timeline per program, in tab order; a program's own timeline stays as long as the program does. */
 function syncTimelines() {
   const box = $('timelines');
@@ -199,7 +203,11 @@ function syncTimelines() {
     if (t.root !== at) box.insertBefore(t.root, at);
     at = t.root.nextSibling;
   }
-  explorer.setExample({ modes: playground.variants.map((v) => ({ id: v.id, title: v.title })) });
+  const modes = playground.variants.map((v) => ({ id: v.id, title: v.title }));
+  if (JSON.stringify(modes) !== explorerModes) {
+    explorerModes = JSON.stringify(modes);
+    explorer.setExample({ modes });
+  }
   renderComparison();
 }
 
@@ -230,13 +238,15 @@ lab.ready.then(
     picker.addEventListener('change', () => {
       // A new example is a new link: the programs a link carried give way to the example's.
       const opened = picker.value === NEW_PROGRAM ? openNew() : openExample(examples.find((e) => e.id === picker.value));
-      opened.then(() => saveFragment());
+      opened.then(() => saveFragment()).catch((/** @type {Error} */ e) => showError(e.message));
     });
-    applyFragment(examples).then(() => {
-      document.body.dataset.ready = 'true';
-    });
+    applyFragment(examples)
+      .catch((/** @type {Error} */ e) => showError(e.message))
+      .then(() => {
+        document.body.dataset.ready = 'true';
+      });
     window.addEventListener('hashchange', () => {
-      if (location.hash !== written) applyFragment(examples);
+      if (location.hash !== written) applyFragment(examples).catch((/** @type {Error} */ e) => showError(e.message));
     });
     // The editor is plain text until CodeMirror loads, after ready: start-up never waits for it.
     playground.editor.upgrade().catch((/** @type {Error} */ e) => {
@@ -401,10 +411,16 @@ async function saveFragment() {
   let tooLong = null;
   if (playground.codeEdited || playground.origin !== 'example') {
     // Programs typed in travel in the link, compressed.
-    const code = await encodePrograms(playground.variants, v.id);
+    let code = '';
+    try {
+      code = await encodePrograms(playground.variants, v.id);
+    } catch (e) {
+      // A browser without CompressionStream: the link keeps what it can say without the programs.
+      $('share-status').textContent = `Your programs can't be put in a link in this browser: ${/** @type {Error} */ (e).message}`;
+    }
     if (generation !== saves) return;
     if (code.length > CODE_LIMIT) tooLong = code.length;
-    else q.set('code', code);
+    else if (code) q.set('code', code);
   } else {
     for (const [k, value] of Object.entries(playground.values())) q.set(k, Array.isArray(value) ? value.join(', ') : String(value));
   }
@@ -435,7 +451,10 @@ async function copy(/** @type {string} */ text, /** @type {string} */ what) {
 }
 /** Writes the link first (it is debounced), then copies it, or says why the programs can't travel. @param {(url: string) => string} make @param {string} what */
 async function share(make, what) {
+  // The link now, not after the change's debounce (whose redraws run now too).
   clearTimeout(changeTimer);
+  refresh();
+  showRust();
   await saveFragment();
   if (shareProblem) {
     $('share-status').textContent = shareProblem;
@@ -481,6 +500,8 @@ async function refresh() {
   if (generation !== refreshes || lab.running) return;
   predictions.forEach((p, i) => {
     const v = changed[i];
+    // A program removed (or replaced) while it was predicted has nothing to draw.
+    if (!playground.variants.includes(v)) return;
     timelines.get(v.id)?.showPredicted(p);
     drawnFor.set(v.id, { key: keys[variants.indexOf(v)], prediction: p });
   });
@@ -498,7 +519,7 @@ const drawnFor = new Map();
 async function showRust() {
   const v = playground.active;
   const box = $('code-rust');
-  if (!example || !v?.mode || v.edited) {
+  if (!example || !v?.mode || v.edited || playground.origin !== 'example') {
     box.textContent = v?.mode && example
       ? 'Your edits are not translated: the Rust is of the example as written (Reset to see it).'
       : 'This program has no Rust translation: only the examples come with one.';
@@ -522,7 +543,7 @@ function setAxis(/** @type {number} */ ms) {
 }
 
 function updateControls() {
-  const busy = lab.running || explorer.busy;
+  const busy = looping || lab.running || explorer.busy;
   const problem = playground.firstProblem();
   runButton.disabled = problem != null || busy;
   $('run-why').textContent = problem && problem !== 'checking…' ? problem : '';
@@ -535,28 +556,53 @@ function updateControls() {
 
 // Run plays every program in turn, each on its own timeline, all on one time axis.
 runButton.addEventListener('click', async () => {
+  // One run of the programs at a time: Run stays disabled from the click to the last program's end.
+  if (looping) return;
+  looping = true;
+  updateControls();
+  try {
+    await runAll();
+  } finally {
+    looping = false;
+    playground.editor.setLineMarks([]);
+    updateControls();
+  }
+});
+
+/** Asks the quiz first if it is on, then runs each program in turn; stops when the programs change. */
+async function runAll() {
   if (!(await quiz.beforeRun())) return;
   stopRequested = false;
   banner.hidden = true;
   log.replaceChildren();
   endings.clear();
   renderEndings();
-  for (const v of [...playground.variants]) {
-    if (stopRequested) break;
+  const generation = playground.generation;
+  /** This run's records, by program, for the quiz. @type {Map<string, any>} */
+  const records = new Map();
+  for (const id of playground.variants.map((v) => v.id)) {
+    // Another example, a link, Reset: the programs this run was for are gone.
+    if (stopRequested || generation !== playground.generation) return;
+    // A program removed meanwhile is not run; one edited meanwhile runs as it is now, if it can.
+    const v = playground.variants.find((x) => x.id === id);
+    if (!v) continue;
+    const problem = playground.firstProblem();
+    if (problem) {
+      showError(`Run stopped before ${id}: ${problem}`);
+      return;
+    }
     const request = labelled(v, playground.request(v));
     // The editor follows the program running, so its threads' lines are marked.
     playground.show(v.id);
     try {
-      await lab.run(request);
+      records.set(id, await lab.run(request));
     } catch (e) {
       showError(/** @type {Error} */ (e).message);
-      break;
+      return;
     }
   }
-  playground.editor.setLineMarks([]);
-  updateControls();
-  if (!stopRequested) quiz.afterRun(results);
-});
+  if (!stopRequested && generation === playground.generation) quiz.afterRun(records);
+}
 
 stopButton.addEventListener('click', () => {
   stopRequested = true;
@@ -743,6 +789,7 @@ lab.on('done', (/** @type {any} */ d) => {
     renderHistory();
   }
   if (drawing.size === 0) inspector.end();
+  if (runMode === playground.active?.id) playground.editor.setLineMarks([]);
   updateControls();
 });
 

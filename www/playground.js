@@ -52,6 +52,8 @@ export function createPlayground(lab, hooks) {
   /** `example`: the programs are the example's modes; `link`: a link carried them; `new`: a new one. */
   let origin = 'example';
   let readOnly = false;
+  /** Counts the times the programs were replaced (a load, Reset): a run of the old ones stops. */
+  let generation = 0;
   /** The time scale's field value, kept across form re-renders. */
   let timeScale = '1';
   /** A field's refusal, by name: `{message}` (kept until the field is edited again). @type {Map<string, string>} */
@@ -75,27 +77,43 @@ export function createPlayground(lab, hooks) {
   const active = () => variants.find((v) => v.id === activeId) ?? variants[0];
 
   // ---- Checking as you type. ----
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
+  /** A check waiting for typing to pause, per program. @type {Map<Variant, {timer: ReturnType<typeof setTimeout>, done: () => void}>} */
+  const waiting = new Map();
   /** Checks waiting or in flight, so `settled()` can wait for them. @type {Set<Promise<void>>} */
   const checks = new Set();
   /** @param {Variant} v */
   function scheduleCheck(v) {
-    clearTimeout(timer);
+    const before = waiting.get(v);
+    if (before) {
+      clearTimeout(before.timer);
+      before.done();
+    }
     let done = () => {};
     const pending = new Promise((resolve) => (done = /** @type {() => void} */ (resolve)));
     checks.add(pending);
-    timer = setTimeout(async () => {
-      await check(v);
+    const finish = () => {
       checks.delete(pending);
       done();
+    };
+    const timer = setTimeout(async () => {
+      waiting.delete(v);
+      await check(v);
+      finish();
     }, CHECK_DELAY_MS);
+    waiting.set(v, { timer, done: finish });
   }
   /** @param {Variant} v */
   async function check(v) {
     const source = v.source;
     if (v.checked === source) return;
-    const result = await lab.program(source);
+    /** @type {{errors: any[], params: any[]}} */
+    let result;
+    try {
+      result = await lab.program(source);
+    } catch (e) {
+      // The engine could not check it (it crashed, say): the program can't run, and says why.
+      result = { errors: [{ line: 1, column: 1, message: `the program could not be checked: ${/** @type {Error} */ (e).message}` }], params: [] };
+    }
     // An edit made meanwhile has its own check coming.
     if (v.source !== source) return;
     v.errors = result.errors;
@@ -110,6 +128,7 @@ export function createPlayground(lab, hooks) {
 
   // ---- Tabs. ----
   function renderTabs() {
+    const hadFocus = tabs.contains(document.activeElement);
     tabs.replaceChildren(
       ...variants.map((v) => {
         const tab = /** @type {HTMLButtonElement} */ (el('button', 'tab'));
@@ -125,10 +144,15 @@ export function createPlayground(lab, hooks) {
         const mark = v.edited ? ' •' : '';
         tab.textContent = `${v.id}${mark}`;
         tab.title = `${v.title}${mark ? ' (edited)' : ''}`;
-        if (v.errors.length) tab.classList.add('has-errors');
+        if (v.errors.length) {
+          tab.classList.add('has-errors');
+          tab.append(el('span', 'visually-hidden', ' (has errors)'));
+        }
         return tab;
       }),
     );
+    // Rebuilt tabs keep the keyboard where it was.
+    if (hadFocus) /** @type {HTMLElement | null} */ (tabs.querySelector('[aria-selected="true"]'))?.focus();
     $('code-python').setAttribute('aria-labelledby', `tab-${activeId}`);
     addButton.disabled = readOnly || variants.length >= MAX_PROGRAMS;
     addButton.hidden = readOnly;
@@ -163,9 +187,9 @@ export function createPlayground(lab, hooks) {
     const id = `${stem}-copy${n > 2 ? `-${n - 1}` : ''}`;
     const copy = { ...from, id, title: `${from.title} (your copy)`, base: null, edited: true, errors: [...from.errors], params: [...from.params] };
     variants.splice(variants.indexOf(from) + 1, 0, copy);
-    activeId = id;
-    renderTabs();
-    hooks.changed();
+    // A copy made while its original's check waits is checked on its own.
+    if (copy.checked !== copy.source) check(copy);
+    show(id);
   });
   removeButton.addEventListener('click', () => {
     if (variants.length <= 1) return;
@@ -261,14 +285,23 @@ export function createPlayground(lab, hooks) {
     if (scaleInput && document.activeElement !== scaleInput && !fieldErrors.has('timeScale')) scaleInput.value = timeScale;
     rendering = false;
     noParams.hidden = specs.length > 0 || !v;
-    form.dataset.names = specs.map((/** @type {any} */ p) => p.name).join(' ');
+    form.dataset.key = formKey(specs);
+    pruneErrors();
     showFieldErrors();
+  }
+  /** The declarations as the form shows them (all but the values and where they are). @param {any[]} params */
+  const formKey = (params) => JSON.stringify(params.map(({ default: _d, line: _l, ...spec }) => spec));
+  /** Refusals of fields no program declares any more go with their fields. */
+  function pruneErrors() {
+    for (const name of fieldErrors.keys()) {
+      if (name !== 'timeScale' && !variants.some((v) => v.params.some((p) => p.name === name))) fieldErrors.delete(name);
+    }
   }
   /** After a check: the same parameters get their values from the code, others a new form. */
   function syncForm() {
     const v = active();
-    const names = (v?.params ?? []).map((p) => p.name).join(' ');
-    if (names !== form.dataset.names) return renderForm();
+    pruneErrors();
+    if (formKey(v?.params ?? []) !== form.dataset.key) return renderForm();
     for (const p of v.params) {
       const input = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(p.name));
       // The field being typed in keeps what is typed.
@@ -300,28 +333,38 @@ export function createPlayground(lab, hooks) {
     if (!name) return;
     const value = valueOf(input);
     if (name === 'timeScale') {
-      timeScale = String(value);
-      const scale = lab.info()?.timeScale;
-      const x = Number(String(value).trim());
       fieldErrors.delete(name);
-      const problem = timeScaleProblem(String(value), scale);
+      const problem = timeScaleProblem(String(value), lab.info()?.timeScale);
+      // Only a good value becomes the runs' time scale; a refused one waits in its field.
       if (problem) fieldErrors.set(name, `${String(value).trim() || '(empty)'} ${problem}.`);
+      else timeScale = String(value).trim();
       showFieldErrors();
       hooks.paramsChanged();
       return;
     }
+    // A `change` that follows an `input` of the same value (on leaving the field): already written.
+    if (e.type === 'change' && lastInput.get(name) === value) return;
+    if (e.type === 'input') lastInput.set(name, value);
     const owners = variants.filter((v) => v.params.some((p) => p.name === name));
     try {
-      const sources = await Promise.all(owners.map((v) => lab.setParam(v.source, name, value)));
-      // The field changed again meanwhile: its newest value wins.
-      if (valueOf(input) !== value) return;
+      // Rewritten one program after another, each from its source as it is when its answer comes: code
+      // typed meanwhile, or another field's rewrite, is never written over.
+      for (const v of owners) {
+        for (let tries = 0; tries < 3; tries++) {
+          const before = v.source;
+          const after = await lab.setParam(before, name, value);
+          // The field changed again meanwhile: its newest value wins.
+          if (valueOf(input) !== value) return;
+          if (v.source !== before) continue;
+          if (after !== before) {
+            v.source = after;
+            v.checked = null;
+            check(v);
+          }
+          break;
+        }
+      }
       fieldErrors.delete(name);
-      owners.forEach((v, i) => {
-        if (v.source === sources[i]) return;
-        v.source = sources[i];
-        v.checked = null;
-        check(v);
-      });
       editor.setDoc(active().source);
     } catch (err) {
       const message = /** @type {Error} */ (err).message;
@@ -333,6 +376,8 @@ export function createPlayground(lab, hooks) {
     renderTabs();
     hooks.paramsChanged();
   }
+  /** The last value typed in each field (`input`), so its `change` isn't written twice. @type {Map<string, unknown>} */
+  const lastInput = new Map();
   for (const f of [form, scaleForm]) {
     f.addEventListener('input', fieldEdited);
     f.addEventListener('change', fieldEdited);
@@ -357,6 +402,7 @@ export function createPlayground(lab, hooks) {
      * @param {{programs: any[], active?: string, origin: 'example' | 'link' | 'new', base?: any[], timeScale?: string, readOnly?: boolean}} opts
      */
     async load(opts) {
+      generation++;
       origin = opts.origin;
       base = (opts.base ?? opts.programs).map((p) => ({ ...p }));
       readOnly = opts.readOnly ?? false;
@@ -374,6 +420,7 @@ export function createPlayground(lab, hooks) {
     },
     /** Back to the programs opened (the example's, or the link's), values as written there. */
     reset() {
+      generation++;
       variants = base.map((p) => ({ ...p, base: p.source, edited: false, errors: [], params: [], checked: null }));
       fieldErrors.clear();
       editor.forgetStates();
@@ -429,6 +476,10 @@ export function createPlayground(lab, hooks) {
     },
     get origin() {
       return origin;
+    },
+    /** Changes when the programs are replaced (a load, Reset). */
+    get generation() {
+      return generation;
     },
     get readOnly() {
       return readOnly;

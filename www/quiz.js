@@ -16,6 +16,8 @@ export function createQuiz(hooks) {
   const box = /** @type {HTMLElement} */ (document.getElementById('quiz'));
   const toggle = /** @type {HTMLInputElement} */ (document.getElementById('quiz-toggle'));
   let on = false;
+  /** Counts the questions asked: one answered late gives way to a newer one. */
+  let questions = 0;
   /** The question being asked: its program, the answers, how it ends. @type {{program: any, answers: any, resolve: (go: boolean) => void} | null} */
   let asking = null;
   /** The last answers given, until the run they were for ends. @type {{program: any, seconds: number | null, first: string, last: string, predicted: any} | null} */
@@ -57,8 +59,11 @@ export function createQuiz(hooks) {
   async function beforeRun() {
     if (!on) return true;
     cancel();
+    const asked = ++questions;
     const program = hooks.program();
     const prediction = await hooks.predict(program);
+    // Switched off, or asked again (another Run, another example) while the prediction was made.
+    if (!on || asked !== questions) return false;
     const form = /** @type {HTMLFormElement} */ (el('form', 'quiz-form'));
     const heading = el('h3', '', `Predict, then run: ${program.title}`);
     heading.id = 'quiz-heading';
@@ -94,7 +99,7 @@ export function createQuiz(hooks) {
         }
         const value = (/** @type {string} */ id) => /** @type {HTMLSelectElement | null} */ (form.querySelector(`#${id}`))?.value ?? '';
         answered = { program, seconds: x, first: value('quiz-first'), last: value('quiz-last'), predicted: prediction };
-        box.replaceChildren(el('p', 'muted', `Your answers are in: ${program.title} is running…`));
+        say(`Your answers are in: ${program.title} is running…`);
         asking = null;
         resolve(true);
       });
@@ -102,6 +107,8 @@ export function createQuiz(hooks) {
         answered = null;
         box.hidden = true;
         asking = null;
+        // The button is gone: the keyboard goes back to Run.
+        document.getElementById('run')?.focus();
         resolve(true);
       });
     });
@@ -114,7 +121,7 @@ export function createQuiz(hooks) {
     answered = null;
     const record = results.get(program.id);
     if (!record || record.status === 'cancelled') {
-      box.replaceChildren(el('p', 'muted', 'The run was stopped: nothing to compare your answers with.'));
+      say('The run was stopped: nothing to compare your answers with.');
       return;
     }
     const printed = record.output.filter((/** @type {any} */ o) => !o.err);
@@ -146,17 +153,37 @@ export function createQuiz(hooks) {
     }
     const heading = el('h3', '', `Predict, then run: ${program.title}`);
     heading.id = 'quiz-heading';
-    box.replaceChildren(heading, table);
+    // Screen readers hear the outcome in a sentence; the table holds the detail.
+    const rights = table.querySelectorAll('td.right').length;
+    const asked = table.querySelectorAll('td.right, td.wrong').length;
+    const summary = el('p', '', asked ? `${rights} of ${asked} answers right.` : 'No answers given.');
+    summary.setAttribute('role', 'status');
+    box.replaceChildren(heading, summary, table);
     box.hidden = false;
   }
 
-  /** Calls off a question being asked (Stop, a new example). */
+  /** A line in the quiz's box under its heading (the run going, or why there is no answer). @param {string} text */
+  function say(text) {
+    const heading = el('h3', '', 'Predict, then run');
+    heading.id = 'quiz-heading';
+    const line = el('p', 'muted', text);
+    line.setAttribute('role', 'status');
+    line.tabIndex = -1;
+    box.replaceChildren(heading, line);
+    box.hidden = false;
+    // The button that was pressed is gone: the keyboard stays in the quiz's box.
+    if (box.contains(document.activeElement) || document.activeElement === document.body) line.focus();
+  }
+
+  /** Calls off a question being asked, or answers waiting for their run (Stop, a new example). */
   function cancel() {
+    questions++;
     if (asking) {
       asking.resolve(false);
       asking = null;
       box.hidden = true;
     }
+    if (answered) say('The run was stopped: nothing to compare your answers with.');
     answered = null;
   }
 

@@ -37,7 +37,7 @@ export const MAX_PROGRAMS = 8;
 /** The most characters one program may have. */
 export const MAX_SOURCE = 100_000;
 
-/** @typedef {{id: string, title: string, source: string, gil: boolean}} Program */
+/** @typedef {{id: string, title: string, source: string, gil: boolean, seed?: number, mode?: string}} Program */
 
 /** base64url of bytes, without padding. @param {Uint8Array} bytes */
 function base64url(bytes) {
@@ -58,7 +58,7 @@ async function through(bytes, stream) {
  * @returns {Promise<string>}
  */
 export async function encodePrograms(programs, active) {
-  const json = JSON.stringify({ v: 1, active, programs: programs.map(({ id, title, source, gil }) => ({ id, title, source, gil })) });
+  const json = JSON.stringify({ v: 1, active, programs: programs.map(({ id, title, source, gil, seed, mode }) => ({ id, title, source, gil, seed, mode })) });
   return base64url(await through(new TextEncoder().encode(json), new CompressionStream('deflate-raw')));
 }
 
@@ -88,10 +88,15 @@ export async function decodePrograms(text) {
   const checked = programs.map((p, i) => {
     const where = `program ${i + 1}`;
     if (typeof p?.source !== 'string' || p.source.length > MAX_SOURCE) throw new Error(`${where} has no source of at most ${MAX_SOURCE} characters`);
-    const id = typeof p.id === 'string' && /^[\w.() -]{1,40}$/.test(p.id) && !seen.has(p.id) ? p.id : `program-${i + 1}`;
+    const id = typeof p.id === 'string' && /^[\w.()-]{1,40}$/.test(p.id) && !seen.has(p.id) ? p.id : `program-${i + 1}`;
     seen.add(id);
     const title = typeof p.title === 'string' ? p.title.slice(0, 80) : id;
-    return { id, title, source: p.source, gil: p.gil !== false };
+    /** @type {Program} */
+    const program = { id, title, source: p.source, gil: p.gil !== false };
+    // An example's mode keeps its seed (the same random draws) and its mode (its Rust translation).
+    if (Number.isSafeInteger(p.seed) && p.seed >= 0) program.seed = p.seed;
+    if (typeof p.mode === 'string' && /^[\w-]{1,40}$/.test(p.mode)) program.mode = p.mode;
+    return program;
   });
   const active = checked.some((p) => p.id === json.active) ? json.active : checked[0].id;
   return { programs: checked, active };

@@ -292,3 +292,20 @@ test('a teacher starts a program of their own, and the link carries it without a
   await expect(other.locator('#title')).toHaveText('Your program');
   expect(await programText(other)).toBe(await programText(page));
 });
+
+test('quick edits in two tabs are both checked, and a double click on Run runs each program once', async ({ page }) => {
+  await open(page, '#example=orders&timeScale=0.05');
+  // An edit in one tab, then at once one in the other: each program gets its own check.
+  await replaceProgram(page, (await programText(page)).replace('print("ordered coffee")', 'print("ordered coffee", 1)'));
+  await page.click('#tab-asyncio');
+  await replaceProgram(page, (await programText(page)).replace('print("ordered coffee")', 'print("ordered coffee", 2)'));
+  await expect(page.locator('#run')).toBeEnabled();
+  const starts = [];
+  await page.exposeFunction('started', (mode) => starts.push(mode));
+  await page.evaluate(() => window.threadlab.on('start', (s) => window.started(s.request.label?.mode)));
+  await page.dblclick('#run');
+  await expect(page.locator('.timeline[data-mode="asyncio"]')).toHaveAttribute('data-status', 'completed', { timeout: 10_000 });
+  await expect(page.locator('#run')).toBeEnabled();
+  expect(starts).toEqual(['sequential', 'asyncio']);
+  await expect(page.locator('#log .log-text', { hasText: /^ordered coffee [12]$/ })).toHaveCount(2);
+});
