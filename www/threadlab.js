@@ -30,6 +30,22 @@ function toJson(/** @type {unknown} */ value) {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 }
 
+/**
+ * Why runs are simulated, as the end of a sentence: the engine worker's reason (what failed when it tried
+ * to share memory with a worker), or, where the page isn't cross-origin isolated, why not.
+ * @param {string | null | undefined} reason
+ */
+function simulatedReason(reason) {
+  if (reason && reason !== 'not-isolated') return reason;
+  // In a frame, a browser without Document-Isolation-Policy (Chromium before 137, Firefox, Safari) leaves
+  // the isolation to the host page; a page of its own lacks the headers and the service worker.
+  return self.parent !== self
+    ? 'this page is embedded in a page that is not cross-origin isolated, and this browser can\'t isolate a ' +
+        'frame by itself (Document-Isolation-Policy, Chromium 137 and later)'
+    : 'this page is not cross-origin isolated (its host sends no isolation headers and no service worker ' +
+        'could add them)';
+}
+
 export function createThreadLab(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
   const worker = new Worker(workerUrl, { type: 'module', name: 'threadlab-engine' });
   // The engine's wasm, fetched (index.html preloads it) and compiled here while the worker loads its own
@@ -52,7 +68,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, bootMs: number, poolMs: number | null, nsPerInstruction: number | null, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, simulatedReason: string | null, bootMs: number, poolMs: number | null, nsPerInstruction: number | null, cores: number | null, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
   /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
@@ -61,6 +77,20 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   const runs = new Map();
   /** The newest run, the one polled for events. @type {{id: number, pollInFlight: boolean} | null} */
   let live = null;
+
+  // The thread pool comes up within a second after `ready`. Where it doesn't come at all (seen now and then
+  // in Firefox ESR 153: the engine worker stops answering while its pool starts), runs would wait for it
+  // for ever: after POOL_TIMEOUT_MS they are refused instead, saying why, and the 'error' event says so.
+  const POOL_TIMEOUT_MS = 20_000;
+  /** @type {Error | null} */
+  let stuck = null;
+  /** @type {any} */
+  let poolWatchdog = 0;
+  const poolStuck = () => {
+    stuck = new Error(`ThreadLab's thread pool did not start within ${POOL_TIMEOUT_MS / 1000} s; reload the page to try again`);
+    emit('error', stuck);
+    for (const id of [...runs.keys()]) end(id)?.reject(stuck);
+  };
 
   const ready = new Promise((resolve, reject) => {
     worker.addEventListener('message', ({ data }) => {
@@ -71,17 +101,21 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
           threads: data.threads,
           crossOriginIsolated: self.crossOriginIsolated,
           simulated: data.simulated,
+          simulatedReason: data.simulated ? simulatedReason(data.simulatedReason) : null,
           bootMs: data.bootMs,
           poolMs: data.poolMs,
           nsPerInstruction: null,
+          cores: null,
           timeScale: data.catalog.timeScale,
         };
-        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated });
+        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated, simulatedReason: info.simulatedReason });
         emit('ready', info);
+        if (!data.simulated) poolWatchdog = setTimeout(poolStuck, POOL_TIMEOUT_MS);
       } else if (data.type === 'threadlab:pool') {
+        clearTimeout(poolWatchdog);
         if (info) info.poolMs = data.poolMs;
       } else if (data.type === 'threadlab:calibrated') {
-        if (info) info.nsPerInstruction = data.nsPerInstruction;
+        if (info) Object.assign(info, { nsPerInstruction: data.nsPerInstruction, cores: data.cores });
       } else if (data.type === 'threadlab:fatal') {
         const error = new Error(`ThreadLab could not start: ${data.message}`);
         reject(error);
@@ -207,6 +241,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
      */
     async run(request) {
       await ready;
+      if (stuck) throw stuck;
       const id = nextId++;
       // The worker cancels the run going once it has accepted this one.
       return new Promise((resolve, reject) => {
