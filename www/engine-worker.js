@@ -98,8 +98,9 @@ async function sharedMemoryRefusal() {
 /**
  * How many cores run at once here, measured: `claimed` (navigator.hardwareConcurrency, which a browser may
  * inflate: WebKitGTK reports 4 on a 2-core machine) workers each run the same short CPU loop, first one
- * alone, then all together; `claimed × alone / together` is how many ran in parallel. Rounded up from a
- * quarter over (a busy machine lends less than it has), never above `claimed`, at least 1. About a quarter
+ * alone, then all together; `claimed × alone / together` is how many ran in parallel. Rounded up unless
+ * within a tenth over a whole number (a busy machine lends less than it has, for a moment; the count of
+ * cores is what is wanted), never above `claimed`, at least 1. About a quarter
  * of a second of CPU; 0 when it can't be measured (no worker).
  * @param {number} claimed
  */
@@ -131,7 +132,7 @@ async function measureCores(claimed) {
     alone = Math.min(await job(workers[0], iterations), await job(workers[0], iterations));
     const all = Math.min(await together(iterations), await together(iterations));
     const parallel = (n * alone) / all;
-    return Math.max(1, Math.min(n, Math.round(parallel + 0.25)));
+    return Math.max(1, Math.min(n, Math.ceil(parallel - 0.1)));
   } catch {
     return 0;
   } finally {
