@@ -98,9 +98,9 @@ async function sharedMemoryRefusal() {
 /**
  * How many cores run at once here, measured: `claimed` (navigator.hardwareConcurrency, which a browser may
  * inflate: WebKitGTK reports 4 on a 2-core machine) workers each run the same short CPU loop, first one
- * alone, then all together; `claimed × alone / together` is how many ran in parallel. Rounded up unless
- * within a tenth over a whole number (a busy machine lends less than it has, for a moment; the count of
- * cores is what is wanted), never above `claimed`, at least 1. About a quarter
+ * alone, then all together; `claimed × alone / together` is how many ran in parallel. Rounded up from
+ * 0.4 over a whole number (a busy machine lends less than it has, for a moment; the count of cores is what
+ * is wanted; timings vary by a tenth or so), never above `claimed`, at least 1. About a third
  * of a second of CPU; 0 when it can't be measured (no worker).
  * @param {number} claimed
  */
@@ -129,10 +129,11 @@ async function measureCores(claimed) {
     let alone = await job(workers[0], iterations);
     while (alone < 10 && iterations < 1e9) alone = await job(workers[0], (iterations *= 4));
     iterations = Math.round((iterations * 40) / Math.max(alone, 1));
+    await together(iterations); // every worker warm at this size
     alone = Math.min(await job(workers[0], iterations), await job(workers[0], iterations));
     const all = Math.min(await together(iterations), await together(iterations));
     const parallel = (n * alone) / all;
-    return Math.max(1, Math.min(n, Math.ceil(parallel - 0.1)));
+    return Math.max(1, Math.min(n, Math.floor(parallel + 0.6)));
   } catch {
     return 0;
   } finally {
