@@ -62,10 +62,11 @@ export const realNetworkInPage = async () => {
   };
 };
 
-/** What the engine says of itself once calibrated: waits (up to 20 s) for the measurements. */
+/** What the engine says of itself once calibrated: waits (up to 45 s: the engine may be started again up
+ *  to 3 times, 10 s each, where its pool doesn't come up) for the measurements. */
 export const engineInPage = async () => {
   const lab = window.threadlab;
   await lab.ready;
-  for (let i = 0; i < 400 && lab.info().cores == null; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 900 && lab.info().cores == null; i++) await new Promise((r) => setTimeout(r, 50));
   return { ...lab.info(), timeScale: undefined, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
 };
