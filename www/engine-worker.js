@@ -230,16 +230,16 @@ let calibrated = booted.then(async ({ simulated }) => {
 // measurement counts. (If the engine can't start, `threadlab:fatal` has said why; no rejection may
 // surface again unhandled.)
 calibrated.then(
-  (rate) => {
+  () => {
     let tries = 10;
     const again = () => {
       if (current && --tries > 0) setTimeout(again, 3000);
       else if (!current) {
-        calibrated = measuredCores().then(() => calibrate(0, 0.3));
+        calibrated = measuredCores().then(() => (simulated ? null : calibrate(0, 0.3)));
         calibrated.then((nsPerInstruction) => send({ type: 'threadlab:calibrated', nsPerInstruction, cores }), () => {});
       }
     };
-    if (rate != null) setTimeout(again, 3000);
+    setTimeout(again, 3000); // a simulated engine measures its cores again too
   },
   () => {},
 );
