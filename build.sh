@@ -158,7 +158,8 @@ run_tests() {
   step "end-to-end tests of the served page in headless Chromium (Playwright)"
   npx playwright test --config tests/e2e/playwright.config.mjs
   step "the representative suite in Firefox ESR and WebKitGTK, with and without shared memory (tests/browsers)"
-  node --test-reporter=spec tests/browsers/run.mjs
+  # Bounded: a browser that stops answering fails the step instead of holding CI (about 45 s when well).
+  timeout 900 node --test-reporter=spec tests/browsers/run.mjs
 }
 
 cmd=${1:-}

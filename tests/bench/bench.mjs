@@ -598,28 +598,34 @@ try {
   for (const { name, open } of handles) {
     section = `Per engine: ${name} (the representative runs of tests/browsers/patterns.mjs; measured / predicted ms, medians of ${reps})`;
     let b;
+    // An engine that stops answering (seen once: a WebKit section that never ended) ends its section.
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${3 * reps} minutes`)), reps * 180_000);
+    });
     try {
-      b = await open();
+      b = await Promise.race([open(), late]);
+      const ask = (/** @type {Function} */ fn, /** @type {any} */ arg) => Promise.race([b.evaluate(fn, arg), late]);
       section = `Per engine: ${b.label} (tests/browsers/patterns.mjs; measured / predicted ms, medians of ${reps})`;
-      let info = await b.evaluate(engineInPage);
+      let info = await ask(engineInPage);
       if (info.cores == null && b.open) {
         // Firefox ESR 153 now and then never gets its pool up, three engine starts in a row
         // (ARCHITECTURE.md, Known limits): once more in a new page, as the suite does.
         row('engine start', 'again', `the pool did not come up after ${info.engineStarts} engine starts; the page opened again`);
-        await b.open(url);
-        info = await b.evaluate(engineInPage);
+        await Promise.race([b.open(url), late]);
+        info = await ask(engineInPage);
       }
       const mode = info.simulated ? `simulated: ${info.simulatedReason}` : 'real threads';
       // Warm-up, as in the suite: the first compute runs before the browser has optimised the VM's loop.
-      await b.evaluate(runInPage, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02, params: { tasks: 2, iterations: 300_000 } });
+      await ask(runInPage, { example: 'cpu-vs-io', mode: 'sequential', timeScale: 0.02, params: { tasks: 2, iterations: 300_000 } });
       const runs = new Map();
       const requests = [...PATTERNS.map((p) => [p.pattern, p.request]), ...SPEEDUP_MODES.map((m) => [`speed-up: cpu-vs-io ${m}`, speedupRequest(m)])];
       const network = [];
       for (let i = 0; i < reps; i++) {
-        for (const [what, request] of requests) runs.set(what, [...(runs.get(what) ?? []), await b.evaluate(runInPage, request)]);
-        network.push(await b.evaluate(realNetworkInPage));
+        for (const [what, request] of requests) runs.set(what, [...(runs.get(what) ?? []), await ask(runInPage, request)]);
+        network.push(await ask(realNetworkInPage));
       }
-      info = await b.evaluate(engineInPage); // after the settled re-measurement
+      info = await ask(engineInPage); // after the settled re-measurement
       row('engine', info.simulated ? 'simulated' : 'real', `${mode}; cores ${info.cores} (hardwareConcurrency ${info.hardwareConcurrency}); ns per instruction ${f1(info.nsPerInstruction)}; ready in ${f1(info.bootMs)} ms, pool in ${f1(info.poolMs)} ms`);
       for (const [what, rs] of runs) {
         const m = median(rs.map((r) => r.wallMs));
@@ -635,6 +641,8 @@ try {
     } catch (e) {
       row('engine', 'did not run', String(e?.message ?? e).split('\n')[0]);
     } finally {
+      clearTimeout(timer);
+      late.catch(() => {});
       await b?.close();
     }
   }

@@ -109,7 +109,8 @@ async function launchFirefox() {
       return unwrap(await frame.evaluate(wrapped(fn).replace('ARG', JSON.stringify(arg ?? null))));
     },
     async close() {
-      await browser.close();
+      await Promise.race([browser.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      browser.process()?.kill('SIGKILL');
     },
   };
 }
@@ -203,7 +204,8 @@ async function launchWebKit({ sharedArrayBuffer }) {
     },
     async close() {
       try {
-        await driver.quit();
+        // A browser that stopped answering doesn't keep the driver and the display alive.
+        await Promise.race([driver.quit(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
       } finally {
         server.kill();
         xvfb.stop();
