@@ -2,7 +2,7 @@
 # ThreadLab's one script: installs what is missing, builds the threaded wasm, serves the page, runs the tests.
 #
 #   ./build.sh serve [--port N]   install what is missing, build, serve www/ on 127.0.0.1 (default port 8000)
-#   ./build.sh test               install what is missing (also Chromium), then every check and test
+#   ./build.sh test               install what is missing (also Chromium, Firefox, WebKit), then every check and test
 #   ./build.sh build              install what is missing and build www/pkg only
 #   ./build.sh bench [--reps N]   build, then print benchmark figures (also in bench-results/latest.json)
 #   ./build.sh -h                 this help
@@ -75,10 +75,10 @@ ensure_node() {
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   have=$(cat node_modules/.threadlab-lock 2>/dev/null || true)
   if [ "$want" = "$have" ]; then
-    step "npm packages (binaryen, @playwright/test, esbuild, CodeMirror) present"
+    step "npm packages (binaryen, @playwright/test, esbuild, CodeMirror, puppeteer-core, selenium-webdriver) present"
   else
-    step "installing npm packages (binaryen, @playwright/test, esbuild, CodeMirror; no browser download)"
-    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    step "installing npm packages (binaryen, @playwright/test, esbuild, CodeMirror, puppeteer-core, selenium-webdriver; no browser download)"
+    PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null
     echo "$want" >node_modules/.threadlab-lock
   fi
 }
@@ -89,6 +89,23 @@ ensure_chromium() {
   else
     step "installing Debian's chromium and chromium-driver (about 1 minute)"
     apt_install chromium chromium-driver
+  fi
+}
+
+# Firefox and WebKit for the representative suite (tests/browsers/): stock browsers from Debian, driven
+# over WebDriver BiDi (Firefox) and classic WebDriver (WebKitWebDriver, MiniBrowser in Xvfb).
+ensure_other_browsers() {
+  if command -v firefox-esr >/dev/null; then
+    step "firefox-esr present"
+  else
+    step "installing Debian's firefox-esr (about 1 minute)"
+    apt_install firefox-esr
+  fi
+  if command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null; then
+    step "webkit2gtk-driver and xvfb present"
+  else
+    step "installing Debian's webkit2gtk-driver and xvfb (about 1 minute)"
+    apt_install webkit2gtk-driver xvfb
   fi
 }
 
@@ -130,6 +147,7 @@ build() {
 
 run_tests() {
   ensure_chromium
+  ensure_other_browsers
   step "cargo fmt --check"
   cargo "+$TOOLCHAIN" fmt --all -- --check
   step "clippy, native, -D warnings"
@@ -143,6 +161,9 @@ run_tests() {
   build
   step "end-to-end tests of the served page in headless Chromium (Playwright)"
   npx playwright test --config tests/e2e/playwright.config.mjs
+  step "the representative suite in Firefox ESR and WebKitGTK, with and without shared memory (tests/browsers)"
+  # Bounded: a browser that stops answering fails the step instead of holding CI (about 45 s when well).
+  timeout 900 node --test-reporter=spec tests/browsers/run.mjs
 }
 
 cmd=${1:-}
@@ -164,8 +185,8 @@ case "$cmd" in
     ;;
   test) ensure_all; run_tests ;;
   bench)
-    ensure_all; ensure_chromium; build
-    step "benchmark in headless Chromium"
+    ensure_all; ensure_chromium; ensure_other_browsers; build
+    step "benchmark in headless Chromium (and the representative runs in Firefox and WebKit)"
     node tests/bench/bench.mjs "$@"
     ;;
   "") usage; exit 2 ;;

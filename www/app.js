@@ -133,13 +133,8 @@ function showSimulatedNotice() {
   refreshLink();
   link.addEventListener('focus', refreshLink);
   link.addEventListener('mouseover', refreshLink);
-  // Why: in a frame, a browser without Document-Isolation-Policy (Chromium before 137, Firefox, Safari)
-  // leaves the isolation to the host page; a page of its own lacks the headers and the service worker.
-  const why = window.parent !== window
-    ? 'this page is embedded in a page that is not cross-origin isolated, and this browser can\'t isolate a ' +
-      'frame by itself (Document-Isolation-Policy, Chromium 137 and later)'
-    : 'this page is not cross-origin isolated (its host sends no isolation headers and no service worker ' +
-      'could add them)';
+  // Why (threadlab.js says: not isolated, and why not; or what failed when the engine tried to share memory).
+  const why = lab.info()?.simulatedReason;
   notice.replaceChildren(
     el('strong', '', 'Simulated: '),
     `${why}, so its threads can't share memory; each run here is the prediction played back in real time, ` +
@@ -215,7 +210,7 @@ lab.ready.then(
   ({ threads, simulated }) => {
     const info = lab.info();
     status.textContent = simulated
-      ? 'Engine ready: simulated playback (this page is not cross-origin isolated).'
+      ? 'Engine ready: simulated playback (see the notice).'
       : `Engine ready in ${Math.round(info?.bootMs ?? 0)} ms: ${threads} worker threads, cross-origin isolated.`;
     if (simulated) showSimulatedNotice();
     const examples = lab.examples();

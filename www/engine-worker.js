@@ -26,10 +26,137 @@ function reportPanic() {
   if (panic) send({ type: 'threadlab:panic', id: current?.id ?? null, message: panic });
 }
 
-// Without cross-origin isolation the memory can't be shared with other workers, so no thread can start:
-// the engine then plays each run's prediction back in real time instead, marked simulated. (Chromium still
-// creates the module's shared memory for this one worker; a browser that refuses lands in `fatal`.)
-const simulated = !self.crossOriginIsolated;
+// Where the memory can't be shared with other workers, no thread can start: the engine then plays each
+// run's prediction back in real time instead, marked simulated. Decided at boot by what works, not by one
+// flag: `crossOriginIsolated` can be true where sharing still fails (WebKitGTK without
+// JSC_useSharedArrayBuffer=1 throws "The object can not be cloned." at the first post). `simulatedReason`:
+// 'not-isolated', or the sentence saying what failed. (Chromium still creates the module's shared memory
+// for this one worker without isolation; a browser that refuses even that lands in `fatal`.)
+let simulated = !self.crossOriginIsolated;
+/** @type {string | null} */
+let simulatedReason = simulated ? 'not-isolated' : null;
+
+// A classic worker made from a blob (the CSP allows them), for the probes below. Its address stays valid
+// until it ends: a browser may load the script after `new Worker` returns.
+/** @param {string} source */
+function blobWorker(source) {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url, { name: 'threadlab-probe' });
+  const terminate = worker.terminate.bind(worker);
+  worker.terminate = () => {
+    terminate();
+    URL.revokeObjectURL(url);
+  };
+  return worker;
+}
+
+/** `promise`, or `fallback` after `ms`. @template T @param {Promise<T>} promise @param {number} ms @param {T} fallback */
+const within = (promise, ms, fallback) =>
+  Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(fallback), ms))]);
+
+/**
+ * Whether a shared `WebAssembly.Memory` can be made here and posted to a worker, which is what the
+ * thread pool and every Python thread need: null when it can, else what failed (a sentence).
+ */
+async function sharedMemoryRefusal() {
+  if (typeof SharedArrayBuffer !== 'function') return 'this browser has no SharedArrayBuffer here';
+  let memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch (e) {
+    return `this browser can't make a shared WebAssembly memory here (${messageOf(e)})`;
+  }
+  /** @type {Worker} */
+  let worker;
+  try {
+    worker = blobWorker('onmessage = ({ data }) => postMessage(data instanceof WebAssembly.Memory && data.buffer instanceof SharedArrayBuffer);');
+  } catch (e) {
+    return `this browser can't start a worker here (${messageOf(e)})`;
+  }
+  const refused = (/** @type {unknown} */ e) => `this browser refuses to share a WebAssembly memory with a worker (${messageOf(e)})`;
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve('a worker given a shared memory did not answer within 5 s'), 5000);
+      const answer = (/** @type {string | null} */ why) => {
+        clearTimeout(timer);
+        resolve(why);
+      };
+      worker.onmessage = ({ data }) => answer(data === true ? null : 'a shared memory posted to a worker arrived unshared');
+      worker.onmessageerror = () => answer(refused('the worker could not receive it'));
+      worker.onerror = (e) => answer(`a worker could not start here (${e.message ?? 'unknown error'})`);
+      try {
+        worker.postMessage(memory);
+      } catch (e) {
+        answer(refused(e));
+      }
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
+/**
+ * How many cores run at once here, measured: `claimed` (navigator.hardwareConcurrency, which a browser may
+ * inflate: WebKitGTK reports 4 on a 2-core machine) workers each run the same short CPU loop, first one
+ * alone, then all together; `claimed × alone / together` is how many ran in parallel. Rounded up from
+ * 0.4 over a whole number (a busy machine lends less than it has, for a moment; the count of cores is what
+ * is wanted; timings vary by a tenth or so), never above `claimed`, at least 1. About a third
+ * of a second of CPU; 0 when it can't be measured (no worker).
+ * @param {number} claimed
+ */
+async function measureCores(claimed) {
+  const n = Math.max(1, Math.min(claimed, 16));
+  if (n === 1) return 1;
+  /** @type {Worker[]} */
+  let workers = [];
+  try {
+    const loop = 'onmessage = ({ data: n }) => { const t = performance.now(); let x = 1; for (let i = 0; i < n; i++) x = (Math.imul(x, 1103515245) + 12345) | 0; postMessage({ ms: performance.now() - t, x }); };';
+    workers = Array.from({ length: n }, () => blobWorker(loop));
+    const job = (/** @type {Worker} */ w, /** @type {number} */ iterations) =>
+      new Promise((resolve, reject) => {
+        w.onmessage = ({ data }) => resolve(data.ms);
+        w.onerror = (e) => reject(new Error(e.message));
+        w.postMessage(iterations);
+      });
+    // Timed here, from the post to the last answer, alone as together (the workers' own clocks would leave
+    // out their wake-ups, and read high in WebKit).
+    const timed = async (/** @type {Worker[]} */ ws, /** @type {number} */ iterations) => {
+      const t = performance.now();
+      await Promise.all(ws.map((w) => job(w, iterations)));
+      return performance.now() - t;
+    };
+    const together = (/** @type {number} */ iterations) => timed(workers, iterations);
+    // Warm every worker's JIT, then size the loop so that one worker alone takes about 40 ms.
+    let iterations = 1_000_000;
+    await together(iterations);
+    let alone = await job(workers[0], iterations);
+    while (alone < 10 && iterations < 1e9) alone = await job(workers[0], (iterations *= 4));
+    iterations = Math.round((iterations * 40) / Math.max(alone, 1));
+    await together(iterations); // every worker warm at this size
+    alone = Math.min(await timed([workers[0]], iterations), await timed([workers[0]], iterations), await timed([workers[0]], iterations));
+    const all = Math.min(await together(iterations), await together(iterations));
+    const parallel = (n * alone) / all;
+    return Math.max(1, Math.min(n, Math.floor(parallel + 0.6)));
+  } catch {
+    return 0;
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
+// The core count predictions assume: the most measured so far (load only ever lowers it), until measured
+// the browser's own figure.
+const claimedCores = navigator.hardwareConcurrency || 2;
+let cores = claimedCores;
+let coresMeasured = 0;
+/** Measures the cores (again), keeps the best measurement, and tells the wasm. */
+const measuredCores = async () => {
+  // Never longer than 5 s (a worker that never answers): then the measurement so far, or the claim.
+  coresMeasured = Math.max(coresMeasured, await within(measureCores(claimedCores), 5000, 0));
+  cores = coresMeasured || claimedCores;
+  wasm.set_cores(cores);
+  return cores;
+};
 
 // The compiled module, from the page: threadlab.js fetches and compiles the wasm (index.html preloads it)
 // while this worker's own scripts load, and posts it here; `null` if it couldn't, and this worker fetches it.
@@ -50,6 +177,8 @@ let poolStarted = Promise.resolve(0);
 const booted = (async () => {
   const started = performance.now();
   performance.mark('threadlab:boot');
+  // Whether memory can be shared is tried while the wasm loads (a worker starts meanwhile).
+  const refusal = simulated ? Promise.resolve(null) : sharedMemoryRefusal().catch(messageOf);
   try {
     const module = await pageModule;
     await init(module ? { module_or_path: module } : undefined);
@@ -62,10 +191,14 @@ const booted = (async () => {
     );
   }
   performance.mark('threadlab:instantiated');
-  const cores = navigator.hardwareConcurrency || 2;
+  const why = await refusal;
+  if (why) {
+    simulated = true;
+    simulatedReason = why;
+  }
   if (simulated) {
     wasm.set_cores(cores);
-    return { threads: 0, simulated, bootMs: performance.now() - started, poolMs: 0, catalog: JSON.parse(wasm.catalog()) };
+    return { threads: 0, simulated, simulatedReason, bootMs: performance.now() - started, poolMs: 0, catalog: JSON.parse(wasm.catalog()) };
   }
   wasm.set_base_url(self.location.href);
   const catalog = JSON.parse(wasm.catalog());
@@ -77,26 +210,39 @@ const booted = (async () => {
     performance.mark('threadlab:pool');
     return performance.now() - started;
   });
-  return { threads, simulated, bootMs: performance.now() - started, poolMs: null, catalog };
+  return { threads, simulated, simulatedReason, bootMs: performance.now() - started, poolMs: null, catalog };
 })();
 
 // How fast one core computes, measured on the pool threads in the background (0.5 to 2 s: until the
 // browser has optimised the VM's loop and the timings settle), so that "1 s of compute" takes 1 s here.
-// Runs wait for it; nothing else does. (A simulated engine has no pool.)
-const calibrate = (/** @type {number} */ minS, /** @type {number} */ maxS) => wasm.calibrate(navigator.hardwareConcurrency || 2, minS, maxS);
-let calibrated = booted.then(({ simulated }) => (simulated ? null : poolStarted.then(() => calibrate(0.5, 2))));
+// Runs wait for it; nothing else does. (A simulated engine has no pool.) The cores are measured just
+// before (`measuredCores`), once the pool and the first thread workers are up, so that their start-up
+// doesn't take the cores from either measurement.
+const calibrate = (/** @type {number} */ minS, /** @type {number} */ maxS) => wasm.calibrate(cores, minS, maxS);
+/** @type {Promise<number | null>} */
+let calibrated = booted.then(async ({ simulated }) => {
+  if (!simulated) {
+    await poolStarted;
+    await threadsStarting;
+  }
+  await measuredCores();
+  return simulated ? null : calibrate(0.5, 2);
+});
 // Once more, briefly, when the page has settled and nothing runs (the start-up's measurement shares the
 // cores with the workers starting); a run that comes meanwhile waits for it, and only the best
 // measurement counts. (If the engine can't start, `threadlab:fatal` has said why; no rejection may
 // surface again unhandled.)
 calibrated.then(
-  (rate) => {
+  () => {
     let tries = 10;
     const again = () => {
       if (current && --tries > 0) setTimeout(again, 3000);
-      else if (!current) calibrated = calibrate(0, 0.3);
+      else if (!current) {
+        calibrated = measuredCores().then(() => (simulated ? null : calibrate(0, 0.3)));
+        calibrated.then((nsPerInstruction) => send({ type: 'threadlab:calibrated', nsPerInstruction, cores }), () => {});
+      }
     };
-    if (rate != null) setTimeout(again, 3000);
+    setTimeout(again, 3000); // a simulated engine measures its cores again too
   },
   () => {},
 );
@@ -125,7 +271,8 @@ booted.then(
     // A few threads up front, after `ready` (starting them takes a few hundred ms on 2 cores), so that the
     // usual runs start at once; a run that comes sooner waits for them, as it waits for the calibration.
     if (!info.simulated) ensureThreads(4).catch((e) => send({ type: 'threadlab:panic', id: null, message: messageOf(e) }));
-    send({ type: 'threadlab:calibrated', nsPerInstruction: await calibrated });
+    const nsPerInstruction = await calibrated;
+    send({ type: 'threadlab:calibrated', nsPerInstruction, cores });
   },
   (e) => send({ type: 'threadlab:fatal', message: messageOf(e) }),
 );

@@ -31,15 +31,41 @@ function toJson(/** @type {unknown} */ value) {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
 }
 
+/**
+ * Why runs are simulated, as the end of a sentence: the engine worker's reason (what failed when it tried
+ * to share memory with a worker), or, where the page isn't cross-origin isolated, why not.
+ * @param {string | null | undefined} reason
+ */
+function simulatedReason(reason) {
+  if (reason && reason !== 'not-isolated') return reason;
+  // In a frame, a browser without Document-Isolation-Policy (Chromium before 137, Firefox, Safari) leaves
+  // the isolation to the host page; a page of its own lacks the headers and the service worker.
+  return self.parent !== self
+    ? 'this page is embedded in a page that is not cross-origin isolated, and this browser can\'t isolate a ' +
+        'frame by itself (Document-Isolation-Policy, Chromium 137 and later)'
+    : 'this page is not cross-origin isolated (its host sends no isolation headers and no service worker ' +
+        'could add them)';
+}
+
 export function createThreadLab(workerUrl = new URL('./engine-worker.js', import.meta.url)) {
-  const worker = new Worker(workerUrl, { type: 'module', name: 'threadlab-engine' });
   // The engine's wasm, fetched (index.html preloads it) and compiled here while the worker loads its own
   // scripts, then handed to it: it instantiates the module instead of fetching it only once they have run.
   // `null` if that fails here: the worker then fetches it itself and reports what goes wrong.
-  WebAssembly.compileStreaming(fetch(new URL('./pkg/threadlab_bg.wasm', workerUrl))).then(
-    (module) => worker.postMessage({ type: 'threadlab:module', module }),
-    () => worker.postMessage({ type: 'threadlab:module', module: null }),
-  );
+  const compiled = WebAssembly.compileStreaming(fetch(new URL('./pkg/threadlab_bg.wasm', workerUrl))).catch(() => null);
+  /** What every engine worker is listened to with (an engine may be started again: see `poolStuck`). @type {[string, any][]} */
+  const handlers = [];
+  const startEngine = () => {
+    const w = new Worker(workerUrl, { type: 'module', name: 'threadlab-engine' });
+    compiled.then((module) => w.postMessage({ type: 'threadlab:module', module }));
+    for (const [type, fn] of handlers) w.addEventListener(type, fn);
+    return w;
+  };
+  let worker = startEngine();
+  /** Listens to the engine worker, and to any started after it. @param {string} type @param {(e: any) => void} fn */
+  const listen = (type, fn) => {
+    handlers.push([type, fn]);
+    worker.addEventListener(type, fn);
+  };
   /** @type {Map<string, Set<Function>>} */
   const listeners = new Map();
   const emit = (/** @type {string} */ type, /** @type {any} */ detail) =>
@@ -53,18 +79,45 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
 
   /** @type {Example[] | null} */
   let catalog = null;
-  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, bootMs: number, poolMs: number | null, nsPerInstruction: number | null, timeScale: ParamSpec} | null} */
+  /** @type {{threads: number, crossOriginIsolated: boolean, simulated: boolean, simulatedReason: string | null, bootMs: number, poolMs: number | null, nsPerInstruction: number | null, cores: number | null, engineStarts: number, timeScale: ParamSpec} | null} */
   let info = null;
   let nextId = 1;
-  /** Replies awaited by id: validate, predict. @type {Map<number, {resolve: Function, reject: Function}>} */
+  /** Replies awaited by id: validate, predict, ...; what was asked, to ask again. @type {Map<number, {resolve: Function, reject: Function, type: string, json: string}>} */
   const pending = new Map();
   /** Runs not yet ended, by id: a run cancelled by a newer one still resolves its own promise. @type {Map<number, {resolve: Function, reject: Function, request: RunRequest}>} */
   const runs = new Map();
   /** The newest run, the one polled for events. @type {{id: number, pollInFlight: boolean} | null} */
   let live = null;
 
+  // The thread pool comes up within a second or two after `ready`. Where it doesn't come at all (seen in
+  // Firefox ESR 153, about one start in five on a busy 2-core machine: the engine worker stops answering
+  // while its pool starts), runs would wait for it for ever. So after POOL_TIMEOUT_MS the engine worker is
+  // ended and started again, and whatever was asked of it is asked of the new one (no run has started:
+  // runs wait for the pool); after ENGINE_STARTS, runs are refused instead, saying why ('error' event too).
+  const POOL_TIMEOUT_MS = 10_000;
+  const ENGINE_STARTS = 3;
+  let engineStarts = 1;
+  /** @type {Error | null} */
+  let stuck = null;
+  /** @type {any} */
+  let poolWatchdog = 0;
+  const poolStuck = () => {
+    if (engineStarts < ENGINE_STARTS) {
+      engineStarts++;
+      worker.terminate();
+      worker = startEngine();
+      for (const [id, run] of runs) worker.postMessage({ type: 'threadlab:run', id, request: toJson(run.request) });
+      for (const [id, ask] of pending) worker.postMessage({ type: ask.type, id, request: ask.json });
+      if (live) live.pollInFlight = false;
+      return;
+    }
+    stuck = new Error(`ThreadLab's thread pool did not start (${ENGINE_STARTS} tries, ${POOL_TIMEOUT_MS / 1000} s each); reload the page to try again`);
+    emit('error', stuck);
+    for (const id of [...runs.keys()]) end(id)?.reject(stuck);
+  };
+
   const ready = new Promise((resolve, reject) => {
-    worker.addEventListener('message', ({ data }) => {
+    listen('message', ({ data }) => {
       if (data.type === 'threadlab:ready') {
         performance.mark('threadlab:ready');
         catalog = data.catalog.examples;
@@ -72,24 +125,29 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
           threads: data.threads,
           crossOriginIsolated: self.crossOriginIsolated,
           simulated: data.simulated,
+          simulatedReason: data.simulated ? simulatedReason(data.simulatedReason) : null,
           bootMs: data.bootMs,
           poolMs: data.poolMs,
           nsPerInstruction: null,
+          cores: null,
+          engineStarts,
           timeScale: data.catalog.timeScale,
         };
-        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated });
+        resolve({ threads: data.threads, crossOriginIsolated: self.crossOriginIsolated, simulated: data.simulated, simulatedReason: info.simulatedReason });
         emit('ready', info);
+        if (!data.simulated) poolWatchdog = setTimeout(poolStuck, POOL_TIMEOUT_MS);
       } else if (data.type === 'threadlab:pool') {
+        clearTimeout(poolWatchdog);
         if (info) info.poolMs = data.poolMs;
       } else if (data.type === 'threadlab:calibrated') {
-        if (info) info.nsPerInstruction = data.nsPerInstruction;
+        if (info) Object.assign(info, { nsPerInstruction: data.nsPerInstruction, cores: data.cores });
       } else if (data.type === 'threadlab:fatal') {
         const error = new Error(`ThreadLab could not start: ${data.message}`);
         reject(error);
         emit('error', error);
       }
     });
-    worker.addEventListener('error', (e) => {
+    listen('error', (/** @type {ErrorEvent} */ e) => {
       // Before `ready`, the worker could not load; after, it crashed (it reports what it can catch itself
       // as `threadlab:panic`, so this is what escaped it).
       const error = info
@@ -103,7 +161,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   // A page that never awaits `ready` should not see an unhandled rejection; the 'error' event carries it.
   ready.catch(() => {});
 
-  worker.addEventListener('message', ({ data }) => {
+  listen('message', ({ data }) => {
     switch (data.type) {
       case 'threadlab:started': {
         const run = runs.get(data.id);
@@ -166,9 +224,10 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
   async function ask(type, request) {
     await ready;
     const id = nextId++;
+    const json = toJson(request);
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ type, id, request: toJson(request) });
+      pending.set(id, { resolve, reject, type, json });
+      worker.postMessage({ type, id, request: json });
     });
   }
 
@@ -208,6 +267,7 @@ export function createThreadLab(workerUrl = new URL('./engine-worker.js', import
      */
     async run(request) {
       await ready;
+      if (stuck) throw stuck;
       const id = nextId++;
       // The worker cancels the run going once it has accepted this one.
       return new Promise((resolve, reject) => {
