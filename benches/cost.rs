@@ -16,6 +16,9 @@
 //! Run: `cargo bench --bench cost [-- --reps N] [-- --work]`.
 
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native_bench {
     use std::sync::Arc;
 
@@ -158,12 +161,7 @@ mod native_bench {
 
     pub fn main() {
         let args: Vec<String> = std::env::args().collect();
-        let reps = args
-            .iter()
-            .position(|a| a == "--reps")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(5);
+        let reps = crate::common::reps(5);
         let measured: Vec<(&str, f64, u64, Work)> = PROGRAMS
             .iter()
             .map(|(name, source)| {

@@ -9,6 +9,9 @@
 
 // The native runtime doesn't exist on wasm (no std threads there): this benchmark is native only.
 #[cfg(not(target_arch = "wasm32"))]
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native_bench {
     use std::path::{Path, PathBuf};
     use std::process::Command;
@@ -53,12 +56,7 @@ mod native_bench {
     #[allow(clippy::disallowed_methods)] // a native benchmark's own clock
     pub fn main() {
         let args: Vec<String> = std::env::args().collect();
-        let reps = args
-            .iter()
-            .position(|a| a == "--reps")
-            .and_then(|i| args.get(i + 1))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(5usize);
+        let reps = crate::common::reps(5);
         let json = args.iter().any(|a| a == "--json");
         let opts = RunOptions::default();
 

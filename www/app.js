@@ -489,7 +489,7 @@ async function refresh() {
   // Only a program whose request changed is predicted and redrawn: drawing a prediction clears the
   // timeline, and a run's bars stay until their program changes (a tab switch changes nothing).
   const variants = playground.variants.filter((v) => v.checked === v.source && v.errors.length === 0);
-  const keys = variants.map((v) => JSON.stringify(playground.request(v)));
+  const keys = variants.map((v) => drawnKey(playground.request(v)));
   const changed = variants.filter((v, i) => drawnFor.get(v.id)?.key !== keys[i]);
   const predictions = await Promise.all(changed.map((v) => lab.predict(playground.request(v)).catch(() => null)));
   if (generation !== refreshes || lab.running) return;
@@ -509,6 +509,14 @@ async function refresh() {
 }
 /** What each timeline's prediction was drawn for (its program's request) and the prediction. @type {Map<string, {key: string, prediction: any}>} */
 const drawnFor = new Map();
+/**
+ * A tab's request as `drawnFor` keys it: without its label, at the form's time scale (an explorer's run
+ * at its own scale counts as drawn for the form's). @param {any} request
+ */
+function drawnKey(request) {
+  const { label: _, ...rest } = request;
+  return JSON.stringify({ ...rest, timeScale: playground.timeScale });
+}
 
 /** The shown program in Rust: an example's mode with the values written in (a translation of its code as the example writes it). */
 async function showRust() {
@@ -659,10 +667,7 @@ lab.on('start', (/** @type {any} */ s) => {
     // A Python run may start without a prediction (too long to predict first): it comes with the record.
     timeline.showPredicted(s.predicted ?? null);
     // The tab's timeline now shows this program's run: no prediction of the same program redraws it.
-    if (variant && ownRuns.has(s.request)) {
-      const { label: _, ...request } = s.request;
-      drawnFor.set(variant.id, { key: JSON.stringify({ ...request, timeScale: playground.timeScale }), prediction: s.predicted ?? null });
-    }
+    if (variant && ownRuns.has(s.request)) drawnFor.set(variant.id, { key: drawnKey(s.request), prediction: s.predicted ?? null });
     const predictedMs = s.predicted?.wallMs ?? 0;
     if (timeline === programTimeline) {
       programAxisMs = Math.max(predictedMs * AXIS_ROOM, 1000);
@@ -839,10 +844,7 @@ function highlightFromLine(line) {
   timeline.root.querySelector(`.mark[data-lane="${lane}"][data-t="${CSS.escape(line.dataset.t ?? '')}"]`)?.classList.add('highlight');
   // The span of that lane going on when it printed, or the one that just ended.
   for (const span of timeline.root.querySelectorAll(`.span.measured[data-lane="${lane}"]`)) {
-    const node = /** @type {HTMLElement} */ (span);
-    const start = Number(node.dataset.start);
-    const end = Number(node.dataset.end ?? Infinity);
-    if (start - 0.5 <= t && t <= end + 0.5) node.classList.add('highlight');
+    if (within(/** @type {HTMLElement} */ (span), t)) span.classList.add('highlight');
   }
   // And the line of the program that printed it, in the editor (shown, if it is another tab's and no run
   // is going).
@@ -853,19 +855,25 @@ function highlightFromLine(line) {
     if (mode === playground.active?.id) playground.editor.setHighlight(printedBy);
   }
 }
+/**
+ * Whether a time (ms) falls in a span's time, or at a mark's, give or take half a millisecond (a line
+ * printed as its span ends). @param {HTMLElement} node a span or a mark @param {number} t
+ */
+function within(node, t) {
+  const start = Number(node.dataset.t ?? node.dataset.start);
+  const end = node.classList.contains('mark') ? start : Number(node.dataset.end ?? Infinity);
+  return start - 0.5 <= t && t <= end + 0.5;
+}
 /** @param {HTMLElement} node a span or a mark */
 function highlightFromTimeline(node) {
   clearHighlights();
   node.classList.add('highlight');
   const mode = /** @type {HTMLElement} */ (node.closest('.timeline')).dataset.mode;
   const lane = node.dataset.lane;
-  const start = Number(node.dataset.t ?? node.dataset.start);
-  const end = node.classList.contains('mark') ? start : Number(node.dataset.end ?? Infinity);
   let first = null;
   for (const li of log.querySelectorAll('.log-line')) {
     const line = /** @type {HTMLElement} */ (li);
-    const t = Number(line.dataset.t);
-    if (line.dataset.mode === mode && line.dataset.lane === lane && start - 0.5 <= t && t <= end + 0.5) {
+    if (line.dataset.mode === mode && line.dataset.lane === lane && within(node, Number(line.dataset.t))) {
       line.classList.add('highlight');
       first ??= line;
     }
@@ -891,10 +899,7 @@ function highlightFromCode(line) {
       continue;
     }
     const t = Number(node.dataset.t);
-    const during = spans.some((s) => {
-      const span = /** @type {HTMLElement} */ (s);
-      return span.dataset.lane === node.dataset.lane && Number(span.dataset.start) - 0.5 <= t && t <= Number(span.dataset.end ?? Infinity) + 0.5;
-    });
+    const during = spans.some((s) => /** @type {HTMLElement} */ (s).dataset.lane === node.dataset.lane && within(/** @type {HTMLElement} */ (s), t));
     if (during) node.classList.add('highlight');
   }
 }

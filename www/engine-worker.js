@@ -295,7 +295,7 @@ let latest = 0;
 async function startRun(id, requestJson) {
   if (isSource(requestJson)) {
     // A program may carry a `label` ({example, mode, params}) for its record: the page names its tabs so.
-    const { label } = JSON.parse(requestJson);
+    const { label, ...request } = JSON.parse(requestJson);
     if (label !== undefined) {
       const bad = labelProblem(label);
       if (bad) {
@@ -304,7 +304,7 @@ async function startRun(id, requestJson) {
       }
     }
     const meta = label === undefined ? null : { example: label.example ?? '', mode: label.mode ?? '', params: label.params ?? {} };
-    return startSource(id, label === undefined ? requestJson : withoutLabel(requestJson), meta);
+    return startSource(id, label === undefined ? requestJson : JSON.stringify(request), meta);
   }
   // An example's mode runs as the program it is: its Python with the values written in.
   let example;

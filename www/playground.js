@@ -345,25 +345,11 @@ export function createPlayground(lab, hooks) {
     // A `change` that follows an `input` of the same value (on leaving the field): already written.
     if (e.type === 'change' && lastInput.get(name) === value) return;
     if (e.type === 'input') lastInput.set(name, value);
-    const owners = variants.filter((v) => v.params.some((p) => p.name === name));
     try {
-      // Rewritten one program after another, each from its source as it is when its answer comes: code
-      // typed meanwhile, or another field's rewrite, is never written over.
-      for (const v of owners) {
-        for (let tries = 0; tries < 3; tries++) {
-          const before = v.source;
-          const after = await lab.setParam(before, name, value);
-          // The field changed again meanwhile: its newest value wins.
-          if (valueOf(input) !== value) return;
-          if (v.source !== before) continue;
-          if (after !== before) {
-            v.source = after;
-            v.checked = null;
-            check(v);
-          }
-          break;
-        }
-      }
+      // The field changed again meanwhile: its newest value wins.
+      const rewritten = await writeParam(name, value, () => valueOf(input) === value);
+      if (!rewritten) return;
+      rewritten.forEach(check);
       fieldErrors.delete(name);
       editor.setDoc(active().source);
     } catch (err) {
@@ -375,6 +361,32 @@ export function createPlayground(lab, hooks) {
     showFieldErrors();
     renderTabs();
     hooks.paramsChanged();
+  }
+  /**
+   * Writes `value` into every program that declares `name`, one after another, each from its source as it
+   * is when its answer comes: code typed meanwhile, or another field's rewrite, is never written over.
+   * Resolves to the programs rewritten (to be checked), or null once `wanted()` no longer holds.
+   * @param {string} name @param {unknown} value @param {() => boolean} [wanted]
+   * @returns {Promise<Variant[] | null>}
+   */
+  async function writeParam(name, value, wanted = () => true) {
+    /** @type {Variant[]} */
+    const rewritten = [];
+    for (const v of variants.filter((x) => x.params.some((p) => p.name === name))) {
+      for (let tries = 0; tries < 3; tries++) {
+        const before = v.source;
+        const after = await lab.setParam(before, name, value);
+        if (!wanted()) return null;
+        if (v.source !== before) continue;
+        if (after !== before) {
+          v.source = after;
+          v.checked = null;
+          rewritten.push(v);
+        }
+        break;
+      }
+    }
+    return rewritten;
   }
   /** The last value typed in each field (`input`), so its `change` isn't written twice. @type {Map<string, unknown>} */
   const lastInput = new Map();
@@ -441,14 +453,9 @@ export function createPlayground(lab, hooks) {
         renderForm();
         return;
       }
-      const owners = variants.filter((v) => v.params.some((p) => p.name === name));
-      if (!owners.length) throw new Error(`${name}: is not a parameter of these programs`);
-      const sources = await Promise.all(owners.map((v) => lab.setParam(v.source, name, value)));
-      owners.forEach((v, i) => {
-        v.source = sources[i];
-        v.checked = null;
-      });
-      await Promise.all(owners.map(check));
+      if (!variants.some((v) => v.params.some((p) => p.name === name))) throw new Error(`${name}: is not a parameter of these programs`);
+      const rewritten = (await writeParam(name, value)) ?? [];
+      await Promise.all(rewritten.map(check));
       editor.setDoc(active().source);
       renderTabs();
     },

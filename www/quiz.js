@@ -65,8 +65,6 @@ export function createQuiz(hooks) {
     // Switched off, or asked again (another Run, another example) while the prediction was made.
     if (!on || asked !== questions) return false;
     const form = /** @type {HTMLFormElement} */ (el('form', 'quiz-form'));
-    const heading = el('h3', '', `Predict, then run: ${program.title}`);
-    heading.id = 'quiz-heading';
     const time = el('label', 'quiz-q', 'How long will it take, in seconds? ');
     const seconds = /** @type {HTMLInputElement} */ (el('input'));
     Object.assign(seconds, { id: 'quiz-seconds', type: 'text', inputMode: 'decimal', autocomplete: 'off' });
@@ -79,7 +77,7 @@ export function createQuiz(hooks) {
     skip.type = 'button';
     const problem = el('p', 'field-error');
     problem.setAttribute('role', 'alert');
-    form.append(heading, time);
+    form.append(heading(program), time);
     if (lines.length > 1) form.append(select('quiz-first', 'Which line does it print first? ', lines), select('quiz-last', 'Which line does it print last? ', lines));
     form.append(problem, el('div', 'quiz-buttons'));
     /** @type {HTMLElement} */ (form.lastElementChild).append(go, skip);
@@ -151,25 +149,28 @@ export function createQuiz(hooks) {
       row('printed first', first, ranFirst, guessed[0]?.text ?? '—', first ? first === ranFirst : null);
       row('printed last', last, ranLast, guessed.at(-1)?.text ?? '—', last ? last === ranLast : null);
     }
-    const heading = el('h3', '', `Predict, then run: ${program.title}`);
-    heading.id = 'quiz-heading';
     // Screen readers hear the outcome in a sentence; the table holds the detail.
     const rights = table.querySelectorAll('td.right').length;
     const asked = table.querySelectorAll('td.right, td.wrong').length;
     const summary = el('p', '', asked ? `${rights} of ${asked} answers right.` : 'No answers given.');
     summary.setAttribute('role', 'status');
-    box.replaceChildren(heading, summary, table);
+    box.replaceChildren(heading(program), summary, table);
     box.hidden = false;
+  }
+
+  /** The quiz box's heading (its `aria-labelledby`), naming the program asked about. @param {any} program */
+  function heading(program) {
+    const h = el('h3', '', program ? `Predict, then run: ${program.title}` : 'Predict, then run');
+    h.id = 'quiz-heading';
+    return h;
   }
 
   /** A line in the quiz's box under its heading (the run going, or why there is no answer). @param {string} text */
   function say(text) {
-    const heading = el('h3', '', 'Predict, then run');
-    heading.id = 'quiz-heading';
     const line = el('p', 'muted', text);
     line.setAttribute('role', 'status');
     line.tabIndex = -1;
-    box.replaceChildren(heading, line);
+    box.replaceChildren(heading(null), line);
     box.hidden = false;
     // The button that was pressed is gone: the keyboard stays in the quiz's box.
     if (box.contains(document.activeElement) || document.activeElement === document.body) line.focus();

@@ -852,7 +852,12 @@ fn same(param: &Param, value: &ParamValue) -> bool {
 /// declarations don't parse is returned as it is.
 #[optimize(size)]
 pub fn apply(source: &str, values: &[(&str, ParamValue)]) -> String {
-    let (params, _) = declared_leniently(source);
+    rewrite(source, &declared_leniently(source).0, values)
+}
+
+/// `source`, whose declarations are `params`, with the given values' literals replaced (see [`apply`]).
+#[optimize(size)]
+fn rewrite(source: &str, params: &[Param], values: &[(&str, ParamValue)]) -> String {
     let mut lines: Vec<String> = source.split_inclusive('\n').map(String::from).collect();
     for (name, value) in values {
         let Some(param) = params.iter().find(|p| p.name == *name) else {
@@ -896,7 +901,7 @@ pub fn set(source: &str, name: &str, value: &Value) -> Result<String, InputError
         ));
     };
     let value = check(param, value)?;
-    Ok(apply(source, &[(name, value)]))
+    Ok(rewrite(source, &params, &[(name, value)]))
 }
 
 /// The Rust translation `source_rs` with its `const UPPER_NAME: TYPE = LITERAL;` lines set to the given
